@@ -1,0 +1,95 @@
+// The data the engine takes and returns. Front ends translate their wire formats into these and back;
+// nothing here reads stdin, writes stdout or touches the filesystem.
+
+/** A Kubernetes object as plain JSON-compatible data. */
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+};
+
+/**
+ * One resource of the stream. `source` is owned by the front end that read it (for example the parsed
+ * YAML document, so an untouched resource is written back with its comments and quoting intact).
+ * The engine never looks inside `source`; it returns untouched items as the very same objects.
+ */
+export interface Item {
+  readonly object: KubeObject;
+  readonly source?: unknown;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A finding, shaped like a KRM function result (kyaml `framework.Result`). Never holds a secret value. */
+export interface Result {
+  message: string;
+  severity: Severity;
+  resourceRef?: { apiVersion?: string; kind?: string; name?: string; namespace?: string };
+  field?: { path: string };
+  file?: { path: string; index?: number };
+  /** Extra machine-readable context: store and key names, rule ids. Never values. */
+  tags?: Record<string, string>;
+}
+
+/** Who is asking: the Argo CD application context, for the tenancy policy. */
+export interface AppContext {
+  project?: string;
+  app?: string;
+  /** The application's destination namespace. */
+  namespace?: string;
+}
+
+export interface RenderOptions {
+  /** Store manifests supplied by the platform (SecretStore / ClusterSecretStore), never by the app. */
+  platformStores: KubeObject[];
+  /** Folder laid out like mounted Secrets: `<namespace>/<name>/<key>`. */
+  credentialsDir?: string;
+  /** Whether Secrets in the stream may serve as store credentials. */
+  allowStreamCredentials: boolean;
+  /** Keep SecretStores/ClusterSecretStores in the output (default: drop the consumed ones). */
+  keepStores: boolean;
+  /** Concurrent requests per store, and over all stores. */
+  concurrency: { perStore: number; global: number };
+  /** Overall deadline for the run, in milliseconds. */
+  deadlineMs: number;
+  /** Template delimiters, as ESO's --template-left-delimiter/--template-right-delimiter. */
+  delimiters: { left: string; right: string };
+  /** Argo CD context, when known. */
+  context?: AppContext;
+  /** Extra ServiceAccounts the platform knows about (for auth.jwt.serviceAccountRef and the like). */
+  platformServiceAccounts?: KubeObject[];
+  /** Folder that relative paths in the configuration resolved against (informational). */
+  baseDir?: string;
+}
+
+export const defaultRenderOptions: RenderOptions = {
+  platformStores: [],
+  allowStreamCredentials: false,
+  keepStores: false,
+  concurrency: { perStore: 16, global: 64 },
+  deadlineMs: 50_000,
+  delimiters: { left: '{{', right: '}}' },
+};
+
+/** Counters for the one-line operator summary. */
+export interface RenderStats {
+  resourcesIn: number;
+  resourcesOut: number;
+  externalSecrets: number;
+  secretsEmitted: number;
+  /** Requests made to backends, per store (`Kind/namespace/name`). */
+  requests: Record<string, number>;
+  retries: number;
+  durationMs: number;
+}
+
+export type RenderOutcome =
+  | { ok: true; items: Item[]; results: Result[]; stats: RenderStats }
+  | { ok: false; results: Result[]; stats: RenderStats };
