@@ -1,0 +1,65 @@
+// The one resolver for credential references in store auth blocks: a platform folder laid out like
+// mounted Secrets (`<namespace>/<name>/<key>`), and Secrets in the stream only when the configuration allows.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { KubeObject } from './types.js';
+import type { CredentialResolver, ResolvedStore, SecretKeySelector } from '../providers/types.js';
+import { ProviderError } from '../providers/types.js';
+
+export interface CredentialSources {
+  credentialsDir?: string;
+  /** Secrets from the stream, consulted only when allowed. */
+  streamSecrets: KubeObject[];
+  allowStreamCredentials: boolean;
+  serviceAccounts: KubeObject[];
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const KEY = /^[-._a-zA-Z0-9]+$/;
+
+export function storeLabel(store: Pick<ResolvedStore, 'kind' | 'name' | 'namespace'>): string {
+  return store.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${store.name}` : `SecretStore/${store.namespace}/${store.name}`;
+}
+
+export function makeCredentialResolver(store: ResolvedStore, src: CredentialSources): CredentialResolver {
+  return {
+    async resolve(ref: SecretKeySelector, field: string): Promise<Uint8Array> {
+      const where = `${storeLabel(store)} ${field}`;
+      // ESO: a SecretStore may only read its own namespace; a ClusterSecretStore must name one.
+      const namespace = store.kind === 'SecretStore' ? store.namespace : ref.namespace;
+      if (!namespace) throw new ProviderError(`${where}: secret reference ${ref.name}/${ref.key} must name a namespace in a ClusterSecretStore`);
+      if (!ref.name || !NAME.test(ref.name) || !NAME.test(namespace) || !ref.key || !KEY.test(ref.key)) {
+        throw new ProviderError(`${where}: invalid secret reference (name, namespace or key)`);
+      }
+      if (src.credentialsDir) {
+        const file = path.join(src.credentialsDir, namespace, ref.name, ref.key);
+        try {
+          return await readFile(file);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+            throw new ProviderError(`${where}: cannot read credential ${namespace}/${ref.name}/${ref.key} from the credentials directory (${(e as NodeJS.ErrnoException).code})`);
+          }
+        }
+      }
+      if (src.allowStreamCredentials) {
+        const s = src.streamSecrets.find((o) => o.metadata?.name === ref.name && (o.metadata?.namespace ?? '') === namespace);
+        if (s) {
+          const data = s['data'] as Record<string, string> | undefined;
+          const stringData = s['stringData'] as Record<string, string> | undefined;
+          if (stringData && typeof stringData[ref.key] === 'string') return Buffer.from(stringData[ref.key]!, 'utf8');
+          if (data && typeof data[ref.key] === 'string') return Buffer.from(data[ref.key]!, 'base64');
+        }
+      }
+      const places = [src.credentialsDir ? 'the credentials directory' : undefined, src.allowStreamCredentials ? 'the stream' : undefined]
+        .filter(Boolean)
+        .join(' or ');
+      throw new ProviderError(
+        `${where}: credential ${namespace}/${ref.name} key ${ref.key} not found` + (places ? ` in ${places}` : ' (no credentials directory configured and stream credentials are not allowed)'),
+      );
+    },
+    serviceAccount(name: string, namespace: string): KubeObject | undefined {
+      return src.serviceAccounts.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace);
+    },
+  };
+}
