@@ -1,0 +1,134 @@
+// Builds the real Secret Manager client for a store: endpoint (global, regional, or an override from
+// the environment) and credentials (a service account key from the store, or Application Default
+// Credentials). This file and client.ts are the only places that touch the Google libraries.
+
+import { readFileSync } from 'node:fs';
+import type { ProviderContext } from '../types.js';
+import { ProviderError } from '../types.js';
+import { storeLabel } from '../../engine/credentials.js';
+import type { GcpStoreConfig } from './store-config.js';
+
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** Environment variables read when a gcpsm store is used (documented in docs/providers/gcpsm.md). */
+export const ENV = {
+  /** host:port that replaces the service endpoint (an emulator or a test server). */
+  endpoint: 'ESO_RENDER_GCPSM_ENDPOINT',
+  /** `true`: plaintext gRPC and no credentials at all; only honoured together with the endpoint override. */
+  insecure: 'ESO_RENDER_GCPSM_INSECURE',
+  /** PEM file of the CA that signed the override endpoint's certificate. */
+  caFile: 'ESO_RENDER_GCPSM_CA_FILE',
+} as const;
+
+export interface Connection {
+  client: SecretManagerServiceClient;
+  projectID: string;
+  close(): Promise<void>;
+}
+
+interface ServiceAccountKey {
+  type?: string;
+  client_email?: string;
+  private_key?: string;
+  project_id?: string;
+}
+
+function parseHostPort(v: string, where: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(v.trim());
+  if (!m) throw new ProviderError(`${where}: ${ENV.endpoint} must be host:port`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+async function serviceAccountKey(ctx: ProviderContext, cfg: GcpStoreConfig): Promise<ServiceAccountKey | undefined> {
+  if (cfg.auth.kind !== 'serviceAccountKey') return undefined;
+  const raw = await ctx.credentials.resolve(cfg.auth.ref, 'spec.provider.gcpsm.auth.secretRef.secretAccessKeySecretRef');
+  let key: ServiceAccountKey;
+  try {
+    key = JSON.parse(Buffer.from(raw).toString('utf8')) as ServiceAccountKey;
+  } catch {
+    key = {};
+  }
+  if (typeof key !== 'object' || key === null || !key.client_email || !key.private_key) {
+    // Never echo the content: it is a private key.
+    throw new ProviderError(
+      `${storeLabel(ctx.store)}: failed to process the provided JSON credentials in ${cfg.auth.ref.name}/${cfg.auth.ref.key}: not a service account key (client_email and private_key are required)`,
+    );
+  }
+  return key;
+}
+
+export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promise<Connection> {
+  const where = storeLabel(ctx.store);
+  if (cfg.auth.kind === 'workloadIdentityFederation') {
+    throw new ProviderError(
+      `${where}: auth.workloadIdentityFederation is not supported by eso-render; give the renderer Application Default Credentials (an external_account file in GOOGLE_APPLICATION_CREDENTIALS) and drop the auth block`,
+    );
+  }
+  const key = await serviceAccountKey(ctx, cfg);
+  // ESO: with static credentials the projectID must be explicit; workload identity may supply it.
+  let projectID = cfg.projectID ?? (cfg.auth.kind === 'workloadIdentity' ? cfg.auth.clusterProjectID : undefined);
+  if (!projectID && key) throw new ProviderError(`${where}: unable to find ProjectID in storeSpec`);
+
+  const [{ SecretManagerServiceClient }, gax] = await Promise.all([import('@google-cloud/secret-manager'), import('google-gax')]);
+
+  const opts: Record<string, unknown> = {};
+  const override = process.env[ENV.endpoint];
+  const insecure = /^(1|true|yes)$/i.test(process.env[ENV.insecure] ?? '');
+  if (override) {
+    const { host, port } = parseHostPort(override, where);
+    opts['apiEndpoint'] = host;
+    opts['port'] = port;
+  } else if (cfg.location) {
+    opts['apiEndpoint'] = `secretmanager.${cfg.location}.rep.googleapis.com`;
+  }
+
+  if (override && insecure) {
+    // An emulator or test server: plaintext, and an auth client that adds nothing and never probes
+    // the metadata server. The channel credentials must come from google-gax's own grpc-js copy.
+    opts['sslCreds'] = gax.grpc.credentials.createInsecure();
+    opts['authClient'] = new gax.googleAuthLibrary.PassThroughClient();
+    if (!projectID) throw new ProviderError(`${where}: projectID is required with ${ENV.insecure}`);
+  } else {
+    const authOpts: Record<string, unknown> = { scopes: [CLOUD_PLATFORM_SCOPE] };
+    if (key) authOpts['credentials'] = key;
+    if (projectID) authOpts['projectId'] = projectID;
+    const auth = new gax.GoogleAuth(authOpts);
+    opts['auth'] = auth;
+    const caFile = process.env[ENV.caFile];
+    if (override && caFile) {
+      // TLS to the override with a private CA, the store's credentials still attached per call
+      // (google-gax skips its own credential wiring when channel credentials are given).
+      let ca: Buffer;
+      try {
+        ca = readFileSync(caFile);
+      } catch (e) {
+        throw new ProviderError(`${where}: cannot read ${ENV.caFile} ${caFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      const callCreds = gax.grpc.credentials.createFromGoogleCredential({
+        getRequestHeaders: async (url?: string) => {
+          const client = await auth.getClient();
+          const headers = await client.getRequestHeaders(url);
+          const out: Record<string, string> = {};
+          headers.forEach((value: string, name: string) => (out[name] = value));
+          return out;
+        },
+      });
+      opts['sslCreds'] = gax.grpc.credentials.combineChannelCredentials(gax.grpc.credentials.createSsl(ca), callCreds);
+    }
+    if (!projectID) {
+      try {
+        projectID = await auth.getProjectId();
+      } catch {
+        throw new ProviderError(`${where}: unable to find ProjectID in storeSpec (and none in the default credentials)`);
+      }
+    }
+  }
+  const client = new SecretManagerServiceClient(opts as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+  return {
+    client,
+    projectID: projectID!,
+    close: () => client.close(),
+  };
+}
