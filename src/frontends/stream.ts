@@ -1,17 +1,536 @@
-// Reading and writing manifest streams. Implemented by the stream I/O work; see the tests beside it.
+// Reading and writing manifest streams.
+//
+// Reading: a YAML stream (`---` separators, `...` document ends, directives, comments, empty documents),
+// a single JSON object, a JSON array of objects, and `List` documents (`kind: List` or `<Kind>List` with
+// `items`), whose members become items of their own. How scalars are read is explained in yaml-schema.ts.
+//
+// Writing keeps every untouched resource byte for byte. The input is cut into segments, one per
+// resource-bearing document: a segment runs from the end of the previous document (after its `...`, if
+// any) to the end of its own, so it carries its own `---` line and the comments above it; empty and
+// comment-only documents travel with the next resource (the last resource takes what trails the stream).
+// An untouched resource is written as its segment; a `---` is added between two segments only when the
+// second does not start with one and the first did not end with `...`; a newline is added only when a
+// segment without a final newline is followed by another. Hence parse→write of any stream returns the same
+// text, including a leading `---`, `...`, CRLF, a BOM and a missing final newline. Normalisation happens
+// only where the stream changes: a resource moved to the front loses a bare leading `---` line (unless it
+// was first in its stream), a BOM is kept only at the very start, and new or edited resources are
+// separated by `---\n` and end with a newline. A stream that holds no resource at all is written as ''.
+//
+// JSON documents are written back as their original JSON text: JSON is YAML, so the text is valid in a
+// YAML stream and byte-faithful. A List whose members all pass through untouched, in order, is written as
+// the original List; otherwise each member becomes a document of its own (YAML members keep their
+// comments, JSON members are printed as block YAML).
+import { Composer, Document, isAlias, isMap, isSeq, Parser } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
+import { ManifestError, yamlReason } from './yaml-errors.js';
+import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
+import { MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
+import { syncDocument } from './yaml-sync.js';
 
-/** Parse a multi-document YAML stream, a JSON object, or a JSON/YAML `List`, into items. */
-export function parseManifests(_text: string | Uint8Array, _origin?: string): Item[] {
-  throw new Error('not implemented');
+export { ManifestError } from './yaml-errors.js';
+export type { ManifestLocation } from './yaml-errors.js';
+export { isAmbiguousPlain } from './yaml-quote.js';
+
+/** Original text of one resource-bearing stretch of a stream. */
+export interface Segment {
+  readonly text: string;
+  /** The segment's first document starts with a `---` marker (possibly after comments and directives). */
+  readonly opensWithMarker: boolean;
+  /** The segment's last document ends with `...`. */
+  readonly closed: boolean;
+  /** The segment was the first of its stream. */
+  readonly streamStart: boolean;
+  /** `%YAML`/`%TAG` directives precede its first document (the previous document must then end with `...`). */
+  readonly hasDirectives: boolean;
 }
 
-/** Write items as a YAML stream; untouched items keep their original text. */
-export function writeManifests(_items: readonly Item[]): string {
-  throw new Error('not implemented');
+/** What `parseManifests` keeps in `Item.source` to write a resource back. */
+export interface StreamSource {
+  readonly kind: 'eso-render/stream';
+  readonly format: 'yaml' | 'json';
+  readonly origin: string | undefined;
+  /** 0-based index of the document in the stream (empty documents count). */
+  readonly index: number;
+  /** 0-based position inside a List's `items` (or a JSON array), for members. */
+  readonly member: number | undefined;
+  /** JSON of the object as read: an item whose object still serialises to this is untouched. */
+  readonly snapshot: string;
+  /** The parsed document (for members, the List's document). Never mutated after parsing. */
+  readonly doc: Document;
+  /** The resource's node inside `doc`. */
+  readonly node: Node;
+  /** Original text, for a resource that is a document of its own. */
+  readonly segment: Segment | undefined;
+  /** For List members: the List document's text and its member count. */
+  readonly group: { readonly segment: Segment; readonly size: number } | undefined;
+  /** Sequences were written at their parent's indent (`- ` under `key:`), as kubectl prints them. */
+  readonly compactSequences: boolean;
+}
+
+export function streamSourceOf(item: Item): StreamSource | undefined {
+  const s = item.source as StreamSource | undefined;
+  return s && typeof s === 'object' && s.kind === 'eso-render/stream' ? s : undefined;
+}
+
+/** True when the item's object is still what was read (so its original text is written). */
+export function isUntouched(item: Item): boolean {
+  const src = streamSourceOf(item);
+  return src !== undefined && JSON.stringify(item.object) === src.snapshot;
+}
+
+// ---------------------------------------------------------------------------------------------- reading
+
+export interface ParseResult {
+  items: Item[];
+  errors: ManifestError[];
+}
+
+/** Parse a multi-document YAML stream, a JSON object or array, or a JSON/YAML `List`, into items. */
+export function parseManifests(text: string | Uint8Array, origin?: string): Item[] {
+  const { items, errors } = readManifests(text, origin);
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    if (errors.length === 1) throw first;
+    throw new ManifestError(`${first.reason} (and ${errors.length - 1} more error(s) in this stream)`, first);
+  }
+  return items;
+}
+
+/** Like `parseManifests`, but reports every problem instead of throwing the first. */
+export function readManifests(input: string | Uint8Array, origin?: string): ParseResult {
+  const errors: ManifestError[] = [];
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    const decoded = decodeUtf8(input);
+    if (typeof decoded !== 'string') {
+      errors.push(new ManifestError('the input is not valid UTF-8', { file: origin, line: decoded.line }));
+      return { items: [], errors };
+    }
+    text = decoded;
+  }
+  const lines = lineStarts(text);
+  const lineOf = (offset: number): number => lineAt(lines, offset);
+
+  const tokens = [...new Parser().parse(text)];
+  // Segment boundaries: each document token starts a new segment right after the previous document
+  // (and its `...`), so comments and directives between documents belong to the document below them.
+  const docStarts: number[] = [];
+  const segStarts: number[] = [];
+  const closedFlags: boolean[] = [];
+  const markerFlags: boolean[] = [];
+  let pendingStart = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (tok.type !== 'document') continue;
+    segStarts.push(docStarts.length === 0 ? 0 : pendingStart);
+    docStarts.push(tok.offset);
+    markerFlags.push(tok.start.some((t) => t.type === 'doc-start'));
+    let j = i + 1;
+    let closed = false;
+    if (tokens[j]?.type === 'doc-end') {
+      closed = true;
+      j++;
+    }
+    closedFlags.push(closed);
+    pendingStart = j < tokens.length ? tokens[j]!.offset : text.length;
+  }
+  const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
+  const docIndexAt = (offset: number): number | undefined => {
+    let found: number | undefined;
+    for (let k = 0; k < segStarts.length && segStarts[k]! <= offset; k++) found = k;
+    return found;
+  };
+
+  const composer = new Composer(readOptions);
+  const docs: Document[] = [];
+  for (const tok of tokens) for (const d of composer.next(tok)) docs.push(d as Document);
+  for (const d of composer.end(false, text.length)) docs.push(d as Document);
+  const docByIndex = new Map<number, Document>();
+  for (const d of docs) {
+    const start = d.range?.[0] ?? 0;
+    const k = docIndexAt(start) ?? 0;
+    if (!docByIndex.has(k)) docByIndex.set(k, d);
+    for (const e of d.errors) {
+      errors.push(new ManifestError(yamlReason(e.code), { file: origin, index: docIndexAt(e.pos[0]) ?? k, line: lineOf(e.pos[0]) }));
+    }
+  }
+  if (errors.length > 0) return { items: [], errors };
+
+  // Which documents hold resources; the others' text is folded into a neighbour's segment.
+  type Parsed = { k: number; doc: Document; value: unknown };
+  const parsed: Parsed[] = [];
+  for (let k = 0; k < segStarts.length; k++) {
+    const doc = docByIndex.get(k);
+    if (!doc || doc.contents === null) continue;
+    const where = { file: origin, index: k, line: lineOf(doc.contents.range?.[0] ?? docStarts[k]!) };
+    const depth = nestingDepth(doc.contents);
+    if (depth > MAX_DEPTH) {
+      errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, where));
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS(toJSOptions);
+    } catch (e) {
+      const exhausted = e instanceof Error && /alias/i.test(e.message);
+      errors.push(
+        new ManifestError(exhausted ? yamlReason('RESOURCE_EXHAUSTION') : 'the document cannot be converted to data', where),
+      );
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    parsed.push({ k, doc, value });
+  }
+
+  const items: Item[] = [];
+  const seen = new Set<number>();
+  for (let p = 0; p < parsed.length; p++) {
+    const { k, doc, value } = parsed[p]!;
+    seen.add(k);
+    // The segment: from the end of the previous resource-bearing document (or the stream start) to the
+    // end of this one; the last resource also takes whatever trails the stream.
+    const from = p === 0 ? 0 : segEnd(parsed[p - 1]!.k);
+    const to = p === parsed.length - 1 ? text.length : segEnd(k);
+    const firstDocInSegment = p === 0 ? 0 : parsed[p - 1]!.k + 1;
+    const segment: Segment = {
+      text: text.slice(from, to),
+      opensWithMarker: markerFlags[firstDocInSegment]! && onlyPreamble(text, from, docStarts[firstDocInSegment]!),
+      closed: closedFlags[k]!,
+      streamStart: from === 0,
+      hasDirectives: /(?:^|\n)%/.test(text.slice(from, docStarts[firstDocInSegment]!)),
+    };
+    const contents = doc.contents as Node;
+    const where = { file: origin, index: k, line: lineOf(contents.range?.[0] ?? docStarts[k]!) };
+    const format: StreamSource['format'] = looksLikeJson(text, contents) ? 'json' : 'yaml';
+    const compactSequences = seqStyleIsCompact(segment.text);
+    const base = { kind: 'eso-render/stream' as const, format, origin, index: k, doc, compactSequences };
+
+    if (Array.isArray(value)) {
+      if (format !== 'json') {
+        errors.push(new ManifestError('the document is a sequence, not a mapping (a resource)', where));
+        continue;
+      }
+      expandMembers(value, isSeq(contents) ? contents.items : [], where, segment, base, items, errors, lineOf);
+      continue;
+    }
+    if (!isPlainObject(value)) {
+      errors.push(new ManifestError(`the document is a ${describeType(value)}, not a mapping (a resource)`, where));
+      continue;
+    }
+    const bad = missingTypeInfo(value);
+    if (bad) {
+      errors.push(new ManifestError(bad, where));
+      continue;
+    }
+    if (isListKind(value)) {
+      const itemsNode = isMap(contents) ? (contents as YAMLMap).get('items', true) : undefined;
+      const memberNodes = isSeq(itemsNode) ? itemsNode.items : [];
+      expandMembers(value.items as unknown[], memberNodes, where, segment, base, items, errors, lineOf);
+      continue;
+    }
+    const source: StreamSource = {
+      ...base,
+      member: undefined,
+      snapshot: JSON.stringify(value),
+      node: contents,
+      segment,
+      group: undefined,
+    };
+    items.push({ object: value as KubeObject, source });
+  }
+  return errors.length > 0 ? { items: [], errors } : { items, errors };
+}
+
+function expandMembers(
+  members: unknown[],
+  nodes: unknown[],
+  where: { file: string | undefined; index: number; line: number },
+  segment: Segment,
+  base: Omit<StreamSource, 'member' | 'snapshot' | 'node' | 'segment' | 'group'>,
+  items: Item[],
+  errors: ManifestError[],
+  lineOf: (offset: number) => number,
+): void {
+  const group = { segment, size: members.length };
+  members.forEach((m, i) => {
+    const node = nodes[i] as Node | undefined;
+    const at = { ...where, item: i, line: node?.range ? lineOf(node.range[0]) : where.line };
+    if (!isPlainObject(m)) {
+      errors.push(new ManifestError(`the list item is a ${describeType(m)}, not a mapping (a resource)`, at));
+      return;
+    }
+    const bad = missingTypeInfo(m);
+    if (bad) {
+      errors.push(new ManifestError(bad, at));
+      return;
+    }
+    const source: StreamSource = {
+      ...base,
+      member: i,
+      snapshot: JSON.stringify(m),
+      node: node && !isAlias(node) ? node : base.doc.createNode(m),
+      segment: undefined,
+      group,
+    };
+    items.push({ object: m as KubeObject, source });
+  });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describeType(v: unknown): string {
+  if (Array.isArray(v)) return 'sequence';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'non-mapping value' : `${typeof v} scalar`;
+}
+
+function missingTypeInfo(v: Record<string, unknown>): string | undefined {
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const f = v[field];
+    if (f === undefined) return `the resource has no ${field}`;
+    if (typeof f !== 'string' || f === '') return `the resource's ${field} is not a non-empty string`;
+  }
+  return undefined;
+}
+
+/** `kind: List`, or any `<Kind>List` that carries an `items` sequence (kubectl's list convention). */
+function isListKind(v: Record<string, unknown>): boolean {
+  const kind = v.kind as string;
+  if (!kind.endsWith('List') || !Array.isArray(v.items)) return false;
+  // A KRM ResourceList is the function wire format, not a list of resources to render.
+  if (kind === 'ResourceList' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('config.kubernetes.io/')) {
+    return false;
+  }
+  return true;
+}
+
+function looksLikeJson(text: string, contents: Node): boolean {
+  const r = contents.range;
+  if (!r || !(isMap(contents) || isSeq(contents)) || !contents.flow) return false;
+  try {
+    JSON.parse(text.slice(r[0], r[1]));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Only blank lines, comments, directives and a BOM between `from` and `to`. */
+function onlyPreamble(text: string, from: number, to: number): boolean {
+  return /^\uFEFF?(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\r?\n)*$/.test(text.slice(from, to));
+}
+
+/** Whether block sequences under a key are written at the key's indent (kubectl) or indented. */
+function seqStyleIsCompact(text: string): boolean {
+  const m = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- /m.exec(text);
+  return m ? m[1]!.length === m[2]!.length : true;
+}
+
+/** Maximum nesting of collections, measured without recursion (so deep input cannot overflow the stack). */
+function nestingDepth(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (isMap(node)) {
+      if (d > max) max = d;
+      if (max > MAX_DEPTH) return max;
+      for (const p of node.items) {
+        stack.push([p.key, d + 1]);
+        stack.push([p.value, d + 1]);
+      }
+    } else if (isSeq(node)) {
+      if (d > max) max = d;
+      if (max > MAX_DEPTH) return max;
+      for (const it of node.items) stack.push([it, d + 1]);
+    }
+  }
+  return max;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Decode strict UTF-8, keeping a BOM (it is part of the text to write back); on failure, where it failed. */
+function decodeUtf8(bytes: Uint8Array): string | { line: number } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
+    return { line };
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = c & (0x3f >> n);
+    for (let j = 1; j <= n; j++) {
+      const cc = b[i + j];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+// ---------------------------------------------------------------------------------------------- writing
+
+class StreamWriter {
+  private readonly parts: string[] = [];
+  private endsWithNewline = true;
+  private lastClosed = false;
+
+  segment(seg: Segment): void {
+    let t = seg.text;
+    if (this.parts.length > 0) {
+      if (t.startsWith('\uFEFF')) t = t.slice(1);
+      this.separate(seg.opensWithMarker, seg.hasDirectives);
+    } else if (!seg.streamStart) {
+      t = t.replace(/^(\uFEFF?)---\r?\n/, '$1');
+    }
+    this.push(t, seg.closed);
+  }
+
+  generated(t: string): void {
+    if (this.parts.length > 0) {
+      if (!this.endsWithNewline) this.parts.push('\n');
+      this.parts.push('---\n');
+    }
+    this.push(t, false);
+  }
+
+  private separate(opensWithMarker: boolean, hasDirectives: boolean): void {
+    if (!this.endsWithNewline) this.parts.push('\n');
+    if (this.lastClosed) return;
+    if (hasDirectives) this.parts.push('...\n');
+    else if (!opensWithMarker) this.parts.push('---\n');
+  }
+
+  private push(t: string, closed: boolean): void {
+    if (t === '') return;
+    this.parts.push(t);
+    this.endsWithNewline = t.endsWith('\n');
+    this.lastClosed = closed;
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
+}
+
+/** Write items as a YAML stream; untouched items keep their original text (see the top of this file). */
+export function writeManifests(items: readonly Item[]): string {
+  const w = new StreamWriter();
+  for (let i = 0; i < items.length; ) {
+    const item = items[i]!;
+    const src = streamSourceOf(item);
+    if (src?.group && src.member === 0 && groupIntact(items, i, src)) {
+      w.segment(src.group.segment);
+      i += src.group.size;
+      continue;
+    }
+    i++;
+    if (src && isUntouched(item)) {
+      if (src.segment) w.segment(src.segment);
+      else w.generated(src.format === 'yaml' ? nodeText(src, item.object) : stringifyNew(item.object));
+    } else if (src && src.format === 'yaml') {
+      w.generated(nodeText(src, item.object));
+    } else {
+      w.generated(stringifyNew(item.object));
+    }
+  }
+  return w.toString();
+}
+
+function groupIntact(items: readonly Item[], at: number, first: StreamSource): boolean {
+  const group = first.group!;
+  if (at + group.size > items.length) return false;
+  for (let k = 0; k < group.size; k++) {
+    const it = items[at + k]!;
+    const s = streamSourceOf(it);
+    if (!s || s.group !== group || s.member !== k || !isUntouched(it)) return false;
+  }
+  return true;
+}
+
+/**
+ * Print a YAML resource from its parsed node, edited to match `object`: unchanged parts keep comments,
+ * quoting and spelling. Falls back to a fresh rendering if the node cannot stand alone (an alias to an
+ * anchor outside it).
+ */
+function nodeText(src: StreamSource, object: KubeObject): string {
+  try {
+    let doc: Document;
+    if (src.segment) {
+      doc = src.doc.clone();
+      if (doc.directives) doc.directives.docStart = null;
+    } else {
+      doc = new Document(null, readOptions);
+      doc.contents = src.node.clone() as Document['contents'];
+    }
+    syncDocument(doc, object);
+    const text = doc.toString({ ...writeOptions, indentSeq: !src.compactSequences });
+    return text.endsWith('\n') ? text : `${text}\n`;
+  } catch {
+    return stringifyNew(object);
+  }
 }
 
 /** Serialise a new object (a generated Secret) with YAML 1.1-safe quoting. */
-export function stringifyObject(_obj: KubeObject): string {
-  throw new Error('not implemented');
+export function stringifyObject(obj: KubeObject): string {
+  return stringifyNew(obj);
+}
+
+/**
+ * The item without the annotations `drop` selects. The returned item shares the original source, so
+ * `writeManifests` edits the parsed document (comments and spelling elsewhere survive) instead of
+ * printing the resource from scratch. Removing the last annotation removes the `annotations` key.
+ */
+export function withoutAnnotations(item: Item, drop: (key: string) => boolean): Item {
+  const annotations = item.object.metadata?.annotations;
+  if (!annotations || !Object.keys(annotations).some(drop)) return item;
+  const kept = Object.fromEntries(Object.entries(annotations).filter(([k]) => !drop(k)));
+  const { annotations: _dropped, ...restMeta } = item.object.metadata!;
+  const metadata = Object.keys(kept).length > 0 ? { ...item.object.metadata!, annotations: kept } : restMeta;
+  return { object: { ...item.object, metadata }, source: item.source };
 }

@@ -1,0 +1,95 @@
+// Writing new values so that every Kubernetes reader reads them back as we meant.
+//
+// The `yaml` package quotes a string only when a YAML 1.2 reader would misread it. kubectl, Argo CD and
+// the API machinery read YAML 1.1 (go-yaml v2 through sigs.k8s.io/yaml), where `on`, `yes`, `0755`, `1_000`,
+// `2024-01-01`, `1:20` and `<<` are not strings. A string whose plain spelling any of those readers would
+// resolve to something else is therefore written double-quoted (kubectl and kustomize quote the same way).
+// The test is deliberately generous: quoting a string that did not need it changes nothing for any reader.
+import { Document, isScalar, Scalar, visit } from 'yaml';
+import type { Node, ToStringOptions } from 'yaml';
+
+const yaml11Words = new Set([
+  // booleans
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF',
+  // null
+  '', '~', 'null', 'Null', 'NULL',
+  // merge and value keys
+  '<<', '=',
+]);
+
+// Numbers in every YAML 1.1 / Go spelling, after `_` separators are removed (YAML 1.1 and Go allow them):
+// binary, octal (0755 and 0o755), hexadecimal, decimal, floats with an optional exponent (YAML 1.1's float
+// regexp even allows several dots), sexagesimal (`1:20`, `-1:20:30.5`), and the special floats.
+const numberPatterns: RegExp[] = [
+  /^[-+]?0b[01]+$/i,
+  /^[-+]?0o?[0-7]+$/i,
+  /^[-+]?0x[0-9a-f]+$/i,
+  /^[-+]?[0-9]+$/,
+  /^[-+]?([0-9]+)?\.[0-9.]*([eE][-+]?[0-9]+)?$/,
+  /^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?$/,
+  /^[-+]?\.(inf|Inf|INF)$/,
+  /^\.(nan|NaN|NAN)$/,
+  // Go's strconv accepts hexadecimal floats (0x1p-2) when it parses a number.
+  /^[-+]?0x[0-9a-f]*(\.[0-9a-f]*)?p[-+]?[0-9]+$/i,
+];
+
+// YAML 1.1 timestamps, and go-yaml's looser forms (one-digit month and day).
+const timestamp =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:?[0-9]{2})?))?)?$/;
+
+/** Whether a YAML 1.1 (or 1.2, or go-yaml) reader would read this string, written plain, as something else. */
+export function isAmbiguousPlain(s: string): boolean {
+  if (yaml11Words.has(s)) return true;
+  if (timestamp.test(s)) return true;
+  if (/^[-+.0-9]/.test(s)) {
+    const bare = s.replace(/_/g, '');
+    if (bare !== '' && numberPatterns.some((re) => re.test(bare))) return true;
+  }
+  return false;
+}
+
+/** Output style for new YAML: what kubectl and kustomize print (block style, `- ` at the parent's indent). */
+export const writeOptions: ToStringOptions = {
+  indent: 2,
+  indentSeq: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  flowCollectionPadding: false,
+  // Multi-line strings as literal blocks (`|`), never folded (`>`), so line breaks are plain to see.
+  blockQuote: 'literal',
+};
+
+/** Quote, in place, every plain-able string scalar (keys included) that a YAML 1.1 reader would misread. */
+export function quoteAmbiguous(node: Node | Document): void {
+  visit(node, {
+    Scalar(_key, n) {
+      if (typeof n.value === 'string' && isAmbiguousPlain(n.value) && (n.type === undefined || n.type === Scalar.PLAIN)) {
+        n.type = Scalar.QUOTE_DOUBLE;
+      }
+    },
+  });
+}
+
+/** A new document node for `value`, with 1.1-safe quoting, to put into an existing document. */
+export function createSafeNode(doc: Document, value: unknown): Node {
+  const node = doc.createNode(value, { keepUndefined: false }) as Node;
+  if (isScalar(node)) {
+    if (typeof node.value === 'string' && isAmbiguousPlain(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+  } else {
+    quoteAmbiguous(node);
+  }
+  return node;
+}
+
+/**
+ * Serialise a new object as one block-style YAML document (no `---`), keys in the object's order,
+ * 2-space indent, sequences at the parent's indent, long strings never folded, and YAML 1.1-safe quoting.
+ */
+export function stringifyObject(obj: unknown): string {
+  const doc = new Document(obj, { version: '1.2', schema: 'core', keepUndefined: false });
+  quoteAmbiguous(doc);
+  return doc.toString(writeOptions);
+}
