@@ -23,6 +23,8 @@ export type KubeObject = {
 export interface Item {
   readonly object: KubeObject;
   readonly source?: unknown;
+  /** On a generated Secret: the stream item (ExternalSecret or ClusterExternalSecret) it replaces. */
+  readonly replaces?: Item;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -1,0 +1,215 @@
+// Step 5: build each Secret exactly as ESO does (eso-semantics §0, §2, §3, §6), from the fetched reads,
+// then map ESO's in-cluster outcome to what can be emitted offline (design.md's table).
+
+import type { ExternalSecret } from '../eso/model.js';
+import {
+  ANNOTATION_DATA_HASH,
+  ANNOTATION_SOURCE,
+  ARGOCD_SYNC_OPTIONS,
+  LABEL_CREATED_BY,
+  LABEL_MANAGED,
+} from '../eso/model.js';
+import type { KubeObject } from './types.js';
+import type { ReadResult } from './fetch.js';
+import { DeadlineError } from './fetch.js';
+import { NoSecretError } from '../providers/types.js';
+import { convertKeys, validateKeys } from '../providers/shared/keys.js';
+import { applyRewrites } from './rewrite.js';
+import { decode, decodeMap, hasNullByte } from './decode.js';
+import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSources, type TemplateWarning } from './template-apply.js';
+import { createdByHash, dataHash } from './hash.js';
+
+export interface EntryError {
+  field: string;
+  message: string;
+  store?: string;
+  key?: string;
+}
+
+export type Assembled =
+  | { kind: 'secret'; secret: KubeObject; warnings: TemplateWarning[] }
+  | { kind: 'none'; reason: string; warnings: TemplateWarning[] }
+  | { kind: 'error'; errors: EntryError[]; warnings: TemplateWarning[] };
+
+export interface AssembleInputs {
+  entryReads: Map<string, string>;
+  results: Map<string, ReadResult>;
+  storeOf: (readId: string) => string | undefined;
+  sources: TemplateSources;
+  delims: { left: string; right: string };
+}
+
+function causeOf(e: unknown): string {
+  if (e instanceof NoSecretError) return e.message;
+  if (e instanceof DeadlineError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Decide and collect provider data (GetProviderSecretData), in ESO's order: dataFrom, then data. */
+function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryError[]): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const skipMissing = es.spec.target.deletionPolicy !== 'Retain';
+
+  es.spec.dataFrom.forEach((df, i) => {
+    const field = `spec.dataFrom[${i}]`;
+    const id = inp.entryReads.get(field);
+    if (!id) return; // a planning problem was already reported
+    const r = inp.results.get(id);
+    const what = df.extract ? 'extract' : df.find ? 'find' : 'sourceRef.generatorRef';
+    const store = inp.storeOf(id);
+    const key = df.extract?.key ?? df.generatorRef?.name;
+    if (!r || !r.ok) {
+      const err = r && !r.ok ? r.error : new Error('not read');
+      if (err instanceof NoSecretError && skipMissing) return;
+      const cause = df.find ? `error getting all secrets: ${causeOf(err)}` : causeOf(err);
+      errors.push({ field: `${field}.${what}`, message: `error processing ${field}.${what}, err: ${cause}`, store, key });
+      return;
+    }
+    let map = r.value as Map<string, Uint8Array>;
+    try {
+      if (df.rewrite.length === 0) {
+        if (df.extract || df.find) map = convertKeys(map, (df.extract ?? df.find)!.conversionStrategy);
+      } else {
+        map = applyRewrites(map, df.rewrite, inp.delims);
+      }
+      map = validateKeys(map);
+    } catch (e) {
+      const msg = (e as Error).message.startsWith('error applying rewrite') ? (e as Error).message : `invalid secret keys (TIP: use rewrite or conversionStrategy to change keys): ${(e as Error).message}`;
+      errors.push({ field: `${field}`, message: `error processing ${field}.${what}, err: ${msg}`, store, key });
+      return;
+    }
+    const strategy = df.extract?.decodingStrategy ?? df.find?.decodingStrategy;
+    const nullPolicy = df.extract?.nullBytePolicy ?? df.find?.nullBytePolicy;
+    try {
+      if (!df.generatorRef) map = decodeMap(strategy, map);
+    } catch (e) {
+      errors.push({ field: `${field}.${what}.decodingStrategy`, message: `error processing ${field}.${what}, err: ${(e as Error).message}`, store, key });
+      return;
+    }
+    if (nullPolicy === 'Fail') {
+      for (const [k, v] of map) {
+        if (hasNullByte(v)) {
+          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key "${k}" contains null bytes`, store, key });
+          return;
+        }
+      }
+    }
+    for (const [k, v] of map) out.set(k, v);
+  });
+
+  es.spec.data.forEach((d, i) => {
+    const field = `spec.data[${i}]`;
+    const id = inp.entryReads.get(field);
+    if (!id) return;
+    const r = inp.results.get(id);
+    const store = inp.storeOf(id);
+    const key = d.remoteRef.key;
+    if (!r || !r.ok) {
+      const err = r && !r.ok ? r.error : new Error('not read');
+      if (err instanceof NoSecretError && skipMissing) return;
+      errors.push({ field, message: `error processing ${field} (key: ${key}), err: ${causeOf(err)}`, store, key });
+      return;
+    }
+    let v = r.value as Uint8Array;
+    try {
+      v = decode(d.remoteRef.decodingStrategy, v);
+    } catch (e) {
+      errors.push({ field: `${field}.remoteRef.decodingStrategy`, message: `error processing ${field} (key: ${key}), err: ${(e as Error).message}`, store, key });
+      return;
+    }
+    if (d.remoteRef.nullBytePolicy === 'Fail' && hasNullByte(v)) {
+      errors.push({ field: `${field}.remoteRef.nullBytePolicy`, message: `fetched secret value for key "${d.secretKey}" contains null bytes`, store, key });
+      return;
+    }
+    out.set(d.secretKey, v);
+  });
+  return out;
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) out[k] = r[k]!;
+  return out;
+}
+
+function addSyncOption(annotations: Record<string, string>, option: string): void {
+  const cur = annotations[ARGOCD_SYNC_OPTIONS];
+  const opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  if (!opts.includes(option)) opts.push(option);
+  annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
+}
+
+export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
+  const errors: EntryError[] = [];
+  const warnings: TemplateWarning[] = [];
+  const data = providerData(es, inp, errors);
+  if (errors.length) return { kind: 'error', errors, warnings };
+
+  const { creationPolicy, deletionPolicy } = es.spec.target;
+  if (data.size === 0) {
+    if (deletionPolicy === 'Delete') {
+      if (creationPolicy !== 'Owner') {
+        return { kind: 'error', warnings, errors: [{ field: 'spec.target.deletionPolicy', message: `unable to delete secret ${targetName(es)}: creationPolicy=${creationPolicy} is not Owner` }] };
+      }
+      return { kind: 'none', reason: 'no provider data and deletionPolicy=Delete: ESO deletes the Secret, so none is emitted', warnings };
+    }
+    if (deletionPolicy === 'Retain') {
+      return {
+        kind: 'error',
+        warnings,
+        errors: [{
+          field: 'spec.target.deletionPolicy',
+          message: 'no provider data and deletionPolicy=Retain: ESO would keep the live Secret, which cannot be done offline, so the run fails (Argo CD keeps the last good state)',
+        }],
+      };
+    }
+  }
+  if (creationPolicy === 'None') return { kind: 'none', reason: 'creationPolicy=None: ESO reads the provider but writes no Secret', warnings };
+
+  const t = es.spec.target.template;
+  const draft: SecretDraft = { labels: {}, annotations: {}, finalizers: [], data: new Map() };
+  if (!t) {
+    Object.assign(draft.labels, es.labels);
+    Object.assign(draft.annotations, es.annotations);
+    for (const [k, v] of data) draft.data.set(k, v);
+  } else {
+    Object.assign(draft.labels, t.metadata?.labels ?? {});
+    Object.assign(draft.annotations, t.metadata?.annotations ?? {});
+    draft.finalizers.push(...(t.metadata?.finalizers ?? []));
+    try {
+      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings);
+    } catch (e) {
+      const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
+      return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };
+    }
+  }
+
+  // Offline mapping of the ownership policies (design.md).
+  delete draft.labels[LABEL_CREATED_BY];
+  if (creationPolicy === 'Owner') draft.labels[LABEL_CREATED_BY] = createdByHash(es.namespace, es.name);
+  else if (creationPolicy === 'Orphan') addSyncOption(draft.annotations, 'Prune=false');
+  else addSyncOption(draft.annotations, 'ServerSideApply=true');
+  draft.labels[LABEL_MANAGED] = 'true';
+  draft.annotations[ANNOTATION_DATA_HASH] = dataHash(draft.data);
+  draft.annotations[ANNOTATION_SOURCE] = `${es.namespace}/${es.name}`;
+
+  const metadata: Record<string, unknown> = { name: targetName(es) };
+  if (es.explicitNamespace) metadata['namespace'] = es.namespace;
+  metadata['labels'] = sortedRecord(draft.labels);
+  metadata['annotations'] = sortedRecord(draft.annotations);
+  if (draft.finalizers.length) metadata['finalizers'] = [...new Set(draft.finalizers)];
+  const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: metadata as KubeObject['metadata'] };
+  if (es.spec.target.immutable) secret['immutable'] = true;
+  secret['type'] = draft.type ?? 'Opaque';
+  const encoded: Record<string, string> = {};
+  for (const k of [...draft.data.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+    encoded[k] = Buffer.from(draft.data.get(k)!).toString('base64');
+  }
+  secret['data'] = encoded;
+  return { kind: 'secret', secret, warnings };
+}
+
+export function targetName(es: ExternalSecret): string {
+  return es.spec.target.name || es.name;
+}

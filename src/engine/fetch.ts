@@ -1,0 +1,135 @@
+// Step 4: run the plan. One client per store, created on first use (the provider's SDK loads then);
+// batch backends get every plain read up front; all reads run concurrently under a per-store and a
+// global bound; nothing outlives the run's deadline.
+
+import type { PlannedRead } from './plan.js';
+import type { CredentialSources } from './credentials.js';
+import { makeCredentialResolver, storeLabel } from './credentials.js';
+import { loadGenerator, loadProvider } from '../providers/registry.js';
+import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
+import { Limiter } from './limiter.js';
+
+export type ReadResult = { ok: true; value: Uint8Array | Map<string, Uint8Array> } | { ok: false; error: unknown };
+
+export interface FetchOptions {
+  perStore: number;
+  global: number;
+  deadline: number;
+  signal: AbortSignal;
+  credentials: CredentialSources;
+  requests: Record<string, number>;
+  onRetry: () => void;
+}
+
+export class DeadlineError extends Error {
+  constructor() {
+    super('deadline exceeded before the backend answered');
+  }
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new DeadlineError());
+    signal.addEventListener('abort', () => reject(new DeadlineError()), { once: true });
+  });
+}
+
+export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): Promise<Map<string, ReadResult>> {
+  const results = new Map<string, ReadResult>();
+  const global = new Limiter(o.global);
+  const aborted = untilAborted(o.signal);
+  aborted.catch(() => undefined);
+
+  const byStore = new Map<string, PlannedRead[]>();
+  for (const r of reads) {
+    const list = byStore.get(r.storeKey) ?? [];
+    list.push(r);
+    byStore.set(r.storeKey, list);
+  }
+
+  const count = (key: string) => (n = 1) => {
+    o.requests[key] = (o.requests[key] ?? 0) + n;
+  };
+
+  await Promise.all(
+    [...byStore.entries()].map(async ([storeKey, list]) => {
+      const local = new Limiter(o.perStore);
+      const run = async (r: PlannedRead, fn: () => Promise<Uint8Array | Map<string, Uint8Array>>) => {
+        try {
+          const value = await local.run(() => global.run(() => Promise.race([fn(), aborted])));
+          results.set(r.id, { ok: true, value });
+        } catch (error) {
+          results.set(r.id, { ok: false, error });
+        }
+      };
+
+      const first = list[0]!;
+      if (first.read.op === 'generate') {
+        await Promise.all(
+          list.map((r) =>
+            run(r, async () => {
+              if (r.read.op !== 'generate') throw new Error('unreachable');
+              const gen = r.read.generator;
+              const mod = await loadGenerator(String(gen.kind));
+              const store: ResolvedStore = {
+                kind: 'SecretStore', name: String(gen.metadata?.name), namespace: r.read.namespace, provider: String(gen.kind),
+                spec: {}, resource: gen, origin: 'stream',
+              };
+              return mod.generate({
+                generator: gen,
+                credentials: makeCredentialResolver(store, o.credentials),
+                signal: o.signal,
+                deadline: o.deadline,
+                countRequest: count(storeKey),
+                countRetry: o.onRetry,
+                namespace: r.read.namespace,
+              });
+            }),
+          ),
+        );
+        return;
+      }
+
+      const store = first.store!;
+      let client: SecretsClient;
+      try {
+        const mod = await loadProvider(store.provider);
+        const ctx: ProviderContext = {
+          store,
+          credentials: makeCredentialResolver(store, o.credentials),
+          signal: o.signal,
+          deadline: o.deadline,
+          concurrency: o.perStore,
+          countRequest: count(storeLabel(store)),
+          countRetry: o.onRetry,
+        };
+        client = await Promise.race([mod.createClient(ctx), aborted]);
+      } catch (error) {
+        for (const r of list) results.set(r.id, { ok: false, error });
+        return;
+      }
+      try {
+        if (client.prefetch) {
+          const refs: RemoteRef[] = list.flatMap((r) => (r.read.op === 'get' || r.read.op === 'map' ? [r.read.ref] : []));
+          // A failing prefetch is not fatal: each get reports its own failure.
+          if (refs.length) await Promise.race([client.prefetch(refs), aborted]).catch(() => undefined);
+        }
+        await Promise.all(
+          list.map((r) =>
+            run(r, () => {
+              switch (r.read.op) {
+                case 'get': return client.getSecret(r.read.ref);
+                case 'map': return client.getSecretMap(r.read.ref);
+                case 'find': return client.getAllSecrets(r.read.ref);
+                default: throw new Error('unreachable');
+              }
+            }),
+          ),
+        );
+      } finally {
+        await client.close?.().catch(() => undefined);
+      }
+    }),
+  );
+  return results;
+}

@@ -1,0 +1,19 @@
+// ESO's ObjectHash: lowercase hex SHA3-224 over Go's fmt "%+v" rendering of the value.
+
+import { createHash } from 'node:crypto';
+
+export function sha3hex(s: string | Uint8Array): string {
+  return createHash('sha3-224').update(s).digest('hex');
+}
+
+/** ObjectHash(map[string][]byte): `map[k:[1 2 3] k2:[]]` with keys in byte order. */
+export function dataHash(data: Map<string, Uint8Array>): string {
+  const keys = [...data.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const parts = keys.map((k) => `${k}:[${Array.from(data.get(k)!).join(' ')}]`);
+  return sha3hex(Buffer.from(`map[${parts.join(' ')}]`, 'utf8'));
+}
+
+/** The created-by label: ObjectHash of "<namespace>/<name>" (a Go string prints verbatim). */
+export function createdByHash(namespace: string, name: string): string {
+  return sha3hex(`${namespace}/${name}`);
+}

@@ -1,0 +1,122 @@
+// Step 3: list every remote read of every ExternalSecret before any is made. Identical reads (same store,
+// kind of read, key, version, property, metadata policy) get one id, so each is made once per run.
+
+import type { ExternalSecret, StoreRef } from '../eso/model.js';
+import type { FindRef, RemoteRef, ResolvedStore } from '../providers/types.js';
+import type { KubeObject } from './types.js';
+import { checkConditions, storeId, type StoreTable } from './stores.js';
+
+export type ReadOp =
+  | { op: 'get'; ref: RemoteRef }
+  | { op: 'map'; ref: RemoteRef }
+  | { op: 'find'; ref: FindRef }
+  | { op: 'generate'; generator: KubeObject; namespace: string };
+
+export interface PlannedRead {
+  id: string;
+  storeKey: string;
+  store?: ResolvedStore;
+  read: ReadOp;
+}
+
+export interface PlanProblem {
+  es: ExternalSecret;
+  field: string;
+  message: string;
+}
+
+export interface Plan {
+  reads: Map<string, PlannedRead>;
+  /** For each ExternalSecret (by index in the list given), the read id of each entry: `data[i]`/`dataFrom[i]`. */
+  entryReads: Map<string, string>[];
+  /** Stores that ExternalSecrets use (by id), to drop them from the output. */
+  usedStores: Set<string>;
+  usedGenerators: Set<KubeObject>;
+  problems: PlanProblem[];
+}
+
+function refOf(r: { key: string; property?: string; version?: string; metadataPolicy?: 'None' | 'Fetch' }): RemoteRef {
+  const ref: RemoteRef = { key: r.key };
+  if (r.property) ref.property = r.property;
+  if (r.version) ref.version = r.version;
+  if (r.metadataPolicy === 'Fetch') ref.metadataPolicy = 'Fetch';
+  return ref;
+}
+
+export function plan(
+  externalSecrets: ExternalSecret[],
+  stores: StoreTable,
+  namespaces: Map<string, Record<string, string>>,
+  findGenerator: (kind: string, name: string, namespace: string) => KubeObject | undefined,
+): Plan {
+  const p: Plan = { reads: new Map(), entryReads: [], usedStores: new Set(), usedGenerators: new Set(), problems: [] };
+  let generated = 0;
+
+  const resolve = (es: ExternalSecret, ref: StoreRef | undefined, field: string): ResolvedStore | undefined => {
+    const r = ref?.name ? ref : es.spec.secretStoreRef;
+    if (!r?.name) {
+      p.problems.push({ es, field, message: 'no store: set spec.secretStoreRef or sourceRef.storeRef' });
+      return undefined;
+    }
+    const store = stores.get(r, es.namespace);
+    if (!store) {
+      const where = r.kind === 'ClusterSecretStore' ? `ClusterSecretStore "${r.name}"` : `SecretStore "${r.name}" in namespace "${es.namespace}"`;
+      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration` });
+      return undefined;
+    }
+    const denied = checkConditions(store, es.namespace, namespaces);
+    if (denied) {
+      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: denied });
+      return undefined;
+    }
+    p.usedStores.add(storeId(store.kind, store.name, store.namespace));
+    return store;
+  };
+
+  const add = (store: ResolvedStore, read: ReadOp): string => {
+    const sk = storeId(store.kind, store.name, store.namespace);
+    const id = `${sk}\u0000${JSON.stringify(read)}`;
+    if (!p.reads.has(id)) p.reads.set(id, { id, storeKey: sk, store, read });
+    return id;
+  };
+
+  for (const es of externalSecrets) {
+    const entries = new Map<string, string>();
+    es.spec.dataFrom.forEach((df, i) => {
+      const field = `spec.dataFrom[${i}]`;
+      if (df.generatorRef) {
+        const g = df.generatorRef;
+        const gen = findGenerator(g.kind, g.name, es.namespace);
+        if (!gen) {
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream` });
+          return;
+        }
+        p.usedGenerators.add(gen);
+        // Every generator use is its own read: ESO generates afresh for each ExternalSecret.
+        const id = `generator\u0000${generated++}`;
+        p.reads.set(id, { id, storeKey: `${g.kind}/${es.namespace}/${g.name}`, read: { op: 'generate', generator: gen, namespace: es.namespace } });
+        entries.set(field, id);
+        return;
+      }
+      const store = resolve(es, df.storeRef, field);
+      if (!store) return;
+      if (df.extract) entries.set(field, add(store, { op: 'map', ref: refOf(df.extract) }));
+      else if (df.find) {
+        const f: FindRef = {};
+        if (df.find.path) f.path = df.find.path;
+        if (df.find.name) f.name = df.find.name;
+        if (df.find.tags) f.tags = df.find.tags;
+        if (df.find.conversionStrategy) f.conversionStrategy = df.find.conversionStrategy;
+        entries.set(field, add(store, { op: 'find', ref: f }));
+      }
+    });
+    es.spec.data.forEach((d, i) => {
+      const field = `spec.data[${i}]`;
+      const store = resolve(es, d.storeRef, field);
+      if (!store) return;
+      entries.set(field, add(store, { op: 'get', ref: refOf(d.remoteRef) }));
+    });
+    p.entryReads.push(entries);
+  }
+  return p;
+}

@@ -1,0 +1,160 @@
+// The engine: collect → validate and default → plan → fetch → assemble → replace (design.md).
+// Takes data, returns data. A run either produces every Secret or nothing, with every error found.
+
+import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
+import { collect } from './collect.js';
+import { readExternalSecret } from '../eso/normalize.js';
+import { resourceRef, type ExternalSecret } from '../eso/model.js';
+import { buildStoreTable, storeId } from './stores.js';
+import { plan } from './plan.js';
+import { fetchAll } from './fetch.js';
+import { assemble } from './assemble.js';
+import { storeLabel } from './credentials.js';
+import { loadProvider } from '../providers/registry.js';
+
+export async function render(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
+  const started = Date.now();
+  const stats: RenderStats = {
+    resourcesIn: items.length,
+    resourcesOut: 0,
+    externalSecrets: 0,
+    secretsEmitted: 0,
+    requests: {},
+    retries: 0,
+    durationMs: 0,
+  };
+  const results: Result[] = [];
+  const error = (obj: KubeObject, field: string | undefined, message: string, tags?: Record<string, string>) => {
+    const r: Result = { severity: 'error', message, resourceRef: resourceRef(obj) };
+    if (field) r.field = { path: field };
+    if (tags && Object.keys(tags).length) r.tags = tags;
+    results.push(r);
+  };
+  const finish = (outcome: { ok: true; items: Item[] } | { ok: false }): RenderOutcome => {
+    stats.durationMs = Date.now() - started;
+    if (outcome.ok && !results.some((r) => r.severity === 'error')) {
+      stats.resourcesOut = outcome.items.length;
+      return { ok: true, items: outcome.items, results, stats };
+    }
+    return { ok: false, results, stats };
+  };
+
+  // 1. Collect.
+  const c = collect(items);
+  for (const p of c.problems) error(p.object, p.field, p.message);
+  const defaultNamespace = options.context?.namespace || 'default';
+
+  const { table, problems: storeProblems } = buildStoreTable(
+    c.stores.map((s) => s.object),
+    options.platformStores,
+    defaultNamespace,
+  );
+  for (const p of storeProblems) error(p.object, p.field, p.message);
+  for (const s of table.all()) {
+    const mod = s.provider === 'fake' ? await loadProvider('fake') : undefined; // cheap, and ESO validates fake stores at admission
+    for (const p of mod?.validateStore?.(s.spec) ?? []) error(s.resource, `spec.provider.${s.provider}.${p.field}`, p.message);
+  }
+
+  // 2. Validate and default.
+  const externalSecrets: ExternalSecret[] = [];
+  const esItemIndex: number[] = [];
+  for (const x of c.externalSecrets) {
+    const { es, problems } = readExternalSecret(x.object, defaultNamespace);
+    const origin = x.field ? items[x.itemIndex]!.object : x.object;
+    for (const p of problems) error(origin, x.field ? `${x.field}${p.field.replace(/^spec/, '')}` : p.field, p.message);
+    if (es) {
+      externalSecrets.push(es);
+      esItemIndex.push(x.itemIndex);
+    }
+  }
+  stats.externalSecrets = externalSecrets.length;
+
+  // 3. Plan.
+  const generatorIndex = new Map<string, KubeObject>();
+  for (const g of c.generators) {
+    generatorIndex.set(`${g.object.kind}/${g.object.metadata?.namespace ?? defaultNamespace}/${g.object.metadata?.name}`, g.object);
+  }
+  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`));
+  for (const p of pl.problems) error(p.es.object, p.field, p.message);
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // 4. Fetch.
+  const ac = new AbortController();
+  const deadline = started + options.deadlineMs;
+  const timer = setTimeout(() => ac.abort(), Math.max(0, deadline - Date.now()));
+  let fetched;
+  try {
+    fetched = await fetchAll(pl.reads.values(), {
+      perStore: options.concurrency.perStore,
+      global: options.concurrency.global,
+      deadline,
+      signal: ac.signal,
+      credentials: {
+        ...(options.credentialsDir ? { credentialsDir: options.credentialsDir } : {}),
+        streamSecrets: c.secrets,
+        allowStreamCredentials: options.allowStreamCredentials,
+        serviceAccounts: [...c.serviceAccounts, ...(options.platformServiceAccounts ?? [])],
+      },
+      requests: stats.requests,
+      onRetry: () => stats.retries++,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+
+  // 5. Assemble.
+  const storeOf = (readId: string) => {
+    const r = pl.reads.get(readId);
+    return r?.store ? storeLabel(r.store) : r?.storeKey;
+  };
+  const findObj = (list: KubeObject[], name: string, ns: string) =>
+    list.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? defaultNamespace) === ns);
+  const sources = {
+    configMap: (name: string, ns: string) => findObj(c.configMaps, name, ns),
+    secret: (name: string, ns: string) => findObj(c.secrets, name, ns),
+  };
+  const replacements = new Map<number, KubeObject[]>();
+  externalSecrets.forEach((es, i) => {
+    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters });
+    for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
+    const idx = esItemIndex[i]!;
+    if (!replacements.has(idx)) replacements.set(idx, []);
+    if (a.kind === 'error') {
+      for (const e of a.errors) {
+        const tags: Record<string, string> = {};
+        if (e.store) tags['store'] = e.store;
+        if (e.key) tags['key'] = e.key;
+        error(es.object, e.field, e.store ? `${e.message} [store ${e.store}]` : e.message, tags);
+      }
+    } else if (a.kind === 'none') {
+      results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
+    } else {
+      replacements.get(idx)!.push(a.secret);
+      stats.secretsEmitted++;
+    }
+  });
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // 6. Replace: each ExternalSecret's place is taken by its Secret; consumed stores and generators go.
+  const dropped = new Set<number>();
+  if (!options.keepStores) {
+    for (const s of c.stores) {
+      const kind = String(s.object.kind);
+      const id = storeId(kind, String(s.object.metadata?.name), kind === 'SecretStore' ? (s.object.metadata?.namespace ?? defaultNamespace) : undefined);
+      if (pl.usedStores.has(id)) dropped.add(s.itemIndex);
+    }
+    for (const g of c.generators) if (pl.usedGenerators.has(g.object)) dropped.add(g.itemIndex);
+  }
+  const out: Item[] = [];
+  items.forEach((item, i) => {
+    const rep = replacements.get(i);
+    if (rep) {
+      for (const secret of rep) out.push({ object: secret, replaces: item });
+      return;
+    }
+    if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
+    if (dropped.has(i)) return;
+    out.push(item);
+  });
+  return finish({ ok: true, items: out });
+}
