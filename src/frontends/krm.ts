@@ -1,0 +1,137 @@
+// The KRM function front end (kustomize exec/container functions, `kpt fn render`, `kpt fn eval`) and the
+// legacy kustomize exec plugin. Adapters only: translate the wire format, call the engine, translate back.
+//
+// Exit codes follow the kpt SDK: 0 ok, 1 error results, 2 exception or unreadable input, 3 bad function
+// config. Both orchestrators ignore an error result that comes with exit 0, so any error exits non-zero;
+// stdout is never empty on exit 0 (kpt would delete the package's files, kustomize every resource).
+import { loadRenderConfig, readRenderConfigFile, type LoadedRenderConfig } from '../config/renderconfig.js';
+import { render } from '../engine/render.js';
+import type { Item, RenderOutcome, Result } from '../engine/types.js';
+import { placeGeneratedSecrets, withFiles } from './orchestrator-annotations.js';
+import { NotAResourceListError, parseResourceList, writeResourceList } from './resource-list.js';
+import { formatResults } from './result-text.js';
+import { parseManifests, writeManifests } from './stream.js';
+
+export const exitCodes = { ok: 0, errors: 1, exception: 2, badConfig: 3 } as const;
+
+/** What a front end needs from its process: where it runs and its environment variables. */
+export interface FrontendEnv {
+  cwd: string;
+  vars: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunOutput {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+const packagePathAnnotation = 'internal.config.kubernetes.io/package-path';
+
+/**
+ * The folder relative paths in the function config resolve against:
+ * - kpt fn render: the package whose pipeline runs (kpt's `package-path` annotation on the configPath
+ *   object, else the shortest one on the items: subpackages sit below it). kpt's own cwd is wherever
+ *   the user ran kpt, so it is not used.
+ * - kustomize (KRM exec function and legacy plugin): the process cwd, which kustomize sets to the
+ *   kustomization folder that lists the config.
+ * - kpt fn eval: no package-path is sent, so kpt's cwd.
+ */
+export function krmBaseDir(functionConfig: unknown, items: readonly Item[], cwd: string): string {
+  const fcAnn = (functionConfig as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata?.annotations;
+  const own = fcAnn?.[packagePathAnnotation];
+  if (typeof own === 'string' && own !== '') return own;
+  let best: string | undefined;
+  for (const it of items) {
+    const p = it.object.metadata?.annotations?.[packagePathAnnotation];
+    if (typeof p === 'string' && p !== '' && (best === undefined || p.length < best.length)) best = p;
+  }
+  return best ?? cwd;
+}
+
+function hasErrors(results: readonly Result[]): boolean {
+  return results.some((r) => r.severity === 'error');
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0]!;
+}
+
+function summary(outcome: RenderOutcome): string {
+  const s = outcome.stats;
+  const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
+  return `eso-render: ${s.secretsEmitted} Secret(s) from ${s.externalSecrets} ExternalSecret(s), ${requests} backend request(s), ${s.durationMs} ms\n`;
+}
+
+async function renderSafely(items: Item[], cfg: LoadedRenderConfig): Promise<RenderOutcome | Error> {
+  try {
+    return await render(items, cfg.options);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/**
+ * One KRM function call: a ResourceList on stdin, a ResourceList on stdout. On failure the input items
+ * are echoed unchanged with the error results, so kpt can show them and nothing is lost if a caller
+ * ignores the exit code.
+ */
+export async function runKrm(input: string, env: FrontendEnv): Promise<RunOutput> {
+  let rl;
+  try {
+    rl = parseResourceList(input);
+  } catch (e) {
+    const why = e instanceof NotAResourceListError ? e.message : `cannot read the ResourceList: ${firstLine(e)}`;
+    return { stdout: '', stderr: `eso-render: ${why}\n`, code: exitCodes.exception };
+  }
+  const wrap = (items: readonly Item[], results: readonly Result[]) =>
+    writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items, results: withFiles(results, rl.items) });
+
+  const cfg = loadRenderConfig(rl.functionConfig, krmBaseDir(rl.functionConfig, rl.items, env.cwd));
+  if (hasErrors(cfg.problems)) {
+    const results = withFiles(cfg.problems, rl.items);
+    return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.badConfig };
+  }
+
+  const outcome = await renderSafely([...rl.items, ...cfg.resources], cfg);
+  if (outcome instanceof Error) {
+    const results: Result[] = [...cfg.problems, { severity: 'error', message: `internal error: ${firstLine(outcome)}` }];
+    return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.exception };
+  }
+  const results = withFiles([...cfg.problems, ...outcome.results], rl.items);
+  if (!outcome.ok || hasErrors(results)) {
+    return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.errors };
+  }
+  const items = placeGeneratedSecrets(rl.items, outcome.items);
+  return { stdout: wrap(items, results), stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome), code: exitCodes.ok };
+}
+
+/**
+ * The legacy kustomize exec plugin (`kubectl kustomize --enable-alpha-plugins`): argv[1] is a temporary
+ * copy of the RenderConfig, stdin a plain stream (empty for a generator), stdout a plain stream.
+ * kustomize runs it in the kustomization folder and also says so in KUSTOMIZE_PLUGIN_CONFIG_ROOT; that
+ * folder, not the temporary file's, is where relative paths resolve. On failure stdout stays empty and
+ * stderr, which kustomize includes in its error, says why.
+ */
+export async function runLegacyPlugin(configPath: string, input: string, env: FrontendEnv): Promise<RunOutput> {
+  const baseDir = env.vars.KUSTOMIZE_PLUGIN_CONFIG_ROOT || env.cwd;
+  const cfg = readRenderConfigFile(configPath, baseDir);
+  if (hasErrors(cfg.problems)) return { stdout: '', stderr: formatResults(cfg.problems), code: exitCodes.badConfig };
+  let items: Item[];
+  try {
+    items = input.trim() === '' ? [] : parseManifests(input);
+  } catch (e) {
+    return { stdout: '', stderr: `eso-render: cannot read the resources on stdin: ${firstLine(e)}\n`, code: exitCodes.exception };
+  }
+  const outcome = await renderSafely([...items, ...cfg.resources], cfg);
+  if (outcome instanceof Error) {
+    return { stdout: '', stderr: `eso-render: internal error: ${firstLine(outcome)}\n`, code: exitCodes.exception };
+  }
+  const results = [...cfg.problems, ...outcome.results];
+  if (!outcome.ok || hasErrors(results)) return { stdout: '', stderr: formatResults(results), code: exitCodes.errors };
+  return {
+    stdout: writeManifests(outcome.items),
+    stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome),
+    code: exitCodes.ok,
+  };
+}

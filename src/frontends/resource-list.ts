@@ -1,0 +1,132 @@
+// Reading and writing a KRM `ResourceList` while keeping each untouched item's text.
+//
+// kpt sends the original file text of every item (comments, key order, quoting, `0755`, flow-style JSON
+// files) and writes what we print back to the package. So each entry of `items:` is cut out of the input
+// as text, dedented into a stand-alone document and read by stream.ts like any other manifest; on the way
+// out stream.ts prints it (verbatim when unchanged, edited in place otherwise, YAML 1.1-safe when new)
+// and it is indented back under `items:`. With kpt's and kustomize's `- ` at column 0 and content at
+// column 2, an unchanged item comes out byte for byte.
+import { CST, isMap, isSeq, parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
+import type { Item, KubeObject, Result } from '../engine/types.js';
+import { parseManifests, writeManifests } from './stream.js';
+import { readOptions, toJSOptions } from './yaml-schema.js';
+
+export interface ResourceListIn {
+  apiVersion: string;
+  /** `ResourceList`, or `List` (kyaml unwraps both and writes back what it read). */
+  kind: string;
+  items: Item[];
+  functionConfig: unknown;
+}
+
+export class NotAResourceListError extends Error {}
+
+/** Parses stdin of a KRM function. Throws NotAResourceListError when it is not one ResourceList. */
+export function parseResourceList(text: string): ResourceListIn {
+  // kyaml normalises CRLF too; the item offsets below refer to this normalised text.
+  const src = text.replace(/\r\n/g, '\n');
+  const docs = parseAllDocuments(src, { ...readOptions, keepSourceTokens: true }).filter(
+    (d) => d.contents !== null || d.errors.length > 0,
+  );
+  if (docs.length !== 1) {
+    throw new NotAResourceListError(`expected one ResourceList document on stdin, got ${docs.length} documents`);
+  }
+  const doc = docs[0]!;
+  if (doc.errors.length > 0) throw new NotAResourceListError(`stdin is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const root = doc.contents;
+  const js = (isMap(root) ? doc.toJS(toJSOptions) : {}) as Record<string, unknown>;
+  const kind = js.kind;
+  if (!isMap(root) || (kind !== 'ResourceList' && kind !== 'List') || !('items' in js || 'functionConfig' in js)) {
+    throw new NotAResourceListError('stdin is not a ResourceList (kind ResourceList or List with items)');
+  }
+  const apiVersion = js.apiVersion;
+  const seq = root.get('items', true);
+  const objects = Array.isArray(js.items) ? (js.items as unknown[]) : [];
+  const texts = isSeq(seq) ? itemTexts(src, seq) : [];
+  const items = objects.map((obj, i): Item => {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new NotAResourceListError(`items[${i}] is not a mapping`);
+    }
+    const t = texts[i];
+    // Read through the same stream parser as every other front end, so values mean the same.
+    return (t !== undefined && safeParseOne(t)) || { object: obj as KubeObject };
+  });
+  return {
+    apiVersion: typeof apiVersion === 'string' && apiVersion !== '' ? apiVersion : 'config.kubernetes.io/v1',
+    kind: String(kind),
+    items,
+    functionConfig: js.functionConfig,
+  };
+}
+
+function safeParseOne(text: string): Item | undefined {
+  try {
+    const parsed = parseManifests(text);
+    return parsed.length === 1 ? parsed[0] : undefined;
+  } catch {
+    // An alias to an anchor in another item cannot stand alone; fall back to re-serialising that item.
+    return undefined;
+  }
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Each entry of the `items` sequence as a stand-alone document, or undefined where that is not possible. */
+function itemTexts(text: string, seq: YAMLSeq): (string | undefined)[] {
+  const tok = (seq as YAMLSeq & { srcToken?: CST.Token }).srcToken;
+  if (tok && tok.type === 'block-seq') {
+    return tok.items.map((it) => {
+      const dash = it.start.find((t) => t.type === 'seq-item-ind');
+      if (!dash || !it.value) return undefined;
+      const comments = it.start
+        .filter((t) => t.type === 'comment' && t.offset < dash.offset)
+        .map((t) => (t as CST.SourceToken).source);
+      const valueEnd = it.value.offset + CST.stringify(it.value).length;
+      const contentCol = it.value.offset - lineStart(text, it.value.offset);
+      const lines = text.slice(dash.offset + 1, valueEnd).split('\n');
+      const first = lines.shift()!.trimStart();
+      const rest = lines.map((l) => l.replace(new RegExp(`^ {0,${contentCol}}`), ''));
+      const all = [...comments, ...(first === '' ? [] : [first]), ...rest];
+      while (all.length > 0 && all[all.length - 1]!.trim() === '') all.pop();
+      return `${all.join('\n')}\n`;
+    });
+  }
+  // Flow sequence (a JSON ResourceList): each item's own source range.
+  return seq.items.map((n) => {
+    const range = (n as { range?: [number, number, number] }).range;
+    return range ? `${text.slice(range[0], range[1]).trimEnd()}\n` : undefined;
+  });
+}
+
+/** An item's text as a stand-alone document: its input text if unchanged, else edited or new. */
+function itemText(item: Item): string {
+  const lines = writeManifests([item]).split('\n');
+  // A one-item stream may still carry a document marker.
+  while (lines.length > 0 && (lines[0] === '---' || lines[0] === '')) lines.shift();
+  while (lines.length > 0 && (lines[lines.length - 1] === '' || lines[lines.length - 1] === '...')) lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+/** `- ` before the first line, two spaces before every other non-empty line. */
+function asSequenceEntry(doc: string): string {
+  const lines = doc.replace(/\n$/, '').split('\n');
+  return `${lines.map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n')}\n`;
+}
+
+export interface ResourceListOut {
+  apiVersion: string;
+  kind: string;
+  items: readonly Item[];
+  results: readonly Result[];
+}
+
+/** One ResourceList document, block style, no trailing `---` (kpt would read one as a resource). */
+export function writeResourceList(out: ResourceListOut): string {
+  let s = stringify({ apiVersion: out.apiVersion, kind: out.kind }, { lineWidth: 0 });
+  if (out.items.length === 0) s += 'items: []\n';
+  else s += `items:\n${out.items.map((it) => asSequenceEntry(itemText(it))).join('')}`;
+  if (out.results.length > 0) s += stringify({ results: out.results }, { lineWidth: 0 });
+  return s;
+}
