@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// The one executable: render | generate | krm | validate | version, plus the two ways kustomize and kpt
+// call a function (no arguments with a ResourceList on stdin; a legacy plugin's config file as argv[1]).
+
+import { existsSync, statSync } from 'node:fs';
+import { runRender, type CommandIO } from './frontends/render-cmd.js';
+import { VERSION } from './version.js';
+
+// Until the KRM and CMP front ends land, their shapes are declared here.
+interface KrmModule {
+  runKrm(input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
+  runLegacyPlugin(path: string, input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
+}
+interface CmpModule {
+  runGenerate(argv: string[], io: CommandIO): Promise<number>;
+}
+
+const usage = `Usage: eso-render <command> [options]
+
+Commands:
+  render     render a manifest stream (stdin or -f) to stdout, ExternalSecrets replaced by Secrets
+  generate   Argo CD Config Management Plugin: build the app folder, then render
+  krm        KRM function: a ResourceList on stdin, a ResourceList on stdout (also the default with no arguments)
+  version    print the version
+
+Run 'eso-render <command> --help' for a command's options.
+`;
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+const io: CommandIO = {
+  stdin: readStdin,
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'render':
+      return runRender(rest, io);
+    case 'version':
+    case '--version':
+      io.stdout(`eso-render ${VERSION}\n`);
+      return 0;
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(usage);
+      return 0;
+    case undefined:
+    case 'krm': {
+      const { runKrm } = (await import('./frontends/krm.js' as string)) as typeof import('./frontends/render-cmd.js') & KrmModule;
+      const r = await runKrm(await io.stdin(), io.env);
+      io.stdout(r.stdout);
+      io.stderr(r.stderr);
+      return r.code;
+    }
+    case 'generate': {
+      const { runGenerate } = (await import('./frontends/cmp.js' as string)) as CmpModule;
+      return runGenerate(rest, io);
+    }
+    default:
+      // kustomize's legacy exec plugins are called with the plugin config file as the only argument.
+      if (existsSync(cmd) && statSync(cmd).isFile()) {
+        const { runLegacyPlugin } = (await import('./frontends/krm.js' as string)) as typeof import('./frontends/render-cmd.js') & KrmModule;
+        const r = await runLegacyPlugin(cmd, await io.stdin(), io.env);
+        io.stdout(r.stdout);
+        io.stderr(r.stderr);
+        return r.code;
+      }
+      io.stderr(`eso-render: unknown command ${JSON.stringify(cmd)}\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Never a stack trace to the user: it could carry values from a provider's response.
+    process.stderr.write(`eso-render: internal error: ${e instanceof Error ? e.name : 'unknown'}\n`);
+    process.exitCode = 2;
+  },
+);

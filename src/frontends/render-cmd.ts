@@ -1,0 +1,148 @@
+// `eso-render render`: a YAML or JSON stream on stdin (or files and folders) to a YAML stream on stdout.
+// A thin adapter: read input and configuration, call the engine, print the stream or the errors.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Item, Result } from '../engine/types.js';
+import { render } from '../engine/render.js';
+import { parseManifests, writeManifests, ManifestError } from './stream.js';
+import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
+import { readManifestPath } from '../config/manifest-files.js';
+import { parseGoDuration } from '../config/duration.js';
+import { formatResults } from './result-text.js';
+import { summaryLine, type LogFormat } from './summary.js';
+
+export interface CommandIO {
+  stdin: () => Promise<string>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const renderUsage = `Usage: eso-render render [options]
+
+Reads Kubernetes manifests (a YAML stream, a JSON object or a List) and writes them back with every
+ExternalSecret replaced by the Secret External Secrets Operator would write.
+
+Options:
+  -f, --filename PATH          a file or folder of .yaml/.yml/.json manifests (repeatable; default: stdin)
+      --config FILE            a RenderConfig (eso-render.dev/v1alpha1) with stores, credentials and limits
+      --stores PATH            SecretStore/ClusterSecretStore manifests supplied by the platform (repeatable)
+      --credentials-dir DIR    credentials laid out as <namespace>/<name>/<key>, like mounted Secrets
+      --allow-stream-credentials   let Secrets in the stream serve as store credentials
+      --keep-stores            keep SecretStores/ClusterSecretStores in the output
+      --deadline DURATION      overall deadline, Go duration (default 50s)
+      --concurrency N          concurrent requests per store (default 16)
+      --log-format text|json   format of the summary and findings on stderr (default text)
+  -q, --quiet                  no summary line on stderr
+  -h, --help                   this help
+
+Exit codes: 0 rendered, 1 a resource could not be rendered (nothing is written to stdout), 2 usage error.
+`;
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+function readPath(p: string, cwd: string): Item[] {
+  const abs = path.resolve(cwd, p);
+  if (statSync(abs).isDirectory()) {
+    return readdirSync(abs)
+      .filter((n) => /\.(ya?ml|json)$/i.test(n) && !KUSTOMIZATION_FILES.has(n))
+      .sort()
+      .flatMap((n) => parseManifests(readFileSync(path.join(abs, n)), path.join(p, n)));
+  }
+  return parseManifests(readFileSync(abs), p);
+}
+
+export async function runRender(argv: string[], io: CommandIO): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        filename: { type: 'string', short: 'f', multiple: true },
+        config: { type: 'string' },
+        stores: { type: 'string', multiple: true },
+        'credentials-dir': { type: 'string' },
+        'allow-stream-credentials': { type: 'boolean' },
+        'keep-stores': { type: 'boolean' },
+        deadline: { type: 'string' },
+        concurrency: { type: 'string' },
+        'log-format': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    });
+  } catch (e) {
+    io.stderr(`eso-render render: ${(e as Error).message}\n\n${renderUsage}`);
+    return 2;
+  }
+  const v = args.values;
+  if (v.help) {
+    io.stdout(renderUsage);
+    return 0;
+  }
+  const logFormat = (v['log-format'] ?? 'text') as LogFormat;
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    io.stderr(`eso-render render: --log-format must be text or json\n`);
+    return 2;
+  }
+  const report = (results: Result[]) => {
+    if (logFormat === 'json') for (const r of results) io.stderr(JSON.stringify({ level: r.severity, ...r }) + '\n');
+    else io.stderr(formatResults(results));
+  };
+
+  const cfg = v.config ? readRenderConfigFile(path.resolve(io.cwd, v.config)) : loadRenderConfig(undefined, io.cwd);
+  const problems = [...cfg.problems];
+  const options = cfg.options;
+  try {
+    for (const s of v.stores ?? []) {
+      for (const f of readManifestPath(s, io.cwd)) options.platformStores.push(...f.items.map((i) => i.object));
+    }
+  } catch (e) {
+    io.stderr(`eso-render render: --stores: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (v['credentials-dir']) options.credentialsDir = path.resolve(io.cwd, v['credentials-dir']);
+  if (v['allow-stream-credentials']) options.allowStreamCredentials = true;
+  if (v['keep-stores']) options.keepStores = true;
+  try {
+    if (v.deadline) options.deadlineMs = parseGoDuration(v.deadline);
+  } catch (e) {
+    io.stderr(`eso-render render: --deadline: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (v.concurrency) {
+    const n = Number(v.concurrency);
+    if (!Number.isInteger(n) || n < 1) {
+      io.stderr('eso-render render: --concurrency must be a positive whole number\n');
+      return 2;
+    }
+    options.concurrency = { ...options.concurrency, perStore: n };
+  }
+  if (problems.some((p) => p.severity === 'error')) {
+    report(problems);
+    return 2;
+  }
+
+  let items: Item[];
+  try {
+    if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
+    else items = parseManifests(await io.stdin(), '<stdin>');
+  } catch (e) {
+    if (e instanceof ManifestError) report([{ severity: 'error', message: e.message }]);
+    else io.stderr(`eso-render render: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file or folder: ${(e as NodeJS.ErrnoException).path}` : (e as Error).message}\n`);
+    return (e instanceof ManifestError) ? 1 : 2;
+  }
+  items.push(...cfg.resources);
+
+  const outcome = await render(items, options);
+  const shown = outcome.results.filter((r) => r.severity !== 'info');
+  report(shown);
+  if (!v.quiet) io.stderr(summaryLine(outcome, logFormat));
+  if (!outcome.ok) return 1;
+  io.stdout(writeManifests(outcome.items));
+  return 0;
+}

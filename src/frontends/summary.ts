@@ -1,0 +1,20 @@
+// One summary per run for operators: counts and timings, never a name of a secret value.
+import type { RenderOutcome } from '../engine/types.js';
+
+export type LogFormat = 'text' | 'json';
+
+export function summaryLine(o: RenderOutcome, format: LogFormat): string {
+  const s = o.stats;
+  const errors = o.results.filter((r) => r.severity === 'error').length;
+  const warnings = o.results.filter((r) => r.severity === 'warning').length;
+  const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
+  if (format === 'json') {
+    return JSON.stringify({ level: o.ok ? 'info' : 'error', msg: 'eso-render summary', ok: o.ok, ...s, requestsTotal: requests, errors, warnings }) + '\n';
+  }
+  const perStore = Object.entries(s.requests).map(([k, n]) => `${k}=${n}`).join(' ');
+  return (
+    `eso-render: ${o.ok ? 'rendered' : 'FAILED'}: ${s.resourcesIn} resources in, ${o.ok ? s.resourcesOut : 0} out, ` +
+    `${s.externalSecrets} ExternalSecrets, ${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +
+    `${s.retries} retries, ${errors} errors, ${warnings} warnings, ${s.durationMs} ms\n`
+  );
+}
