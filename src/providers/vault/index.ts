@@ -1,0 +1,63 @@
+// ESO's `vault` provider (eso-semantics §5.4). The registry loads this module only when a store uses it.
+
+import { ProviderError } from '../types.js';
+import type { ProviderContext, ResolvedStore, SecretsClient } from '../types.js';
+import { VaultConnection } from './connection.js';
+import { VaultKvClient } from './kv-client.js';
+import { VaultSpecError, parseVaultSpec } from './store-spec.js';
+
+export function storeLabel(store: ResolvedStore): string {
+  return store.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${store.name}` : `SecretStore/${store.namespace ?? ''}/${store.name}`;
+}
+
+export async function createClient(ctx: ProviderContext): Promise<SecretsClient> {
+  const label = storeLabel(ctx.store);
+  let spec;
+  try {
+    spec = parseVaultSpec(ctx.store.spec);
+  } catch (e) {
+    throw new ProviderError(`${label}: ${(e as Error).message}`);
+  }
+  let conn: VaultConnection;
+  try {
+    conn = await VaultConnection.open(spec, {
+      credentials: ctx.credentials,
+      signal: ctx.signal,
+      deadline: ctx.deadline,
+      concurrency: ctx.concurrency,
+      countRequest: (n) => ctx.countRequest(n),
+      countRetry: () => ctx.countRetry(),
+      ...(ctx.store.namespace ? { storeNamespace: ctx.store.namespace } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ProviderError) throw e;
+    throw new ProviderError(`${label}: ${(e as Error).message}`);
+  }
+  return new VaultKvClient(conn, label);
+}
+
+/** Admission-time checks ESO's ValidateStore makes that matter offline. */
+export function validateStore(raw: Record<string, unknown>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  try {
+    const spec = parseVaultSpec(raw);
+    try {
+      new URL(spec.server);
+    } catch {
+      problems.push({ field: 'spec.provider.vault.server', message: 'must be a URL' });
+    }
+    if (spec.auth) {
+      const a = spec.auth;
+      if (a.appRole && !a.appRole.roleId && !a.appRole.roleRef) {
+        problems.push({ field: 'spec.provider.vault.auth.appRole', message: 'neither `roleId` nor `roleRef` was supplied' });
+      }
+      if (a.jwt && !a.jwt.secretRef && !a.jwt.kubernetesServiceAccountToken) {
+        problems.push({ field: 'spec.provider.vault.auth.jwt', message: 'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied' });
+      }
+    }
+  } catch (e) {
+    if (e instanceof VaultSpecError) problems.push({ field: e.field, message: e.message.slice(e.field.length + 2) });
+    else throw e;
+  }
+  return problems;
+}
