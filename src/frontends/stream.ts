@@ -66,6 +66,8 @@ export interface StreamSource {
   readonly group: { readonly segment: Segment; readonly size: number } | undefined;
   /** Sequences were written at their parent's indent (`- ` under `key:`), as kubectl prints them. */
   readonly compactSequences: boolean;
+  /** Indentation step of the original text (used when an edited resource is printed again). */
+  readonly indent: number;
 }
 
 export function streamSourceOf(item: Item): StreamSource | undefined {
@@ -206,7 +208,8 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     const where = { file: origin, index: k, line: lineOf(contents.range?.[0] ?? docStarts[k]!) };
     const format: StreamSource['format'] = looksLikeJson(text, contents) ? 'json' : 'yaml';
     const compactSequences = seqStyleIsCompact(segment.text);
-    const base = { kind: 'eso-render/stream' as const, format, origin, index: k, doc, compactSequences };
+    const indent = indentStep(segment.text);
+    const base = { kind: 'eso-render/stream' as const, format, origin, index: k, doc, compactSequences, indent };
 
     if (Array.isArray(value)) {
       if (format !== 'json') {
@@ -329,6 +332,13 @@ function onlyPreamble(text: string, from: number, to: number): boolean {
 function seqStyleIsCompact(text: string): boolean {
   const m = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- /m.exec(text);
   return m ? m[1]!.length === m[2]!.length : true;
+}
+
+/** The indentation step of block mappings in the text (2 when it cannot tell). */
+function indentStep(text: string): number {
+  const m = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n( +)[^\s#-]/m.exec(text);
+  const step = m ? m[2]!.length - m[1]!.length : 2;
+  return step >= 1 && step <= 8 ? step : 2;
 }
 
 /** Maximum nesting of collections, measured without recursion (so deep input cannot overflow the stack). */
@@ -509,7 +519,8 @@ function nodeText(src: StreamSource, object: KubeObject): string {
       doc.contents = src.node.clone() as Document['contents'];
     }
     syncDocument(doc, object);
-    const text = doc.toString({ ...writeOptions, indentSeq: !src.compactSequences });
+    // Existing block scalars keep their style (`>` stays folded); new multi-line strings become `|`.
+    const text = doc.toString({ ...writeOptions, indent: src.indent, indentSeq: !src.compactSequences, blockQuote: true });
     return text.endsWith('\n') ? text : `${text}\n`;
   } catch {
     return stringifyNew(object);

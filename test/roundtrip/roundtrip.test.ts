@@ -1,0 +1,144 @@
+// The round-trip corpus: every stream in this folder (none holds an ExternalSecret) must come out of
+// parse → write byte for byte. Adding a case is adding a file.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../src/engine/types.js';
+import { parseManifests, stringifyObject, writeManifests } from '../../src/frontends/stream.js';
+
+const dir = new URL('.', import.meta.url).pathname;
+const files = readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
+
+const objects = (items: Item[]) => items.map((i) => i.object);
+
+describe('round-trip corpus', () => {
+  it('holds at least 25 streams', () => {
+    expect(files.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const file of files) {
+    const bytes = readFileSync(join(dir, file));
+
+    it(`${file}: parse → write gives the same bytes`, () => {
+      const items = parseManifests(new Uint8Array(bytes), file);
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.some((i) => i.object.kind === 'ExternalSecret')).toBe(false);
+      const out = writeManifests(items);
+      expect(Buffer.from(out, 'utf8').equals(bytes)).toBe(true);
+      expect(out).toBe(bytes.toString('utf8'));
+    });
+
+    it(`${file}: any reordering, dropping or insertion still reads back as the same resources`, () => {
+      const items = parseManifests(new Uint8Array(bytes), file);
+      const generated: Item = {
+        object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'generated' }, stringData: { on: 'yes' } },
+      };
+      const variants: Item[][] = [
+        [...items].reverse(),
+        items.slice(1),
+        items.slice(0, -1),
+        items.flatMap((it) => [generated, it]),
+        items.flatMap((it) => [it, generated]),
+        items.filter((_, i) => i % 2 === 1),
+      ];
+      for (const v of variants) {
+        const out = writeManifests(v);
+        expect(objects(parseManifests(out, `${file} (rewritten)`))).toEqual(objects(v));
+      }
+    });
+  }
+});
+
+describe('what the corpus reads as', () => {
+  const read = (f: string) => parseManifests(readFileSync(join(dir, f)), f);
+
+  it('reads YAML 1.1-looking scalars like kyaml: booleans words stay strings, legacy octal is octal', () => {
+    const [cm] = read('yaml11-scalars.yaml');
+    expect(cm!.object.data).toMatchObject({
+      enabled: 'on',
+      answer: 'yes',
+      negative: 'NO',
+      letter: 'y',
+      Off: 'off',
+      mode: 0o755,
+      octal12: 0o755,
+      hex: 31,
+      binary: '0b1010',
+      exp: 1000,
+      underscores: '1_000',
+      dotfive: 0.5,
+      plusone: 1,
+      inf: Infinity,
+      sexagesimal: '1:20',
+      date: '2024-01-01',
+      tilde: null,
+      empty: null,
+      equals: '=',
+      version: '1.2.3',
+    });
+  });
+
+  it('skips empty, null and comment-only documents', () => {
+    expect(read('empty-documents.yaml').map((i) => i.object.metadata?.name)).toEqual(['team-a', 'team-b']);
+  });
+
+  it('expands Lists, typed Lists and JSON arrays into their members', () => {
+    expect(read('list.yaml').map((i) => i.object.metadata?.name)).toEqual(['one', 'two']);
+    expect(read('typed-list.yaml').map((i) => i.object.metadata?.name)).toEqual(['alpha', 'beta', 'after-list']);
+    expect(read('array.json').map((i) => i.object.metadata?.name)).toEqual(['first', 'second']);
+    expect(read('list-no-final-newline.json').map((i) => i.object.kind)).toEqual(['ConfigMap', 'Secret']);
+  });
+
+  it('resolves anchors, aliases and merge keys', () => {
+    const [d] = read('anchors-aliases.yaml');
+    const spec = d!.object.spec as any;
+    expect(spec.selector.matchLabels).toEqual({ app: 'anchored', team: 'core' });
+    expect(spec.template.metadata.labels).toEqual({ app: 'anchored', team: 'core', extra: 'true' });
+    expect(spec.template.spec.containers[1]).toEqual({
+      name: 'sidecar',
+      image: 'busybox',
+      resources: { limits: { cpu: '100m' } },
+    });
+  });
+
+  it('keeps block-scalar chomping in the values', () => {
+    const data = read('block-scalars.yaml')[0]!.object.data as Record<string, string>;
+    expect(data['literal-clip']).toBe('line one\nline two\n');
+    expect(data['literal-strip']).toBe('no trailing newline');
+    expect(data['literal-keep']).toBe('keeps trailing newlines\n\n\n');
+    expect(data['folded-clip']).toBe('folded text that joins lines\nwith a paragraph break\n');
+    expect(data['indicator']).toBe('  starts with two extra spaces\nback to base\n');
+  });
+
+  it('reads CRLF and BOM streams without the CR or BOM in values', () => {
+    const crlf = read('crlf.yaml');
+    expect(crlf[0]!.object.data).toEqual({ script: 'echo one\necho two\n', flag: 'on' });
+    expect(crlf[0]!.object.metadata?.name).toBe('crlf');
+    expect(read('bom.yaml')[0]!.object.apiVersion).toBe('v1');
+  });
+
+  it('a List is written as separate documents once one member changes', () => {
+    const items = read('list.yaml');
+    const changed = { ...items[1]!, object: { ...items[1]!.object, data: { k: 'v' } } };
+    const out = writeManifests([items[0]!, changed]);
+    expect(out).toContain('# comment inside a list member');
+    expect(out).toContain('mode: 0755');
+    expect(out).not.toContain('kind: List');
+    expect(objects(parseManifests(out))).toEqual([items[0]!.object, changed.object]);
+  });
+
+  it('mixes original text and new Secrets in one stream', () => {
+    const items = read('helm-output.yaml');
+    const secret: Item = { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } };
+    const out = writeManifests([items[0]!, secret, items[1]!]);
+    expect(out).toBe(
+      '---\n# Source: app/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: release-app\n' +
+        '  labels:\n    helm.sh/chart: app-0.1.0\n    app.kubernetes.io/managed-by: Helm\n---\n' +
+        stringifyObject(secret.object) +
+        '---\n# Source: app/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: release-app\nspec:\n' +
+        '  type: ClusterIP\n  ports:\n    - port: 80\n      targetPort: http\n      protocol: TCP\n      name: http\n',
+    );
+  });
+});
