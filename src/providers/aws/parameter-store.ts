@@ -183,9 +183,12 @@ export class ParameterStoreReader implements SecretsClient {
   private async getParameters(names: string[]): Promise<BatchAnswer<Uint8Array>> {
     const out = await this.client.send(new GetParametersCommand({ Names: names, WithDecryption: true }), { abortSignal: this.signal });
     const answer: BatchAnswer<Uint8Array> = new Map();
+    // Names AWS reports invalid cannot be what a returned parameter answers.
+    const invalid = new Set(out.InvalidParameters ?? []);
+    const open = names.filter((n) => !invalid.has(n));
     for (const p of out.Parameters ?? []) {
-      const asked = (p.Name ?? '') + (p.Selector ?? '');
-      if (names.includes(asked) && !answer.has(asked)) answer.set(asked, { value: utf8(p.Value ?? '') });
+      const asked = askedName(open, p);
+      if (asked !== undefined && !answer.has(asked)) answer.set(asked, { value: utf8(p.Value ?? '') });
     }
     for (const name of out.InvalidParameters ?? []) {
       // A missing version (`name:7`) is ParameterVersionNotFound for ESO, not NoSecretErr: let a single read say which.
@@ -224,4 +227,24 @@ export class ParameterStoreReader implements SecretsClient {
 
 function cacheKey(name: string, tags: boolean): string {
   return `${name}#${tags ? 'TAG' : 'SECRET'}`;
+}
+
+/**
+ * Which requested name a GetParameters answer is for. AWS says so with `Selector` (`:3`, `:label`); a
+ * server that leaves it out is matched only when one requested name can be meant. Unmatched names are
+ * read singly, so a doubt costs a request, never a wrong value.
+ */
+function askedName(names: readonly string[], p: { Name?: string; Selector?: string; Version?: number }): string | undefined {
+  if (p.Name === undefined) return undefined;
+  if (p.Selector) {
+    const asked = p.Name + p.Selector;
+    return names.includes(asked) ? asked : undefined;
+  }
+  const candidates = names.filter((n) => n === p.Name || n.startsWith(p.Name + ':'));
+  if (candidates.length !== 1) return undefined;
+  const only = candidates[0]!;
+  if (only === p.Name) return only;
+  const selector = only.slice(p.Name.length + 1);
+  // A numeric selector must be the version returned; a label cannot be checked, so it is not trusted.
+  return /^\d+$/.test(selector) && Number(selector) === p.Version ? only : undefined;
 }
