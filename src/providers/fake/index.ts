@@ -29,6 +29,8 @@ export function validateStore(spec: Record<string, unknown>): { field: string; m
 
 export class FakeClient implements SecretsClient {
   private readonly byKeyVersion = new Map<string, Entry>();
+  /** Lookups already counted: one "request" per key and version, as a real backend read would be. */
+  private readonly counted = new Set<string>();
 
   constructor(entries: Entry[], private readonly ctx?: ProviderContext) {
     // ESO indexes by the plain concatenation key+version; later entries overwrite earlier ones.
@@ -36,7 +38,11 @@ export class FakeClient implements SecretsClient {
   }
 
   private lookup(ref: RemoteRef): Entry {
-    this.ctx?.countRequest();
+    const id = `${ref.key}\u0000${ref.version ?? ''}`;
+    if (!this.counted.has(id)) {
+      this.counted.add(id);
+      this.ctx?.countRequest();
+    }
     const e = this.byKeyVersion.get(ref.key + (ref.version ?? ''));
     if (!e || e.version !== (ref.version ?? '')) throw new NoSecretError();
     return e;

@@ -1,0 +1,65 @@
+// Fixture-driven cases, one folder each (kyaml's testdata/<case>/ style):
+//   input.yaml             the stream given to `eso-render render` on stdin
+//   config.yaml            optional RenderConfig, passed with --config
+//   args                   optional extra CLI arguments, one per line
+//   expected.yaml          the exact stdout of a successful run, or
+//   errors.txt             one regular expression per line that stderr must match (exit 1, empty stdout)
+// Every case also checks that no value held by a fake store in the input or config appears on stderr.
+// UPDATE_EXPECTED=1 rewrites expected.yaml from the actual output (read the diff before committing it).
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../helpers/cli.js';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const cases = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+function fakeValues(text: string): string[] {
+  const values: string[] = [];
+  for (const d of parseAllDocuments(text)) {
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === 'object') {
+        const rec = o as Record<string, unknown>;
+        const fake = (rec['provider'] as Record<string, any> | undefined)?.['fake'];
+        if (fake && Array.isArray(fake.data)) for (const e of fake.data) if (typeof e?.value === 'string' && e.value.length >= 4) values.push(e.value);
+        Object.values(rec).forEach(walk);
+      }
+    };
+    walk(d.toJS());
+  }
+  return values;
+}
+
+describe('fixture cases (test/cases/<name>)', () => {
+  for (const name of cases) {
+    it(name, async () => {
+      const dir = path.join(here, name);
+      const input = readFileSync(path.join(dir, 'input.yaml'), 'utf8');
+      const args = ['render'];
+      let secrets = fakeValues(input);
+      if (existsSync(path.join(dir, 'config.yaml'))) {
+        args.push('--config', path.join(dir, 'config.yaml'));
+        secrets = secrets.concat(fakeValues(readFileSync(path.join(dir, 'config.yaml'), 'utf8')));
+      }
+      if (existsSync(path.join(dir, 'args'))) args.push(...readFileSync(path.join(dir, 'args'), 'utf8').split('\n').filter(Boolean));
+      const r = await runCli(args, input, { cwd: dir });
+      for (const s of secrets) expect(r.stderr, 'a store value leaked to stderr').not.toContain(s);
+      const errorsFile = path.join(dir, 'errors.txt');
+      if (existsSync(errorsFile)) {
+        expect(r.stdout, 'nothing on stdout when a run fails').toBe('');
+        expect(r.code).toBe(1);
+        for (const line of readFileSync(errorsFile, 'utf8').split('\n').filter((l) => l.trim() !== '')) {
+          expect(r.stderr).toMatch(new RegExp(line));
+        }
+        return;
+      }
+      expect(r.stderr).not.toMatch(/\[error\]/);
+      expect(r.code).toBe(0);
+      const expectedFile = path.join(dir, 'expected.yaml');
+      if (process.env['UPDATE_EXPECTED'] === '1') writeFileSync(expectedFile, r.stdout);
+      expect(r.stdout).toBe(readFileSync(expectedFile, 'utf8'));
+    });
+  }
+});
