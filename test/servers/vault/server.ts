@@ -259,6 +259,10 @@ export class FakeVault {
     this.faults.push({ ...f, left: f.times ?? 1 });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Recorded requests, optionally filtered. */
   count(filter: (r: RecordedRequest) => boolean = () => true): number {
     return this.requests.filter(filter).length;
@@ -341,7 +345,7 @@ export class FakeVault {
     const ns = this.namespaces.get(r.namespace);
     if (!ns) return error(403, 'permission denied'); // an unknown namespace looks like a denial, as in Vault
 
-    if (r.path.startsWith('auth/') && !r.path.startsWith('auth/token/')) return this.login(r, ns, send, error);
+    if (r.path.startsWith('auth/') && !r.path.startsWith('auth/token/')) return this.login(r, send, error);
 
     const info = r.token ? this.tokens.get(r.token) : undefined;
     // A token works in its own namespace and in the ones below it.
