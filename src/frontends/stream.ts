@@ -156,7 +156,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     const k = docIndexAt(start) ?? 0;
     if (!docByIndex.has(k)) docByIndex.set(k, d);
     for (const e of d.errors) {
-      errors.push(new ManifestError(yamlReason(e.code), { file: origin, index: docIndexAt(e.pos[0]) ?? k, line: lineOf(e.pos[0]) }));
+      errors.push(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }));
     }
   }
   if (errors.length > 0) return { items: [], errors };
@@ -177,10 +177,14 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     try {
       value = doc.toJS(toJSOptions);
     } catch (e) {
-      const exhausted = e instanceof Error && /alias/i.test(e.message);
-      errors.push(
-        new ManifestError(exhausted ? yamlReason('RESOURCE_EXHAUSTION') : 'the document cannot be converted to data', where),
-      );
+      // The package's messages are not reused (they may quote an anchor name); only their kind is.
+      const msg = e instanceof Error ? e.message : '';
+      const reason = /excessive alias/i.test(msg)
+        ? yamlReason('RESOURCE_EXHAUSTION')
+        : /alias/i.test(msg)
+          ? yamlReason('BAD_ALIAS')
+          : 'the document cannot be converted to data';
+      errors.push(new ManifestError(reason, where));
       continue;
     }
     if (value === null || value === undefined) continue;

@@ -5,7 +5,7 @@
 // `2024-01-01`, `1:20` and `<<` are not strings. A string whose plain spelling any of those readers would
 // resolve to something else is therefore written double-quoted (kubectl and kustomize quote the same way).
 // The test is deliberately generous: quoting a string that did not need it changes nothing for any reader.
-import { Document, isScalar, Scalar, visit } from 'yaml';
+import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 import type { Node, ToStringOptions } from 'yaml';
 
 const yaml11Words = new Set([
@@ -23,12 +23,13 @@ const yaml11Words = new Set([
 // binary, octal (0755 and 0o755), hexadecimal, decimal, floats with an optional exponent (YAML 1.1's float
 // regexp even allows several dots), sexagesimal (`1:20`, `-1:20:30.5`), and the special floats.
 const numberPatterns: RegExp[] = [
-  /^[-+]?0b[01]+$/i,
-  /^[-+]?0o?[0-7]+$/i,
-  /^[-+]?0x[0-9a-f]+$/i,
+  /^[-+]?0b[01]*$/i,
+  /^[-+]?0o?[0-7]*$/i,
+  /^[-+]?0x[0-9a-f]*$/i,
   /^[-+]?[0-9]+$/,
   /^[-+]?([0-9]+)?\.[0-9.]*([eE][-+]?[0-9]+)?$/,
-  /^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$/,
+  // The `yaml` package's 1.1 reader even takes `e7` for a float.
+  /^[-+]?[0-9]*(\.[0-9]*)?[eE][-+]?[0-9]+$/,
   /^[-+]?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?$/,
   /^[-+]?\.(inf|Inf|INF)$/,
   /^\.(nan|NaN|NAN)$/,
@@ -44,7 +45,7 @@ const timestamp =
 export function isAmbiguousPlain(s: string): boolean {
   if (yaml11Words.has(s)) return true;
   if (timestamp.test(s)) return true;
-  if (/^[-+.0-9]/.test(s)) {
+  if (/^[-+.0-9eE]/.test(s)) {
     const bare = s.replace(/_/g, '');
     if (bare !== '' && numberPatterns.some((re) => re.test(bare))) return true;
   }
@@ -62,13 +63,24 @@ export const writeOptions: ToStringOptions = {
   blockQuote: 'literal',
 };
 
+/**
+ * A multi-line string with a whitespace-only line cannot be a literal block safely: the `yaml` package
+ * writes ` \n` as a `|+` block that reads back as `\n`. Such strings are double-quoted instead.
+ */
+function blockUnsafe(s: string): boolean {
+  return s.includes('\n') && /(?:^|\n)[ \t]+(?:\n|$)/.test(s);
+}
+
+function styleNewString(n: Scalar): void {
+  if (typeof n.value !== 'string' || (n.type !== undefined && n.type !== Scalar.PLAIN)) return;
+  if (isAmbiguousPlain(n.value) || blockUnsafe(n.value)) n.type = Scalar.QUOTE_DOUBLE;
+}
+
 /** Quote, in place, every plain-able string scalar (keys included) that a YAML 1.1 reader would misread. */
 export function quoteAmbiguous(node: Node | Document): void {
   visit(node, {
     Scalar(_key, n) {
-      if (typeof n.value === 'string' && isAmbiguousPlain(n.value) && (n.type === undefined || n.type === Scalar.PLAIN)) {
-        n.type = Scalar.QUOTE_DOUBLE;
-      }
+      styleNewString(n);
     },
   });
 }
@@ -77,7 +89,7 @@ export function quoteAmbiguous(node: Node | Document): void {
 export function createSafeNode(doc: Document, value: unknown): Node {
   const node = doc.createNode(value, { keepUndefined: false }) as Node;
   if (isScalar(node)) {
-    if (typeof node.value === 'string' && isAmbiguousPlain(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    styleNewString(node);
   } else {
     quoteAmbiguous(node);
   }
@@ -91,5 +103,22 @@ export function createSafeNode(doc: Document, value: unknown): Node {
 export function stringifyObject(obj: unknown): string {
   const doc = new Document(obj, { version: '1.2', schema: 'core', keepUndefined: false });
   quoteAmbiguous(doc);
+  const text = doc.toString(writeOptions);
+  // Safety net for emitter corner cases not covered above: if the text does not read back as the
+  // object, print every string double-quoted (always exact, just less pretty).
+  if (readsBackAs(text, obj)) return text;
+  visit(doc, {
+    Scalar(_key, n) {
+      if (typeof n.value === 'string') n.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
   return doc.toString(writeOptions);
+}
+
+function readsBackAs(text: string, obj: unknown): boolean {
+  try {
+    return JSON.stringify(parse(text, { version: '1.2', schema: 'core' })) === JSON.stringify(obj);
+  } catch {
+    return false;
+  }
 }

@@ -17,10 +17,11 @@ import { CST, Scalar, Schema } from 'yaml';
 export const MAX_DEPTH = 200;
 
 /**
- * Alias expansion budget for `toJS` (the `yaml` package weighs each alias by the size of what it
- * expands to), so a "billion laughs" document fails fast instead of exhausting memory.
+ * Alias expansion budget for `toJS`: the `yaml` package counts each alias it expands, weighted by the
+ * aliases nested inside its target, so a "billion laughs" document fails fast instead of exhausting
+ * memory. 1000 leaves room for a manifest that reuses a few anchors a few hundred times.
  */
-export const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 1000;
 
 const legacyOctal: ScalarTag = {
   identify: (v) => typeof v === 'number' && Number.isInteger(v),
