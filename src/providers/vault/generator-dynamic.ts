@@ -3,7 +3,7 @@
 // credentials; docs/providers/vault.md explains what that means under Argo CD.
 
 import { ProviderError } from '../types.js';
-import type { CredentialResolver, GeneratorContext, GeneratorModule } from '../types.js';
+import type { GeneratorContext, GeneratorModule } from '../types.js';
 import { VaultConnection } from './connection.js';
 import { VaultAuthError } from './auth.js';
 import { VaultHttpError, VaultTransportError, asSecret } from './http.js';
@@ -14,8 +14,9 @@ import { describeVaultError } from './kv-client.js';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// One login per Vault configuration per run: the resolver object lives exactly as long as a run.
-const connections = new WeakMap<CredentialResolver, Map<string, Promise<VaultConnection>>>();
+// One login per Vault configuration per run. The run's abort signal is the one object every generate
+// call of a run shares (the engine builds a resolver per call), so it keys the cache.
+const connections = new WeakMap<AbortSignal, Map<string, Promise<VaultConnection>>>();
 
 export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8Array>> {
   const g = ctx.generator;
@@ -56,10 +57,10 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
 }
 
 async function connectionFor(ctx: GeneratorContext, provider: Obj): Promise<VaultConnection> {
-  let perRun = connections.get(ctx.credentials);
+  let perRun = connections.get(ctx.signal);
   if (!perRun) {
     perRun = new Map();
-    connections.set(ctx.credentials, perRun);
+    connections.set(ctx.signal, perRun);
   }
   const key = `${ctx.namespace}\u0000${JSON.stringify(provider)}`;
   let p = perRun.get(key);
