@@ -1,5 +1,5 @@
 // A throwaway certificate authority for loopback TLS servers, generated at test time (never on disk in
-// the repository). The server certificate is valid for 127.0.0.1 and localhost.
+// the repository). The server certificate is valid for 127.0.0.1, localhost and any extra DNS names.
 
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
@@ -29,7 +29,8 @@ function serial(): string {
   return '01' + forge.util.bytesToHex(forge.random.getBytesSync(8));
 }
 
-export function makeTestTls(commonName = 'eso-render test CA'): TestTls {
+/** `dnsNames` are added to the server certificate (e.g. a vault host that a test resolves to 127.0.0.1). */
+export function makeTestTls(dnsNames: string[] = [], commonName = 'eso-render test CA'): TestTls {
   const now = new Date(Date.now() - 60_000);
   const later = new Date(Date.now() + 24 * 3600_000);
 
@@ -65,6 +66,7 @@ export function makeTestTls(commonName = 'eso-render test CA'): TestTls {
       name: 'subjectAltName',
       altNames: [
         { type: 2, value: 'localhost' },
+        ...dnsNames.map((value) => ({ type: 2, value })),
         { type: 7, ip: '127.0.0.1' },
       ],
     },

@@ -1,0 +1,185 @@
+// Builds the credential (@azure/identity) and the Key Vault clients (@azure/keyvault-*) for a store.
+// This folder is the only place that imports the Azure SDKs, and only when an azurekv store is used.
+
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { LookupFunction } from 'node:net';
+import type { ProviderContext } from '../types.js';
+import { ProviderError } from '../types.js';
+import { storeLabel } from '../../engine/credentials.js';
+import type { AzureStoreConfig } from './store-config.js';
+
+import type { TokenCredential } from '@azure/identity';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import type { KeyClient } from '@azure/keyvault-keys';
+import type { CertificateClient } from '@azure/keyvault-certificates';
+
+/** Environment variables read when an azurekv store is used (documented in docs/providers/azurekv.md). */
+export const ENV = {
+  /** PEM file of extra CAs trusted for Key Vault and token endpoint connections (added to Node's roots). */
+  caFile: 'ESO_RENDER_AZUREKV_CA_FILE',
+  /** An IP address that the vault's host name is resolved to (a private endpoint without DNS, a test server). */
+  vaultAddress: 'ESO_RENDER_AZUREKV_VAULT_ADDRESS',
+} as const;
+
+/** Entra ID hosts per ESO environmentType (the legacy SDK's table). */
+const AUTHORITY_HOSTS: Record<string, string> = {
+  PublicCloud: 'https://login.microsoftonline.com/',
+  ChinaCloud: 'https://login.chinacloudapi.cn/',
+  USGovernmentCloud: 'https://login.microsoftonline.us/',
+  GermanCloud: 'https://login.microsoftonline.de/',
+};
+const KNOWN_HOSTS = new Set(Object.values(AUTHORITY_HOSTS).map((h) => new URL(h).host));
+
+const WI_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+const WI_TENANT_ID_ANNOTATION = 'azure.workload.identity/tenant-id';
+
+export interface Clients {
+  secrets(): SecretClient;
+  keys(): KeyClient;
+  certificates(): CertificateClient;
+}
+
+type Sdk = {
+  identity: typeof import('@azure/identity');
+  secrets: typeof import('@azure/keyvault-secrets');
+  keys: typeof import('@azure/keyvault-keys');
+  certificates: typeof import('@azure/keyvault-certificates');
+};
+
+function extraCa(where: string): string[] | undefined {
+  const file = process.env[ENV.caFile];
+  if (!file) return undefined;
+  try {
+    return [...rootCertificates, readFileSync(file, 'utf8')];
+  } catch (e) {
+    throw new ProviderError(`${where}: cannot read ${ENV.caFile} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function authorityHost(cfg: AzureStoreConfig, where: string): string {
+  // AZURE_AUTHORITY_HOST (the identity library's own variable) wins, then ESO's store fields.
+  const fromEnv = process.env['AZURE_AUTHORITY_HOST'];
+  if (fromEnv) return fromEnv;
+  if (cfg.useAzureSDK && cfg.activeDirectoryEndpoint) return cfg.activeDirectoryEndpoint;
+  if (cfg.useAzureSDK && cfg.environmentType === 'GermanCloud') {
+    throw new ProviderError(`${where}: Azure Germany (Microsoft Cloud Deutschland) was discontinued on October 29, 2021`);
+  }
+  const host = AUTHORITY_HOSTS[cfg.environmentType];
+  if (!host) throw new ProviderError(`${where}: environmentType ${cfg.environmentType} needs customCloudConfig with useAzureSDK: true`);
+  return host;
+}
+
+async function text(ctx: ProviderContext, ref: AzureStoreConfig['clientId'], field: string): Promise<string> {
+  return Buffer.from(await ctx.credentials.resolve(ref!, `spec.provider.azurekv.${field}`)).toString('utf8').trim();
+}
+
+async function buildCredential(ctx: ProviderContext, cfg: AzureStoreConfig, sdk: Sdk, ca: string[] | undefined): Promise<TokenCredential> {
+  const where = storeLabel(ctx.store);
+  const host = authorityHost(cfg, where);
+  const common = {
+    authorityHost: host,
+    // Instance discovery asks login.microsoftonline.com about unknown authorities; skip it for
+    // sovereign/custom/loopback hosts whose metadata is read from the host itself.
+    disableInstanceDiscovery: !KNOWN_HOSTS.has(new URL(host).host),
+    ...(ca ? { tlsOptions: { ca } } : {}),
+  };
+  switch (cfg.authType) {
+    case 'ServicePrincipal': {
+      if (!cfg.tenantId) throw new ProviderError(`${where}: missing tenantID in store config`);
+      if (!cfg.clientId || (!cfg.clientSecret && !cfg.clientCertificate)) {
+        throw new ProviderError(`${where}: authSecretRef.clientId and authSecretRef.clientSecret (or clientCertificate) are required for ServicePrincipal`);
+      }
+      if (cfg.clientSecret && cfg.clientCertificate) throw new ProviderError(`${where}: both clientSecret and clientCertificate set`);
+      const clientId = await text(ctx, cfg.clientId, 'authSecretRef.clientId');
+      if (cfg.clientSecret) {
+        const secret = await text(ctx, cfg.clientSecret, 'authSecretRef.clientSecret');
+        return new sdk.identity.ClientSecretCredential(cfg.tenantId, clientId, secret, common);
+      }
+      const pem = await text(ctx, cfg.clientCertificate, 'authSecretRef.clientCertificate');
+      return new sdk.identity.ClientCertificateCredential(cfg.tenantId, clientId, { certificate: pem }, common);
+    }
+    case 'ManagedIdentity':
+      return cfg.identityId
+        ? new sdk.identity.ManagedIdentityCredential({ clientId: cfg.identityId, ...common })
+        : new sdk.identity.ManagedIdentityCredential(common);
+    case 'WorkloadIdentity': {
+      // Offline there is no TokenRequest API: the token is the renderer's own projected token
+      // (AZURE_FEDERATED_TOKEN_FILE, set by the workload identity webhook on the sidecar). The
+      // client and tenant IDs come from the store, the referenced ServiceAccount or the environment.
+      let clientId = cfg.clientId ? await text(ctx, cfg.clientId, 'authSecretRef.clientId') : undefined;
+      let tenantId = cfg.tenantIdRef ? await text(ctx, cfg.tenantIdRef, 'authSecretRef.tenantId') : cfg.tenantId;
+      if (cfg.serviceAccount) {
+        const ns = (ctx.store.kind === 'ClusterSecretStore' ? cfg.serviceAccount.namespace : ctx.store.namespace) ?? '';
+        const sa = ctx.credentials.serviceAccount(cfg.serviceAccount.name, ns);
+        const ann = sa?.metadata?.annotations ?? {};
+        clientId ??= ann[WI_CLIENT_ID_ANNOTATION];
+        tenantId ??= ann[WI_TENANT_ID_ANNOTATION];
+      }
+      clientId ??= process.env['AZURE_CLIENT_ID'];
+      tenantId ??= process.env['AZURE_TENANT_ID'];
+      const tokenFilePath = process.env['AZURE_FEDERATED_TOKEN_FILE'];
+      if (!clientId || !tenantId || !tokenFilePath) {
+        throw new ProviderError(
+          `${where}: WorkloadIdentity needs a client ID (authSecretRef.clientId, the ServiceAccount annotation ${WI_CLIENT_ID_ANNOTATION} or AZURE_CLIENT_ID), a tenant ID (tenantId or AZURE_TENANT_ID) and AZURE_FEDERATED_TOKEN_FILE`,
+        );
+      }
+      return new sdk.identity.WorkloadIdentityCredential({ clientId, tenantId, tokenFilePath, ...common });
+    }
+  }
+}
+
+/** Resolves the vault's host name to a fixed address (ESO_RENDER_AZUREKV_VAULT_ADDRESS). */
+function fixedLookup(address: string): LookupFunction {
+  const family = address.includes(':') ? 6 : 4;
+  return ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (opts?.all) cb(null, [{ address, family }]);
+    else cb(null, address, family);
+  }) as unknown as LookupFunction;
+}
+
+export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Promise<Clients> {
+  const where = storeLabel(ctx.store);
+  const [identity, secrets, keys, certificates] = await Promise.all([
+    import('@azure/identity'),
+    import('@azure/keyvault-secrets'),
+    import('@azure/keyvault-keys'),
+    import('@azure/keyvault-certificates'),
+  ]);
+  const sdk: Sdk = { identity, secrets, keys, certificates };
+  const ca = extraCa(where);
+  const credential = await buildCredential(ctx, cfg, sdk, ca);
+
+  const address = process.env[ENV.vaultAddress];
+  const agent = address || ca ? new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}), ...(address ? { lookup: fixedLookup(address) } : {}) }) : undefined;
+  const options = {
+    // Retries run in the provider (counted, bounded by the run's deadline), not in the SDK.
+    retryOptions: { maxRetries: 0 },
+    // Counts every HTTP request that leaves the pipeline, the bearer challenge round trip included.
+    additionalPolicies: [
+      {
+        policy: {
+          name: 'esoRenderRequestCounter',
+          sendRequest: (req: unknown, next: (r: unknown) => Promise<unknown>) => {
+            ctx.countRequest();
+            return next(req);
+          },
+        },
+        position: 'perRetry' as const,
+      },
+    ],
+    userAgentOptions: { userAgentPrefix: 'eso-render' },
+    ...(agent ? { agent } : {}),
+  };
+  let s: SecretClient | undefined;
+  let k: KeyClient | undefined;
+  let c: CertificateClient | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const opts = options as any;
+  return {
+    secrets: () => (s ??= new sdk.secrets.SecretClient(cfg.vaultUrl, credential, opts)),
+    keys: () => (k ??= new sdk.keys.KeyClient(cfg.vaultUrl, credential, opts)),
+    certificates: () => (c ??= new sdk.certificates.CertificateClient(cfg.vaultUrl, credential, opts)),
+  };
+}

@@ -1,0 +1,22 @@
+// Azure Key Vault provider (`spec.provider.azurekv`). Loaded by the registry only when such a store is
+// used; the Azure SDKs are imported from connection.ts at that moment.
+
+import type { ProviderContext, SecretsClient } from '../types.js';
+import { ProviderError } from '../types.js';
+import { storeLabel } from '../../engine/credentials.js';
+import { checkStore, readStore } from './store-config.js';
+import { AzureSecretsClient } from './client.js';
+import { connect } from './connection.js';
+
+export function validateStore(spec: Record<string, unknown>): { field: string; message: string }[] {
+  return checkStore(spec);
+}
+
+export async function createClient(ctx: ProviderContext): Promise<SecretsClient> {
+  const problems = checkStore(ctx.store.spec);
+  if (problems.length > 0) {
+    throw new ProviderError(`${storeLabel(ctx.store)}: ${problems.map((p) => `spec.provider.azurekv.${p.field}: ${p.message}`).join('; ')}`);
+  }
+  const cfg = readStore(ctx.store.spec);
+  return new AzureSecretsClient(ctx, cfg, await connect(ctx, cfg));
+}
