@@ -5,6 +5,7 @@ import type { ExternalSecret, StoreRef } from '../eso/model.js';
 import type { FindRef, RemoteRef, ResolvedStore } from '../providers/types.js';
 import type { KubeObject } from './types.js';
 import { checkConditions, storeId, type StoreTable } from './stores.js';
+import type { Policy } from './policy.js';
 
 export type ReadOp =
   | { op: 'get'; ref: RemoteRef }
@@ -48,6 +49,7 @@ export function plan(
   stores: StoreTable,
   namespaces: Map<string, Record<string, string>>,
   findGenerator: (kind: string, name: string, namespace: string) => KubeObject | undefined,
+  policy?: Policy,
 ): Plan {
   const p: Plan = { reads: new Map(), entryReads: [], usedStores: new Set(), usedGenerators: new Set(), problems: [] };
   let generated = 0;
@@ -64,7 +66,7 @@ export function plan(
       p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration` });
       return undefined;
     }
-    const denied = checkConditions(store, es.namespace, namespaces);
+    const denied = checkConditions(store, es.namespace, namespaces) ?? policy?.checkStore(store);
     if (denied) {
       p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: denied });
       return undefined;
@@ -80,8 +82,20 @@ export function plan(
     return id;
   };
 
+  const keyAllowed = (es: ExternalSecret, store: ResolvedStore, key: string, field: string): boolean => {
+    const denied = policy?.checkKey(store, key);
+    if (denied) p.problems.push({ es, field, message: denied });
+    return !denied;
+  };
+
   for (const es of externalSecrets) {
     const entries = new Map<string, string>();
+    const nsDenied = policy?.checkTargetNamespace(es.namespace);
+    if (nsDenied) {
+      p.problems.push({ es, field: 'metadata.namespace', message: nsDenied });
+      p.entryReads.push(entries);
+      continue;
+    }
     es.spec.dataFrom.forEach((df, i) => {
       const field = `spec.dataFrom[${i}]`;
       if (df.generatorRef) {
@@ -100,8 +114,14 @@ export function plan(
       }
       const store = resolve(es, df.storeRef, field);
       if (!store) return;
-      if (df.extract) entries.set(field, add(store, { op: 'map', ref: refOf(df.extract) }));
-      else if (df.find) {
+      if (df.extract) {
+        if (keyAllowed(es, store, df.extract.key, `${field}.extract.key`)) entries.set(field, add(store, { op: 'map', ref: refOf(df.extract) }));
+      } else if (df.find) {
+        const denied = policy?.checkFind(store, df.find.path ?? '');
+        if (denied) {
+          p.problems.push({ es, field: `${field}.find.path`, message: denied });
+          return;
+        }
         const f: FindRef = {};
         if (df.find.path) f.path = df.find.path;
         if (df.find.name) f.name = df.find.name;
@@ -114,6 +134,7 @@ export function plan(
       const field = `spec.data[${i}]`;
       const store = resolve(es, d.storeRef, field);
       if (!store) return;
+      if (!keyAllowed(es, store, d.remoteRef.key, `${field}.remoteRef.key`)) return;
       entries.set(field, add(store, { op: 'get', ref: refOf(d.remoteRef) }));
     });
     p.entryReads.push(entries);

@@ -11,6 +11,7 @@ import { fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
 import { storeLabel } from './credentials.js';
 import { loadProvider } from '../providers/registry.js';
+import { Policy } from './policy.js';
 
 export async function render(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -74,7 +75,8 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
   for (const g of c.generators) {
     generatorIndex.set(`${g.object.kind}/${g.object.metadata?.namespace ?? defaultNamespace}/${g.object.metadata?.name}`, g.object);
   }
-  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`));
+  const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
+  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy);
   for (const p of pl.problems) error(p.es.object, p.field, p.message);
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 

@@ -69,6 +69,31 @@ export interface RenderOptions {
   platformServiceAccounts?: KubeObject[];
   /** Folder that relative paths in the configuration resolved against (informational). */
   baseDir?: string;
+  /** The platform's tenancy policy: which apps may use which stores, keys and namespaces. */
+  policy?: TenancyPolicy;
+  /**
+   * Set by `generate` (the shared Argo CD sidecar): stores defined in an app's own manifests are refused
+   * unless the policy allows them, and ExternalSecrets may only target the app's destination namespace
+   * or namespaces the policy names.
+   */
+  sharedSidecar?: boolean;
+}
+
+/** Glob patterns use `*` for any run of characters; everything else is literal. */
+export interface TenancyRule {
+  name: string;
+  /** Which applications the rule is for; an omitted list matches any. */
+  match?: { projects?: string[]; apps?: string[]; namespaces?: string[] };
+  /** Stores the matched apps may use, each with the remote keys allowed (default: any key). */
+  stores?: { kind: 'SecretStore' | 'ClusterSecretStore'; name: string; namespace?: string; keys?: string[] }[];
+  /** Namespaces (besides the destination) that the matched apps' ExternalSecrets may target. */
+  targetNamespaces?: string[];
+  /** Let the matched apps define their own stores in their manifests (the fake store is always allowed). */
+  allowStreamStores?: boolean;
+}
+
+export interface TenancyPolicy {
+  rules: TenancyRule[];
 }
 
 export const defaultRenderOptions: RenderOptions = {
