@@ -1,18 +1,324 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifests, stringifyObject, writeManifests } from './stream.js';
+import { parse } from 'yaml';
+import type { Item, KubeObject } from '../engine/types.js';
+import {
+  isUntouched,
+  ManifestError,
+  parseManifests,
+  readManifests,
+  stringifyObject,
+  withoutAnnotations,
+  writeManifests,
+} from './stream.js';
 
-describe('parse and write', () => {
-  it('round-trips a commented multi-document stream byte for byte', () => {
-    const text =
-      '# lead\n---\napiVersion: v1 # c\nkind: ConfigMap\ndata:\n  mode: 0755\n  flag: on\n...\n---\napiVersion: v1\nkind: B\n';
-    const items = parseManifests(text, 'f.yaml');
-    expect(items.map((i) => i.object.kind)).toEqual(['ConfigMap', 'B']);
-    expect(items[0]!.object).toMatchObject({ data: { mode: 493, flag: 'on' } });
-    expect(writeManifests(items)).toBe(text);
+// A value that stands for secret material: no error message may contain it, or any other input text.
+const SECRET = 'c3VwZXJzZWNyZXQtdmFsdWU';
+
+const names = (items: Item[]) => items.map((i) => i.object.metadata?.name ?? i.object.kind);
+
+describe('parseManifests: the forms a stream can take', () => {
+  it('reads a multi-document YAML stream and skips empty documents', () => {
+    const text = '# c\n---\n---\napiVersion: v1\nkind: A\nmetadata: {name: a}\n...\n---\n~\n---\napiVersion: v1\nkind: B\n';
+    expect(names(parseManifests(text))).toEqual(['a', 'B']);
   });
 
-  it('writes a new object with YAML 1.1-safe quoting', () => {
-    const out = stringifyObject({ apiVersion: 'v1', kind: 'Secret', stringData: { on: 'yes', m: '0755' } });
-    expect(out).toBe('apiVersion: v1\nkind: Secret\nstringData:\n  "on": "yes"\n  m: "0755"\n');
+  it('reads a single JSON object, a JSON array and a JSON List', () => {
+    expect(names(parseManifests('{"apiVersion":"v1","kind":"A","metadata":{"name":"x"}}'))).toEqual(['x']);
+    expect(names(parseManifests('[{"apiVersion":"v1","kind":"A"},{"apiVersion":"v1","kind":"B"}]'))).toEqual(['A', 'B']);
+    expect(names(parseManifests('{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"C"}]}'))).toEqual(['C']);
+  });
+
+  it('expands `kind: List` and `<Kind>List` but leaves a KRM ResourceList whole', () => {
+    expect(names(parseManifests('apiVersion: v1\nkind: SecretList\nitems:\n- {apiVersion: v1, kind: Secret}\n'))).toEqual([
+      'Secret',
+    ]);
+    expect(names(parseManifests('apiVersion: v1\nkind: List\nitems: []\n'))).toEqual([]);
+    const rl = parseManifests('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n');
+    expect(rl.map((i) => i.object.kind)).toEqual(['ResourceList']);
+  });
+
+  it('accepts bytes and keeps a BOM out of the values', () => {
+    const bytes = new TextEncoder().encode('\ufeffapiVersion: v1\nkind: A\n');
+    expect(parseManifests(bytes)[0]!.object).toEqual({ apiVersion: 'v1', kind: 'A' });
+  });
+
+  it('reads like kyaml: `on`/`yes` stay strings, `0755` is octal, merge keys apply', () => {
+    const [item] = parseManifests(
+      'apiVersion: v1\nkind: A\nbase: &b {x: 1}\ndata:\n  <<: *b\n  flag: on\n  yes: yes\n  mode: 0755\n  date: 2024-01-01\n',
+    );
+    expect(item!.object.data).toEqual({ x: 1, flag: 'on', yes: 'yes', mode: 493, date: '2024-01-01' });
+  });
+});
+
+describe('parseManifests: errors name the place, never the content', () => {
+  const bomb =
+    `apiVersion: v1\nkind: Secret\na: &a ["${SECRET}","${SECRET}"]\n` +
+    ['b', 'c', 'd', 'e', 'f']
+      .map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcde'[i]}`).join(',')}]`)
+      .join('\n') +
+    '\n';
+  const cases: Array<{ name: string; input: string | Uint8Array; index?: number; line?: number; item?: number; reason: RegExp }> = [
+    {
+      name: 'malformed YAML (bad indentation)',
+      input: `apiVersion: v1\nkind: Secret\ndata:\n  a: ${SECRET}\n    b: ${SECRET}\n`,
+      index: 0,
+      line: 4,
+      reason: /invalid YAML/,
+    },
+    {
+      name: 'malformed YAML (unclosed quote) in the second document',
+      input: `apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: Secret\nstringData:\n  a: "${SECRET}\n`,
+      index: 1,
+      line: 8, // where the parser noticed: the end of the input
+      reason: /invalid YAML: a closing quote/,
+    },
+    {
+      name: 'malformed JSON',
+      input: `{"apiVersion": "v1", "kind": "Secret", "data": {"k": "${SECRET}"`,
+      index: 0,
+      line: 1,
+      reason: /invalid YAML/,
+    },
+    {
+      name: 'duplicate keys',
+      input: `apiVersion: v1\nkind: Secret\nstringData:\n  k: ${SECRET}\n  k: ${SECRET}\n`,
+      index: 0,
+      line: 5,
+      reason: /duplicate mapping key/,
+    },
+    {
+      name: 'duplicate keys in JSON',
+      input: `{"apiVersion": "v1", "kind": "Secret", "stringData": {"k": "${SECRET}", "k": "x"}}`,
+      index: 0,
+      reason: /duplicate mapping key/,
+    },
+    {
+      name: 'non-UTF-8 bytes',
+      input: new Uint8Array([...new TextEncoder().encode(`apiVersion: v1\nkind: Secret\nstringData:\n  a: ${SECRET}`), 0xc3, 0x28, 0x0a]),
+      line: 4,
+      reason: /not valid UTF-8/,
+    },
+    { name: 'an alias bomb', input: bomb, index: 0, reason: /alias expansion exceeds the limit/ },
+    {
+      name: 'an alias without its anchor',
+      input: `apiVersion: v1\nkind: Secret\nstringData:\n  a: *${SECRET}\n`,
+      index: 0,
+      reason: /alias/,
+    },
+    {
+      name: 'deep flow nesting',
+      input: `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(300)}${SECRET}${']'.repeat(300)}\n`,
+      index: 0,
+      reason: /nesting deeper than 200/,
+    },
+    {
+      name: 'deep block nesting',
+      input:
+        'apiVersion: v1\nkind: ConfigMap\ndata:\n' +
+        Array.from({ length: 250 }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n') +
+        ` ${SECRET}\n`,
+      index: 0,
+      reason: /nesting deeper than 200/,
+    },
+    { name: 'a scalar document', input: `apiVersion: v1\nkind: A\n---\n${SECRET}\n`, index: 1, line: 4, reason: /not a mapping/ },
+    { name: 'a YAML sequence document', input: `- apiVersion: v1\n  kind: ${SECRET}\n`, index: 0, line: 1, reason: /sequence, not a mapping/ },
+    { name: 'no apiVersion', input: `kind: Secret\nstringData:\n  a: ${SECRET}\n`, index: 0, line: 1, reason: /no apiVersion/ },
+    { name: 'no kind', input: `---\napiVersion: v1\nmetadata: {name: ${SECRET}}\n`, index: 0, line: 2, reason: /no kind/ },
+    { name: 'a kind that is not a string', input: `apiVersion: v1\nkind: [${SECRET}]\n`, index: 0, reason: /kind is not a non-empty string/ },
+    {
+      name: 'a List member that is not a resource',
+      input: `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: A\n- ${SECRET}\n`,
+      index: 0,
+      item: 1,
+      line: 6,
+      reason: /list item is a string scalar/,
+    },
+    {
+      name: 'a tab used for indentation',
+      input: `apiVersion: v1\nkind: Secret\nstringData:\n\ta: ${SECRET}\n`,
+      index: 0,
+      line: 4,
+      reason: /tab character/,
+    },
+  ];
+
+  it.each(cases)('$name', ({ input, index, line, item, reason }) => {
+    let caught: unknown;
+    try {
+      parseManifests(input, 'apps/secrets.yaml');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ManifestError);
+    const err = caught as ManifestError;
+    expect(err.file).toBe('apps/secrets.yaml');
+    expect(err.message.startsWith('apps/secrets.yaml')).toBe(true);
+    if (index !== undefined) {
+      expect(err.index).toBe(index);
+      expect(err.message).toContain(`document ${index}`);
+    }
+    if (line !== undefined) {
+      expect(err.line).toBe(line);
+      expect(err.message).toContain(`line ${line}`);
+    }
+    if (item !== undefined) expect(err.item).toBe(item);
+    expect(err.reason).toMatch(reason);
+    // No content: neither the secret nor any fragment of the input's lines.
+    expect(err.message).not.toContain(SECRET);
+    expect(err.message).not.toContain(SECRET.slice(0, 8));
+    const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+    for (const l of text.split('\n').filter((l) => l.trim().length > 6)) expect(err.message).not.toContain(l.trim());
+  });
+
+  it('readManifests reports every error of a stream, each with its document index', () => {
+    const { items, errors } = readManifests(`kind: A\n---\napiVersion: v1\nkind: B\n---\napiVersion: v1\n`, 'f.yaml');
+    expect(items).toEqual([]);
+    expect(errors.map((e) => [e.index, e.reason])).toEqual([
+      [0, 'the resource has no apiVersion'],
+      [2, 'the resource has no kind'],
+    ]);
+    expect(() => parseManifests(`kind: A\n---\napiVersion: v1\n`, 'f.yaml')).toThrow(/and 1 more error/);
+  });
+
+  it('names an anonymous stream', () => {
+    expect(() => parseManifests('kind: A\n')).toThrow(/^<stream>, document 0, line 1: the resource has no apiVersion$/);
+  });
+});
+
+describe('writeManifests', () => {
+  const text = [
+    '# The app',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: cfg # the name',
+    '  annotations:',
+    '    config.kubernetes.io/index: \'0\'',
+    '    argocd.argoproj.io/sync-wave: "1"',
+    '    keep: me',
+    'data:',
+    '  mode: 0755',
+    '  flag: on',
+    '  hex: 0x1F',
+    '  text: |-',
+    '    keep',
+    '    chomping',
+    '---',
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: s',
+    '',
+  ].join('\n');
+
+  it('writes untouched items as their original text, even when the engine copied the object', () => {
+    const items = parseManifests(text, 'f.yaml');
+    const copies = items.map((i) => ({ ...i, object: structuredClone(i.object) }));
+    expect(isUntouched(copies[0]!)).toBe(true);
+    expect(writeManifests(copies)).toBe(text);
+  });
+
+  it('an edited item keeps comments and the spelling of what did not change', () => {
+    const [cfg] = parseManifests(text, 'f.yaml');
+    const object = structuredClone(cfg!.object);
+    (object.data as Record<string, unknown>).added = 'yes';
+    object.metadata!.labels = { on: 'true' };
+    const out = writeManifests([{ ...cfg!, object }]);
+    expect(isUntouched({ ...cfg!, object })).toBe(false);
+    for (const kept of ['# The app', 'name: cfg # the name', "config.kubernetes.io/index: '0'", 'mode: 0755', 'flag: on', 'hex: 0x1F', 'text: |-']) {
+      expect(out).toContain(kept);
+    }
+    expect(out).toContain('added: "yes"');
+    expect(out).toContain('"on": "true"');
+    expect(parseManifests(out)[0]!.object).toEqual(object);
+  });
+
+  it('new objects are separated by `---` and printed with 1.1-safe quoting', () => {
+    const items = parseManifests(text);
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'new' }, stringData: { a: 'on' } };
+    const out = writeManifests([items[1]!, { object: secret }]);
+    expect(out).toBe('apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\n' + stringifyObject(secret));
+    expect(stringifyObject(secret)).toContain('a: "on"');
+  });
+
+  it('a resource moved to the front loses its bare leading `---`; the first one keeps it', () => {
+    const stream = '---\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\n';
+    const items = parseManifests(stream);
+    expect(writeManifests(items)).toBe(stream);
+    expect(writeManifests([items[1]!, items[0]!])).toBe('apiVersion: v1\nkind: B\n---\napiVersion: v1\nkind: A\n');
+  });
+
+  it('a stream without resources is written as nothing', () => {
+    expect(writeManifests(parseManifests('# only a comment\n---\n'))).toBe('');
+  });
+
+  it('JSON that changed is written as YAML', () => {
+    const [item] = parseManifests('{"apiVersion":"v1","kind":"A","metadata":{"name":"x"}}');
+    const object = { ...item!.object, metadata: { name: 'web' } };
+    expect(writeManifests([{ ...item!, object }])).toBe('apiVersion: v1\nkind: A\nmetadata:\n  name: web\n');
+  });
+});
+
+describe('withoutAnnotations', () => {
+  const text = [
+    'apiVersion: apps/v1 # keep this comment',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    '  annotations:',
+    '    # about the wave',
+    '    argocd.argoproj.io/sync-wave: "1"',
+    '    config.kubernetes.io/index: \'0\'',
+    '    internal.config.kubernetes.io/path: web.yaml',
+    'spec:',
+    '  replicas: 0x2',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: app # inline',
+    '        image: nginx',
+    '',
+  ].join('\n');
+  const orchestrator = (k: string) => k.startsWith('config.kubernetes.io/') || k.startsWith('internal.config.kubernetes.io/');
+
+  it('drops the selected annotations and keeps comments, spelling and layout elsewhere', () => {
+    const [item] = parseManifests(text, 'web.yaml');
+    const stripped = withoutAnnotations(item!, orchestrator);
+    expect(stripped.object.metadata?.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1' });
+    expect(item!.object.metadata?.annotations).toHaveProperty(['config.kubernetes.io/index']);
+    const out = writeManifests([stripped]);
+    expect(out).toBe(
+      [
+        'apiVersion: apps/v1 # keep this comment',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        '  annotations:',
+        '    # about the wave',
+        '    argocd.argoproj.io/sync-wave: "1"',
+        'spec:',
+        '  replicas: 0x2',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '      - name: app # inline',
+        '        image: nginx',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('removes the annotations key when nothing is left, and returns the same item when nothing matches', () => {
+    const [item] = parseManifests(text);
+    const none = withoutAnnotations(item!, () => true);
+    expect(none.object.metadata).toEqual({ name: 'web' });
+    expect(writeManifests([none])).not.toContain('annotations');
+    expect(withoutAnnotations(item!, () => false)).toBe(item);
+  });
+
+  it('works on items without a source', () => {
+    const item: Item = { object: { apiVersion: 'v1', kind: 'A', metadata: { name: 'a', annotations: { x: '1', y: '2' } } } };
+    const out = writeManifests([withoutAnnotations(item, (k) => k === 'x')]);
+    expect(parse(out)).toEqual({ apiVersion: 'v1', kind: 'A', metadata: { name: 'a', annotations: { y: '2' } } });
   });
 });
