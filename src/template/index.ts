@@ -1,5 +1,9 @@
 // Public face of the template engine (Go text/template + sprig + ESO's functions).
 // The engine in this folder implements these; the rest of eso-render imports only this file.
+import { ExecFailure, State } from './exec.js';
+import { funcTable } from './funcs/index.js';
+import { type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
+import { binToBytes, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
 
 export interface TemplateOptions {
   leftDelim: string;
@@ -21,27 +25,141 @@ export class TemplateError extends Error {
   }
 }
 
+// ---- parse cache --------------------------------------------------------------------------------
+
+/** A cached parse: the trees, or the failure (formatted with the template's name when thrown). */
+type CacheEntry = { ok: ParsedTemplate; nondet?: string[] } | { err: ParseFailure };
+
+const MAX_CACHE = 10_000;
+const cache = new Map<string, CacheEntry>();
+let parseCount = 0;
+
+/** How many texts have been parsed (not served from the cache); for tests and benchmarks. */
+export function templateParseCount(): number {
+  return parseCount;
+}
+
+function parsed(text: string, opts: TemplateOptions): CacheEntry {
+  // missingKey does not change the tree, but keeping it in the key is cheap and keeps entries apart.
+  const key = opts.leftDelim + '\u0000' + opts.rightDelim + '\u0000' + opts.missingKey + '\u0000' + text;
+  let e = cache.get(key);
+  if (e) return e;
+  parseCount++;
+  const fns = funcTable();
+  try {
+    e = { ok: parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, (n) => fns.has(n)) };
+  } catch (err) {
+    if (!(err instanceof ParseFailure)) throw err;
+    e = { err };
+  }
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(key, e);
+  return e;
+}
+
+function treeFor(name: string, text: string, opts: TemplateOptions): ParsedTemplate {
+  const e = parsed(text, opts);
+  if ('err' in e) throw new TemplateError(e.err.format(name), 'parse');
+  return e.ok;
+}
+
+// ---- execution ----------------------------------------------------------------------------------
+
+/** Replace data values that an error message would otherwise repeat (e.g. from a function's error). */
+function scrub(msg: string, data: ReadonlyMap<string, string>): string {
+  for (const v of data.values()) {
+    if (v.length >= 3 && msg.includes(v)) msg = msg.split(v).join('[redacted]');
+  }
+  return msg;
+}
+
 /**
  * Render `text` (template named `name`, as ESO's template.New(key)) against `data` (ESO's
  * map[string]string of provider values, bytes preserved). Returns the output bytes, untrimmed.
  * Throws TemplateError. Error messages never contain data values.
  */
 export function executeTemplate(
-  _name: string,
-  _text: string,
-  _data: ReadonlyMap<string, Uint8Array>,
-  _opts: TemplateOptions = defaultTemplateOptions,
+  name: string,
+  text: string,
+  data: ReadonlyMap<string, Uint8Array>,
+  opts: TemplateOptions = defaultTemplateOptions,
 ): Uint8Array {
-  throw new TemplateError('template engine not implemented yet', 'exec');
+  const goName = utf8ToBin(name);
+  const pt = treeFor(goName, text, opts);
+  const dot = new Map<string, Value>();
+  for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
+  typedMap(dot, 'string');
+  let root = pt.root;
+  // A {{define}} with the template's own name replaces an empty main body (as Go's tree set does).
+  const own = pt.defs.get(goName);
+  if (own) {
+    if (!isEmpty(root)) throw new TemplateError(`template: ${goName}: template: multiple definition of template "${goName}"`, 'parse');
+    root = own;
+  }
+  const state = new State(pt, goName, funcTable(), opts.missingKey === 'error');
+  try {
+    return binToBytes(state.run(root, dot));
+  } catch (e) {
+    if (e instanceof ExecFailure) throw new TemplateError(scrub(e.message, dot as Map<string, string>), 'exec');
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      throw new TemplateError(`template: ${goName}: exceeded maximum template depth (100000)`, 'exec');
+    throw e;
+  }
+}
+
+function isEmpty(n: Node): boolean {
+  if (n.kind === 'list') return n.nodes.every(isEmpty);
+  if (n.kind === 'text') return /^[ \t\r\n\v\f]*$/.test(n.text);
+  return false;
 }
 
 /** Parse only (for `validate`); throws TemplateError on a parse error. */
-export function checkTemplate(_name: string, _text: string, _opts: TemplateOptions = defaultTemplateOptions): void {}
+export function checkTemplate(name: string, text: string, opts: TemplateOptions = defaultTemplateOptions): void {
+  treeFor(utf8ToBin(name), text, opts);
+}
 
 /** Names of non-deterministic functions (now, rand*, uuidv4, genCA, bcrypt, ...) the template calls. */
-export function nondeterministicFunctions(
-  _text: string,
-  _opts: TemplateOptions = defaultTemplateOptions,
-): string[] {
-  return [];
+export function nondeterministicFunctions(text: string, opts: TemplateOptions = defaultTemplateOptions): string[] {
+  const e = parsed(text, opts);
+  if ('err' in e) return [];
+  if (e.nondet) return e.nondet;
+  const fns = funcTable();
+  const found = new Set<string>();
+  const visit = (n: Node | null): void => {
+    if (!n) return;
+    switch (n.kind) {
+      case 'list':
+        n.nodes.forEach(visit);
+        return;
+      case 'action':
+        visit(n.pipe);
+        return;
+      case 'pipe':
+        n.cmds.forEach(visit);
+        return;
+      case 'command':
+        n.args.forEach(visit);
+        return;
+      case 'chain':
+        visit(n.node);
+        return;
+      case 'identifier':
+        if (fns.get(n.ident)?.nondeterministic) found.add(n.ident);
+        return;
+      case 'if':
+      case 'range':
+      case 'with':
+        visit(n.pipe);
+        visit(n.list);
+        visit(n.elseList);
+        return;
+      case 'template':
+        visit(n.pipe);
+        return;
+    }
+  };
+  visit(e.ok.root);
+  for (const d of e.ok.defs.values()) visit(d);
+  e.nondet = [...found].sort();
+  return e.nondet;
 }
