@@ -12,6 +12,8 @@ import { assemble } from './assemble.js';
 import { storeLabel } from './credentials.js';
 import { loadProvider } from '../providers/registry.js';
 import { Policy } from './policy.js';
+import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
+import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 
 export async function render(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -116,6 +118,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     secret: (name: string, ns: string) => findObj(c.secrets, name, ns),
   };
   const replacements = new Map<number, KubeObject[]>();
+  const rendered = new Map<string, RenderedSecret>();
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -133,6 +136,13 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     } else {
       replacements.get(idx)!.push(a.secret);
       stats.secretsEmitted++;
+      const name = String(a.secret.metadata?.name);
+      rendered.set(`${es.namespace}/${name}`, {
+        namespace: es.namespace,
+        name,
+        dataHash: a.secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] ?? '',
+        optedIn: es.annotations[ANNOTATION_ROLLOUT] === 'true',
+      });
     }
   });
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
@@ -156,7 +166,8 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     }
     if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
-    out.push(item);
+    const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true) : undefined;
+    out.push(stamped ? { object: stamped, source: item.source } : item);
   });
   return finish({ ok: true, items: out });
 }

@@ -77,6 +77,8 @@ export interface RenderOptions {
    * or namespaces the policy names.
    */
   sharedSidecar?: boolean;
+  /** Stamp a checksum of consumed Secrets into every workload's pod template (see rollout.ts). */
+  rolloutOnChange?: boolean;
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

@@ -1,0 +1,100 @@
+// Restart on change without a controller (issue 11): stamp a checksum of the rendered Secrets a workload
+// consumes into its pod template, so a changed secret changes the template and rolls the workload on the
+// next sync. Opt-in: the configuration (all workloads), or the annotation `eso-render.dev/rollout-on-change:
+// "true"` on a workload (all Secrets it consumes) or on an ExternalSecret (the workloads consuming its Secret).
+
+import { createHash } from 'node:crypto';
+import type { KubeObject } from './types.js';
+
+export const ANNOTATION_ROLLOUT = 'eso-render.dev/rollout-on-change';
+export const ANNOTATION_CHECKSUM = 'eso-render.dev/secret-checksum';
+
+type Obj = Record<string, any>;
+
+/** Where the pod template sits in each workload kind. */
+function podTemplate(obj: KubeObject): Obj | undefined {
+  const api = String(obj.apiVersion ?? '');
+  const spec = obj['spec'] as Obj | undefined;
+  if (!spec) return undefined;
+  switch (obj.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+      return api.startsWith('apps/') ? spec['template'] : undefined;
+    case 'Job':
+      return api.startsWith('batch/') ? spec['template'] : undefined;
+    case 'CronJob':
+      return api.startsWith('batch/') ? spec['jobTemplate']?.['spec']?.['template'] : undefined;
+    case 'Rollout':
+      return api.startsWith('argoproj.io/') ? spec['template'] : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Names of the Secrets a pod spec consumes: env secretKeyRef, envFrom, secret and projected volumes. */
+export function consumedSecrets(podSpec: Obj | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!podSpec) return out;
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    for (const c of (podSpec[list] as Obj[] | undefined) ?? []) {
+      for (const e of (c?.['env'] as Obj[] | undefined) ?? []) {
+        const n = e?.['valueFrom']?.['secretKeyRef']?.['name'];
+        if (typeof n === 'string') out.add(n);
+      }
+      for (const e of (c?.['envFrom'] as Obj[] | undefined) ?? []) {
+        const n = e?.['secretRef']?.['name'];
+        if (typeof n === 'string') out.add(n);
+      }
+    }
+  }
+  for (const v of (podSpec['volumes'] as Obj[] | undefined) ?? []) {
+    const n = v?.['secret']?.['secretName'];
+    if (typeof n === 'string') out.add(n);
+    for (const s of (v?.['projected']?.['sources'] as Obj[] | undefined) ?? []) {
+      const pn = s?.['secret']?.['name'];
+      if (typeof pn === 'string') out.add(pn);
+    }
+  }
+  return out;
+}
+
+export interface RenderedSecret {
+  namespace: string;
+  name: string;
+  /** SHA3 data hash ESO puts on the Secret (covers every byte of the data). */
+  dataHash: string;
+  /** The ExternalSecret asked for rollouts. */
+  optedIn: boolean;
+}
+
+/**
+ * Returns the workload with the checksum annotation set on its pod template, or undefined when nothing is
+ * to be stamped. The checksum covers the consumed rendered Secrets' names and data hashes only, so a change
+ * of a secret value changes only this annotation.
+ */
+export function stampWorkload(
+  obj: KubeObject,
+  defaultNamespace: string,
+  secrets: Map<string, RenderedSecret>,
+  enabledForAll: boolean,
+): KubeObject | undefined {
+  const tpl = podTemplate(obj);
+  if (!tpl) return undefined;
+  const optedIn = enabledForAll || obj.metadata?.annotations?.[ANNOTATION_ROLLOUT] === 'true';
+  const ns = obj.metadata?.namespace ?? defaultNamespace;
+  const used = [...consumedSecrets(tpl['spec'])]
+    .map((n) => secrets.get(`${ns}/${n}`))
+    .filter((s): s is RenderedSecret => !!s && (optedIn || s.optedIn))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (!used.length) return undefined;
+  const sum = createHash('sha256').update(used.map((s) => `${s.name}=${s.dataHash}`).join('\n')).digest('hex');
+  if (tpl['metadata']?.['annotations']?.[ANNOTATION_CHECKSUM] === sum) return undefined;
+  const copy = structuredClone(obj) as KubeObject;
+  const t = podTemplate(copy)!;
+  t['metadata'] ??= {};
+  t['metadata']['annotations'] ??= {};
+  t['metadata']['annotations'][ANNOTATION_CHECKSUM] = sum;
+  return copy;
+}
