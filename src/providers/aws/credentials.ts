@@ -14,23 +14,43 @@ const WEB_IDENTITY_SESSION_NAME = 'external-secrets-provider-aws';
 
 const FIELD = 'spec.provider.aws.auth';
 
-/** The credential provider for the store's service clients; undefined means the SDK's default chain. */
-export async function storeCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined): Promise<CredentialProvider | undefined> {
-  let creds = await baseCredentials(ctx, spec, region);
+export interface StoreCredentials {
+  /** For the store's service clients; undefined means the SDK's default chain. */
+  provider: CredentialProvider | undefined;
+  /** Releases the STS clients (their keep-alive sockets). */
+  close(): void;
+}
+
+/** Each STS client made for a store, so close() can release them. */
+type StsClients = STSClient[];
+
+export async function storeCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined): Promise<StoreCredentials> {
+  const clients: StsClients = [];
+  const close = () => clients.forEach((c) => c.destroy());
+  try {
+    return { provider: await chain(ctx, spec, region, clients), close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+async function chain(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined, clients: StsClients): Promise<CredentialProvider | undefined> {
+  let creds = await baseCredentials(ctx, spec, region, clients);
   for (const roleArn of spec.additionalRoles) {
-    creds = assumeRole(ctx, region, creds, roleArn, {});
+    creds = assumeRole(ctx, region, creds, roleArn, {}, clients);
   }
   if (spec.role) {
     creds = assumeRole(ctx, region, creds, spec.role, {
       externalId: spec.externalID,
       tags: sessionTags(ctx, spec),
       transitiveTagKeys: spec.transitiveTagKeys,
-    });
+    }, clients);
   }
   return creds;
 }
 
-async function baseCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined): Promise<CredentialProvider | undefined> {
+async function baseCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined, clients: StsClients): Promise<CredentialProvider | undefined> {
   const { secretRef, jwt } = spec.auth;
   if (secretRef) {
     const text = async (ref: typeof secretRef.accessKeyID, field: string) =>
@@ -42,7 +62,7 @@ async function baseCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region:
     };
     return async () => creds;
   }
-  if (jwt) return webIdentity(ctx, spec, region);
+  if (jwt) return webIdentity(ctx, spec, region, clients);
   return undefined;
 }
 
@@ -51,7 +71,7 @@ async function baseCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region:
  * ServiceAccount only names the role (its IRSA annotation) and the token is this process's own
  * (`AWS_WEB_IDENTITY_TOKEN_FILE`); the role's trust policy must accept that token's subject.
  */
-function webIdentity(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined): CredentialProvider {
+function webIdentity(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined, clients: StsClients): CredentialProvider {
   const ref = spec.auth.jwt!.serviceAccountRef;
   const store = describeStore(ctx.store);
   const namespace = ctx.store.kind === 'SecretStore' ? ctx.store.namespace : ref.namespace;
@@ -71,6 +91,7 @@ function webIdentity(ctx: ProviderContext, spec: AwsStoreSpec, region: string | 
     throw new ProviderError(`${FIELD}.jwt of ${store} assumes ${roleArn} with this process's web identity token, but AWS_WEB_IDENTITY_TOKEN_FILE is not set`);
   }
   const sts = instrument(new STSClient(clientOptions(region, undefined, 'AWS_STS_ENDPOINT')), ctx);
+  clients.push(sts);
   return once(async () => {
     let token: string;
     try {
@@ -96,8 +117,16 @@ interface AssumeOptions {
   transitiveTagKeys?: string[];
 }
 
-function assumeRole(ctx: ProviderContext, region: string | undefined, source: CredentialProvider | undefined, roleArn: string, o: AssumeOptions): CredentialProvider {
+function assumeRole(
+  ctx: ProviderContext,
+  region: string | undefined,
+  source: CredentialProvider | undefined,
+  roleArn: string,
+  o: AssumeOptions,
+  clients: StsClients,
+): CredentialProvider {
   const sts = instrument(new STSClient(clientOptions(region, source, 'AWS_STS_ENDPOINT')), ctx);
+  clients.push(sts);
   const store = describeStore(ctx.store);
   return once(async () => {
     try {

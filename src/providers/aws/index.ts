@@ -27,9 +27,9 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
   const credentials = await storeCredentials(ctx, spec, spec.region);
   switch (spec.service) {
     case 'SecretsManager':
-      return new SecretsManagerReader(ctx, spec, region, credentials);
+      return new SecretsManagerReader(ctx, spec, region, credentials.provider, credentials.close);
     case 'ParameterStore':
-      return new ParameterStoreReader(ctx, spec, region, credentials);
+      return new ParameterStoreReader(ctx, spec, region, credentials.provider, credentials.close);
     default:
       throw new Error(`unknown AWS Provider Service: ${String(spec.service)} (${describeStore(ctx.store)})`);
   }

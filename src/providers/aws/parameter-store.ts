@@ -36,6 +36,7 @@ export class ParameterStoreReader implements SecretsClient {
     private readonly spec: AwsStoreSpec,
     private readonly region: string,
     credentials: CredentialProvider | undefined,
+    private readonly releaseCredentials: () => void = () => undefined,
   ) {
     this.client = instrument(new SSMClient(clientOptions(spec.region, credentials, 'AWS_SSM_ENDPOINT')), ctx);
     this.limiter = new Limiter(ctx.concurrency);
@@ -222,6 +223,7 @@ export class ParameterStoreReader implements SecretsClient {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.releaseCredentials();
   }
 }
 

@@ -43,6 +43,7 @@ export class SecretsManagerReader implements SecretsClient {
     private readonly spec: AwsStoreSpec,
     private readonly region: string,
     credentials: CredentialProvider | undefined,
+    private readonly releaseCredentials: () => void = () => undefined,
   ) {
     this.client = instrument(new SecretsManagerClient(clientOptions(spec.region, credentials, 'AWS_SECRETSMANAGER_ENDPOINT')), ctx);
     this.limiter = new Limiter(ctx.concurrency);
@@ -255,6 +256,7 @@ export class SecretsManagerReader implements SecretsClient {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.releaseCredentials();
   }
 }
 
