@@ -354,7 +354,7 @@ describe('gcpsm service account key auth (TLS)', () => {
   async function openTls(keyJson: string) {
     const env = process.env;
     const saved = { ...env };
-    env['ESO_RENDER_GCPSM_ENDPOINT'] = tlsServer.endpoint;
+    env['ESO_RENDER_GCPSM_ENDPOINT'] = `localhost:${tlsServer.port}`; // TLS server names may not be IPs
     delete env['ESO_RENDER_GCPSM_INSECURE'];
     env['ESO_RENDER_GCPSM_CA_FILE'] = path.join(dir, 'ca.pem');
     try {
