@@ -143,6 +143,35 @@ describe('ESO seed examples rendered from moto', () => {
     expect(out.stats.requests).toEqual({ 'ClusterSecretStore/aws': 2 });
   });
 
+  it('100 ExternalSecrets over 40 secrets: 2 BatchGetSecretValue requests for the whole run', async () => {
+    const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials: creds });
+    for (let i = 0; i < 40; i++) {
+      await sm.send(new CreateSecretCommand({ Name: `svc-${i}/db`, SecretString: JSON.stringify({ user: `user-${i}`, password: `pw-${i}` }) }));
+    }
+    sm.destroy();
+    const items: Item[] = Array.from({ length: 100 }, (_, n) => ({
+      object: {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: `es-${n}`, namespace: `team-${n % 5}` },
+        spec: {
+          secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws' },
+          data: [
+            { secretKey: 'user', remoteRef: { key: `svc-${n % 40}/db`, property: 'user' } },
+            { secretKey: 'password', remoteRef: { key: `svc-${n % 40}/db`, property: 'password' } },
+          ],
+          dataFrom: [{ extract: { key: `svc-${(n + 1) % 40}/db` } }],
+        },
+      },
+    }));
+    const out = await render(items, { ...defaultRenderOptions, platformStores: [awsStore('SecretsManager')] });
+    if (!out.ok) throw new Error(out.results.map((r) => r.message).join('\n'));
+    expect(out.stats.secretsEmitted).toBe(100);
+    expect(out.stats.requests).toEqual({ 'ClusterSecretStore/aws': 2 });
+    // data[] wins over dataFrom for the same key (ESO's merge order): es-57 reads svc-17 by property.
+    expect(secretData(out.items, 'es-57')).toEqual({ user: 'user-17', password: 'pw-17' });
+  });
+
   it('a missing secret fails the run with the resource, field, store, region and key, and no value', async () => {
     const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials: creds });
     await sm.send(new CreateSecretCommand({ Name: '/prod/db/credentials', SecretString: DB }));
