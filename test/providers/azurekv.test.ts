@@ -63,6 +63,7 @@ beforeAll(async () => {
     clientSecrets: { 'sp-client': 'sp-client-secret' },
     clientAssertions: { 'wi-client': 'federated-sa-token' },
     managedIdentityHeader: 'msi-header-value',
+    clientCertificates: { 'cert-client': tls.certPem },
   });
   vault = await startVaultServer({ tls, vaultHost: VAULT_HOST, tenantId: TENANT, contents: contents(), validTokens: token.issued, pageSize: 2 });
   dir = mkdtempSync(path.join(tmpdir(), 'azurekv-'));
@@ -148,6 +149,27 @@ describe('azurekv service principal and the bearer challenge', () => {
     expect(e.message).toContain('AADSTS7000215');
     expect(e.message).not.toContain('wrong-secret-value');
     expect(e.message).not.toContain('hunter2');
+  });
+
+  it('authenticates with a client certificate (a signed client assertion)', async () => {
+    const spec = spSpec({
+      authSecretRef: {
+        clientId: { name: 'azure-sp', key: 'client-id', namespace: 'platform' },
+        clientCertificate: { name: 'azure-sp', key: 'client.pem', namespace: 'platform' },
+      },
+    });
+    const { client } = await open(spec, { 'platform/azure-sp/client-id': 'cert-client', 'platform/azure-sp/client.pem': tls.certPem + tls.keyPem });
+    expect(text(await client.getSecret({ key: 'plain' }))).toBe('hunter2-kv');
+    expect(token.requests.find((r) => r.grantType)).toMatchObject({
+      clientId: 'cert-client',
+      assertionType: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    });
+  });
+
+  it('refuses both clientSecret and clientCertificate', async () => {
+    const spec = spSpec();
+    (spec.authSecretRef as Record<string, unknown>)['clientCertificate'] = { name: 'azure-sp', key: 'client.pem', namespace: 'platform' };
+    await expect(open(spec)).rejects.toThrow('both clientSecret and clientCertificate set');
   });
 
   it('requires tenantId for ServicePrincipal, as ESO does', async () => {

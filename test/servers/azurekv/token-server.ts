@@ -3,7 +3,7 @@
 // assertions (workload identity), and an App Service style managed identity endpoint. It issues opaque access tokens and remembers which are valid.
 
 import https from 'node:https';
-import { randomBytes } from 'node:crypto';
+import { constants, createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export interface TokenServerOptions {
@@ -13,6 +13,8 @@ export interface TokenServerOptions {
   clientSecrets?: Record<string, string>;
   /** client_id → federated token (client_assertion) accepted for workload identity. */
   clientAssertions?: Record<string, string>;
+  /** client_id → certificate PEM whose key must sign the client assertion (certificate credentials). */
+  clientCertificates?: Record<string, string>;
   /** The X-IDENTITY-HEADER value of the App Service managed identity endpoint (GET /msi/token). */
   managedIdentityHeader?: string;
 }
@@ -34,6 +36,22 @@ export interface TokenServer {
   /** Access tokens issued so far (the vault server accepts only these). */
   issued: Set<string>;
   stop(): Promise<void>;
+}
+
+/** Checks a client assertion JWT (RS256 or PS256) against the registered certificate's public key. */
+function signedByCertificate(assertion: string | null, certPem: string | undefined): boolean {
+  const parts = (assertion ?? '').split('.');
+  if (!certPem || parts.length !== 3) return false;
+  const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
+  const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { exp?: number };
+  const key = createPublicKey(certPem);
+  const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const sig = Buffer.from(parts[2]!, 'base64url');
+  const ok =
+    header.alg === 'PS256'
+      ? verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig)
+      : header.alg === 'RS256' && verify('sha256', data, key, sig);
+  return ok && !!claims.exp && claims.exp * 1000 > Date.now();
 }
 
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
@@ -95,7 +113,10 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
         const secretOk = opts.clientSecrets?.[clientId] !== undefined && form.get('client_secret') === opts.clientSecrets[clientId];
         const assertionOk =
           opts.clientAssertions?.[clientId] !== undefined && form.get('client_assertion') === opts.clientAssertions[clientId];
-        if (grantType !== 'client_credentials' || !(secretOk || assertionOk)) {
+        const certificateOk =
+          assertionType === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' &&
+          signedByCertificate(form.get('client_assertion'), opts.clientCertificates?.[clientId]);
+        if (grantType !== 'client_credentials' || !(secretOk || assertionOk || certificateOk)) {
           send(401, {
             error: 'invalid_client',
             error_description: 'AADSTS7000215: Invalid client secret provided.',
