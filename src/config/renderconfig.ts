@@ -370,3 +370,6 @@ export function readRenderConfigFile(path: string, baseDir: string = dirname(res
   }
   return loadRenderConfig(docs[0]!.toJS(), baseDir);
 }
+
+/** The fields a RenderConfig `spec` may hold (schemas/renderconfig.schema.json must describe the same). */
+export const renderConfigSpecFields = Object.keys(specSections);

@@ -26,6 +26,13 @@ export interface RunOutput {
   code: number;
 }
 
+/** Accepts the process environment alone too (then the cwd is the process's). */
+function frontendEnv(env: FrontendEnv | NodeJS.ProcessEnv): FrontendEnv {
+  const e = env as Partial<FrontendEnv>;
+  if (typeof e.cwd === 'string' && typeof e.vars === 'object' && e.vars !== null) return e as FrontendEnv;
+  return { cwd: process.cwd(), vars: env as NodeJS.ProcessEnv };
+}
+
 const packagePathAnnotation = 'internal.config.kubernetes.io/package-path';
 
 /**
@@ -76,7 +83,8 @@ async function renderSafely(items: Item[], cfg: LoadedRenderConfig): Promise<Ren
  * are echoed unchanged with the error results, so kpt can show them and nothing is lost if a caller
  * ignores the exit code.
  */
-export async function runKrm(input: string, env: FrontendEnv): Promise<RunOutput> {
+export async function runKrm(input: string, environment: FrontendEnv | NodeJS.ProcessEnv): Promise<RunOutput> {
+  const env = frontendEnv(environment);
   let rl;
   try {
     rl = parseResourceList(input);
@@ -113,7 +121,8 @@ export async function runKrm(input: string, env: FrontendEnv): Promise<RunOutput
  * folder, not the temporary file's, is where relative paths resolve. On failure stdout stays empty and
  * stderr, which kustomize includes in its error, says why.
  */
-export async function runLegacyPlugin(configPath: string, input: string, env: FrontendEnv): Promise<RunOutput> {
+export async function runLegacyPlugin(configPath: string, input: string, environment: FrontendEnv | NodeJS.ProcessEnv): Promise<RunOutput> {
+  const env = frontendEnv(environment);
   const baseDir = env.vars.KUSTOMIZE_PLUGIN_CONFIG_ROOT || env.cwd;
   const cfg = readRenderConfigFile(configPath, baseDir);
   if (hasErrors(cfg.problems)) return { stdout: '', stderr: formatResults(cfg.problems), code: exitCodes.badConfig };

@@ -124,9 +124,12 @@ export interface ResourceListOut {
 
 /** One ResourceList document, block style, no trailing `---` (kpt would read one as a resource). */
 export function writeResourceList(out: ResourceListOut): string {
-  let s = stringify({ apiVersion: out.apiVersion, kind: out.kind }, { lineWidth: 0 });
+  // No anchors/aliases: results share objects (one resourceRef for several problems), and kyaml refuses
+  // an alias where it expects a mapping.
+  const opts = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+  let s = stringify({ apiVersion: out.apiVersion, kind: out.kind }, opts);
   if (out.items.length === 0) s += 'items: []\n';
   else s += `items:\n${out.items.map((it) => asSequenceEntry(itemText(it))).join('')}`;
-  if (out.results.length > 0) s += stringify({ results: out.results }, { lineWidth: 0 });
+  if (out.results.length > 0) s += stringify({ results: out.results }, opts);
   return s;
 }

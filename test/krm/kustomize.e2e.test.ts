@@ -1,0 +1,185 @@
+// The kustomize examples run by the real tools: the legacy exec plugin through `kubectl kustomize
+// --enable-alpha-plugins` (transformer, generator, overlays, a bad config), the KRM exec function through
+// a standalone `kustomize` when one is on PATH, and the Argo CD install patches built by kubectl.
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, decode, docs, examplesDir, expectedFile, onPath, readText, run, type Cli } from './support.js';
+
+const hasKubectl = onPath('kubectl');
+const hasKustomize = onPath('kustomize');
+const pluginHome = join(examplesDir, 'legacy-plugin', 'plugins');
+
+let cli: Cli;
+beforeAll(async () => {
+  cli = await buildCli();
+});
+afterAll(() => cli?.dispose());
+
+function kubectlKustomize(dir: string) {
+  return run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], { cwd: examplesDir, env: { ...cli.env, KUSTOMIZE_PLUGIN_HOME: pluginHome } });
+}
+
+const byKind = (objs: Record<string, any>[], kind: string) => objs.filter((o) => o.kind === kind);
+const values = (secret: Record<string, any>) =>
+  Object.fromEntries(Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, decode(v)]));
+
+/** The quickstart as ESO renders it (kustomize-examples/quickstart/store.yaml holds the values). */
+function expectQuickstart(out: Record<string, any>[]): void {
+  expect(byKind(out, 'ExternalSecret')).toEqual([]);
+  // The store was consumed (keepStores is false by default).
+  expect(byKind(out, 'ClusterSecretStore')).toEqual([]);
+  expect(byKind(out, 'Deployment').map((d) => d.metadata.name)).toEqual(['shop']);
+  const secrets = Object.fromEntries(byKind(out, 'Secret').map((s) => [s.metadata.name, s]));
+  expect(Object.keys(secrets).sort()).toEqual(['app-config', 'db-credentials']);
+  expect(values(secrets['db-credentials']!)).toEqual({ username: 'app_user', password: 'correct-horse-battery-staple' });
+  const config = values(secrets['app-config']!)['config.yaml']!;
+  expect(config).toContain('url: postgres://app_user:correct-horse-battery-staple@db.internal:5432/shop');
+  // version v2 of the token, not v1.
+  expect(config).toContain('token: "tok-0a1b2c3d4e5f"');
+  // Only the template's keys: ESO's default mergePolicy Replace drops the data keys.
+  expect(Object.keys(values(secrets['app-config']!))).toEqual(['config.yaml']);
+}
+
+describe.skipIf(!hasKubectl)('legacy exec plugin via kubectl kustomize --enable-alpha-plugins', () => {
+  it('legacy-plugin: renders the quickstart as a transformer', () => {
+    const r = kubectlKustomize('legacy-plugin');
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'legacy-plugin', 'expected.yaml'), r.stdout));
+    expectQuickstart(docs(r.stdout));
+  });
+
+  it('legacy-plugin/generator: renders ExternalSecrets named in the config, with nothing on stdin', () => {
+    const r = kubectlKustomize('legacy-plugin/generator');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'legacy-plugin', 'generator', 'expected.yaml'), r.stdout));
+    const out = docs(r.stdout);
+    expect(out.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['Secret/shop/db-credentials']);
+    expect(values(out[0]!)).toEqual({ username: 'app_user', password: 'correct-horse-battery-staple' });
+  });
+
+  it.each(['dev', 'prod'])('overlay/overlays/%s: the base rendered with the environment\'s own store', (env) => {
+    const r = kubectlKustomize(`overlay/overlays/${env}`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'overlay', 'overlays', env, 'expected.yaml'), r.stdout));
+    const out = docs(r.stdout);
+    expect(byKind(out, 'ExternalSecret')).toEqual([]);
+    const [secret] = byKind(out, 'Secret');
+    expect(secret!.metadata).toMatchObject({ name: 'orders-api', namespace: `orders-${env}` });
+    const url = env === 'dev' ? 'postgres://orders:dev-only@localhost:5432/orders' : 'postgres://orders:prod-fake-pw@db.prod.internal:5432/orders';
+    expect(values(secret!)).toEqual({ DATABASE_URL: url, PAYMENT_TOKEN: `${env}-payment-token`, MAIL_TOKEN: `${env}-mail-token` });
+    expect(byKind(out, 'Deployment')[0]!.metadata.namespace).toBe(`orders-${env}`);
+  });
+
+  it('a bad RenderConfig fails the build with exit 1 and eso-render\'s message', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'legacy-bad-'));
+    try {
+      cpSync(join(examplesDir, 'legacy-plugin', 'generator'), tmp, { recursive: true });
+      writeFileSync(join(tmp, 'render-config.yaml'), 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata:\n  name: eso-render\nspec:\n  storefiles: [stores.yaml]\n');
+      const r = kubectlKustomize(tmp);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('[error] eso-render.dev/v1alpha1/RenderConfig/eso-render spec.storefiles: unknown field; known fields are stores, storeFiles');
+      expect(r.stderr).toContain('exit status 3');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a store value that cannot be found fails the build, naming resource, field and store but no value', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'legacy-missing-'));
+    try {
+      cpSync(join(examplesDir, 'overlay'), tmp, { recursive: true });
+      // The prod store without the tokens secret.
+      const store = readText(join(tmp, 'overlays', 'prod', 'stores', 'secrets.yaml')).replace(/- key: orders\/tokens\n.*\n/, '');
+      writeFileSync(join(tmp, 'overlays', 'prod', 'stores', 'secrets.yaml'), store);
+      const r = kubectlKustomize(join(tmp, 'overlays', 'prod'));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(
+        '[error] external-secrets.io/v1/ExternalSecret/orders-prod/orders-api spec.dataFrom[0].extract: error processing spec.dataFrom[0].extract, err: Secret does not exist [store ClusterSecretStore/secrets]',
+      );
+      expect(r.stderr).toContain('exit status 1');
+      expect(r.stderr).not.toContain('prod-fake-pw');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('KRM exec function via a standalone kustomize build --enable-alpha-plugins --enable-exec', () => {
+  const reason = 'no standalone `kustomize` on PATH (kubectl kustomize has no --enable-exec)';
+  it.skipIf(!hasKustomize)(`krm-transformer: renders the quickstart as a transformer${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
+    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer'), env: cli.env });
+    expect(r.code).toBe(0);
+    // The same resources as the legacy plugin produces from the same base.
+    expect(r.stdout).toBe(readText(join(examplesDir, 'legacy-plugin', 'expected.yaml')));
+    expectQuickstart(docs(r.stdout));
+  });
+
+  it.skipIf(!hasKustomize)(`krm-transformer/generator: renders from the config alone${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
+    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer', 'generator'), env: cli.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readText(join(examplesDir, 'legacy-plugin', 'generator', 'expected.yaml')));
+  });
+
+  it.skipIf(!hasKustomize)(`argocd/app: what Argo CD's kustomize builds${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
+    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'argocd', 'app'), env: cli.env });
+    expect(r.code).toBe(0);
+    expectQuickstart(docs(r.stdout));
+  });
+});
+
+describe.skipIf(!hasKubectl)('argocd example (built with kubectl kustomize, not applied)', () => {
+  it('install/: the patches give argocd-cm the build options and the repo-server the binary', () => {
+    // install/ pulls Argo CD's manifests from GitHub; offline, the same patches go onto a local stand-in
+    // holding just the two objects they patch, named as in Argo CD's install.yaml.
+    const tmp = mkdtempSync(join(tmpdir(), 'argocd-install-'));
+    try {
+      for (const f of ['argocd-cm.yaml', 'repo-server.yaml']) copyFileSync(join(examplesDir, 'argocd', 'install', f), join(tmp, f));
+      writeFileSync(
+        join(tmp, 'upstream.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: argocd-repo-server\nspec:\n  template:\n    spec:\n      containers:\n      - name: argocd-repo-server\n        image: quay.io/argoproj/argocd:stable\n        volumeMounts:\n        - name: tmp\n          mountPath: /tmp\n      volumes:\n      - name: tmp\n        emptyDir: {}\n',
+      );
+      const kust = readText(join(examplesDir, 'argocd', 'install', 'kustomization.yaml')).replace(/- https:\/\/\S+install\.yaml/, '- upstream.yaml');
+      expect(kust).toContain('- upstream.yaml');
+      writeFileSync(join(tmp, 'kustomization.yaml'), kust);
+      const r = run('kubectl', ['kustomize', tmp], { cwd: tmp, env: cli.env });
+      expect(r.code).toBe(0);
+      const out = docs(r.stdout);
+      const cm = out.find((o) => o.kind === 'ConfigMap')!;
+      expect(cm.metadata.namespace).toBe('argocd');
+      expect(cm.data['kustomize.buildOptions']).toBe('--enable-alpha-plugins --enable-exec');
+      const spec = out.find((o) => o.kind === 'Deployment')!.spec.template.spec;
+      const init = spec.initContainers.find((c: any) => c.name === 'install-eso-render');
+      expect(init.volumeMounts).toEqual([{ name: 'custom-tools', mountPath: '/custom-tools' }]);
+      expect(init.command.at(-1)).toBe('/custom-tools/eso-render');
+      const repo = spec.containers.find((c: any) => c.name === 'argocd-repo-server');
+      // The upstream mounts stay; the binary lands on PATH.
+      expect(repo.volumeMounts).toEqual([
+        { name: 'custom-tools', mountPath: '/usr/local/bin/eso-render', subPath: 'eso-render' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]);
+      expect(spec.volumes.map((v: any) => v.name).sort()).toEqual(['custom-tools', 'tmp']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('application.yaml points Argo CD at app/, whose transformer runs eso-render from PATH', () => {
+    const [appObj] = docs(readText(join(examplesDir, 'argocd', 'application.yaml')));
+    expect(appObj).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', spec: { source: { path: 'kustomize-examples/argocd/app' } } });
+    const [fn] = docs(readText(join(examplesDir, 'argocd', 'app', 'eso-render.yaml')));
+    expect(docs(fn!.metadata.annotations['config.kubernetes.io/function'])[0]).toEqual({ exec: { path: 'eso-render' } });
+  });
+
+  it('app/ built by kubectl kustomize: exec functions are silently skipped, which is why Argo CD needs --enable-exec', () => {
+    const r = run('kubectl', ['kustomize', '--enable-alpha-plugins', join(examplesDir, 'argocd', 'app')], { cwd: examplesDir, env: cli.env });
+    expect(r.code).toBe(0);
+    const out = docs(r.stdout);
+    expect(byKind(out, 'ExternalSecret')).toHaveLength(2);
+    expect(byKind(out, 'Secret')).toHaveLength(0);
+  });
+});
