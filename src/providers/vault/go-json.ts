@@ -3,7 +3,7 @@
 // This module decodes JSON into a Go-like value model and encodes it back the way encoding/json does.
 
 import { byteOrder } from '../shared/json-map.js';
-import { formatFloatF, formatFloatJSON } from '../shared/go-float.js';
+import { formatFloatF } from '../shared/go-float.js';
 
 /** Go's json.Number: the literal text of a JSON number. */
 export class GoNumber {
@@ -194,11 +194,22 @@ export function goMarshal(v: GoValue): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string') return goJsonString(v);
-  if (typeof v === 'number') return formatFloatJSON(v);
+  if (typeof v === 'number') return floatJSON(v);
   if (v instanceof GoNumber) return v.text === '' ? '0' : v.text;
   if (Array.isArray(v)) return '[' + v.map(goMarshal).join(',') + ']';
   const keys = [...v.keys()].sort(byteOrder);
   return '{' + keys.map((k) => goJsonString(k) + ':' + goMarshal(v.get(k)!)).join(',') + '}';
+}
+
+/**
+ * encoding/json's float64 text: 'f' form, or 'e' form below 1e-6 and from 1e21 on, where Go trims
+ * `e-07` to `e-7` — which is exactly JavaScript's toExponential() layout.
+ */
+export function floatJSON(x: number): string {
+  if (!Number.isFinite(x)) throw new Error('json: unsupported value');
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) return x.toExponential();
+  return formatFloatF(x);
 }
 
 /** esutils.GetByteValue. */

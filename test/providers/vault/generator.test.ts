@@ -100,7 +100,9 @@ describe('VaultDynamicSecret', () => {
     expect(got.lease_duration).toBe('3600');
     expect(got.renewable).toBe('true');
     expect(Object.keys(JSON.parse(got.data!)).sort()).toEqual(['password', 'username']);
-    expect(Object.keys(got).sort()).toEqual(['data', 'lease_duration', 'lease_id', 'renewable', 'request_id', 'warnings']);
+    expect(got.mount_type).toBe('database');
+    expect(got.warnings).toBe('');
+    expect(Object.keys(got).sort()).toEqual(['data', 'lease_duration', 'lease_id', 'mount_type', 'renewable', 'request_id', 'warnings']);
   });
 
   it('errors name the generator, the path and Vault\'s error', async () => {

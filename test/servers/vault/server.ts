@@ -510,6 +510,7 @@ export class FakeVault {
       lease_duration: cfg.ttl,
       renewable: true,
       data: { username: `v-${role}-${randomBytes(5).toString('hex')}`, password: randomBytes(15).toString('base64url') },
+      mount_type: 'database',
     }));
   }
 
@@ -530,7 +531,7 @@ export class FakeVault {
     if (r.verb === 'GET') {
       const e = m.entries.get(key);
       if (!e?.v1) return error(404);
-      return send(200, this.envelope({ data: new RawJson(e.v1), lease_duration: 2764800 }));
+      return send(200, this.envelope({ data: new RawJson(e.v1), lease_duration: 2764800, mount_type: 'kv' }));
     }
     if (r.verb === 'POST' || r.verb === 'PUT') {
       this.kvWrite(m, key, JSON.stringify(r.body ?? {}));
@@ -604,9 +605,9 @@ export class FakeVault {
         if (!v) return error(404);
         if (v.deleted || v.destroyed) {
           // Vault answers 404 but still returns the version's metadata, with data null.
-          return send(404, this.envelope({ data: { data: null, metadata: versionMeta(n, v) } }));
+          return send(404, this.envelope({ data: { data: null, metadata: versionMeta(n, v) }, mount_type: 'kv' }));
         }
-        return send(200, this.envelope({ data: { data: new RawJson(v.data!), metadata: versionMeta(n, v) } }));
+        return send(200, this.envelope({ data: { data: new RawJson(v.data!), metadata: versionMeta(n, v) }, mount_type: 'kv' }));
       }
       if (r.verb === 'POST' || r.verb === 'PUT') {
         const n = this.kvWrite(m, key, JSON.stringify(body.data ?? {}));
