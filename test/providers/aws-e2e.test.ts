@@ -9,7 +9,6 @@ import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from '@a
 import { render } from '../../src/engine/render.js';
 import { defaultRenderOptions, type Item, type KubeObject } from '../../src/engine/types.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { executeTemplate } from '../../src/template/index.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -18,16 +17,6 @@ process.env.AWS_SECRET_ACCESS_KEY = 'env-secret';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
 delete process.env.AWS_ENDPOINT_URL_SSM;
-
-// The templated example needs the template engine (issue 3); until it is wired in, those cases wait.
-const templateEngineReady = (() => {
-  try {
-    executeTemplate('probe', 'x', new Map());
-    return true;
-  } catch (e) {
-    return !/not implemented/.test((e as Error).message);
-  }
-})();
 
 let moto: Moto;
 const creds = { accessKeyId: 'seed', secretAccessKey: 'seed' };
@@ -119,7 +108,7 @@ describe('ESO seed examples rendered from moto', () => {
     expect(out.stats.requests).toEqual({ 'ClusterSecretStore/aws': 1 });
   });
 
-  it.skipIf(!templateEngineReady)('Secrets Manager: database credentials and the templated app config', async () => {
+  it('Secrets Manager: database credentials and the templated app config', async () => {
     await seedSecretsManager();
 
     const out = await render(quickstart(), { ...defaultRenderOptions, platformStores: [awsStore('SecretsManager')] });
@@ -131,7 +120,7 @@ describe('ESO seed examples rendered from moto', () => {
     expect(out.stats.requests).toEqual({ 'ClusterSecretStore/aws': 2 });
   });
 
-  it.skipIf(!templateEngineReady)('Parameter Store: the same ExternalSecrets, with `version: v2` as a parameter label', async () => {
+  it('Parameter Store: the same ExternalSecrets, with `version: v2` as a parameter label', async () => {
     await seedParameterStore();
 
     const out = await render(quickstart(), { ...defaultRenderOptions, platformStores: [awsStore('ParameterStore')] });
