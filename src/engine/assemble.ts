@@ -37,6 +37,8 @@ export interface AssembleInputs {
   storeOf: (readId: string) => string | undefined;
   sources: TemplateSources;
   delims: { left: string; right: string };
+  /** Redacted preview: templates render with missingkey=default. */
+  lenientTemplates?: boolean;
 }
 
 function causeOf(e: unknown): string {
@@ -178,7 +180,7 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
     Object.assign(draft.annotations, t.metadata?.annotations ?? {});
     draft.finalizers.push(...(t.metadata?.finalizers ?? []));
     try {
-      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings);
+      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true);
     } catch (e) {
       const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
       return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };

@@ -2,16 +2,13 @@
 // Takes data, returns data. A run either produces every Secret or nothing, with every error found.
 
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
-import { collect } from './collect.js';
-import { readExternalSecret } from '../eso/normalize.js';
-import { resourceRef, type ExternalSecret } from '../eso/model.js';
-import { buildStoreTable, storeId } from './stores.js';
-import { plan } from './plan.js';
+import { resourceRef } from '../eso/model.js';
+import { storeId } from './stores.js';
 import { fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
 import { storeLabel } from './credentials.js';
-import { loadProvider } from '../providers/registry.js';
-import { Policy } from './policy.js';
+import { prepare, errorSink } from './prepare.js';
+import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 
@@ -27,12 +24,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     durationMs: 0,
   };
   const results: Result[] = [];
-  const error = (obj: KubeObject, field: string | undefined, message: string, tags?: Record<string, string>) => {
-    const r: Result = { severity: 'error', message, resourceRef: resourceRef(obj) };
-    if (field) r.field = { path: field };
-    if (tags && Object.keys(tags).length) r.tags = tags;
-    results.push(r);
-  };
+  const error = errorSink(results);
   const finish = (outcome: { ok: true; items: Item[] } | { ok: false }): RenderOutcome => {
     stats.durationMs = Date.now() - started;
     if (outcome.ok && !results.some((r) => r.severity === 'error')) {
@@ -42,44 +34,9 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     return { ok: false, results, stats };
   };
 
-  // 1. Collect.
-  const c = collect(items);
-  for (const p of c.problems) error(p.object, p.field, p.message);
-  const defaultNamespace = options.context?.namespace || 'default';
-
-  const { table, problems: storeProblems } = buildStoreTable(
-    c.stores.map((s) => s.object),
-    options.platformStores,
-    defaultNamespace,
-  );
-  for (const p of storeProblems) error(p.object, p.field, p.message);
-  for (const s of table.all()) {
-    const mod = s.provider === 'fake' ? await loadProvider('fake') : undefined; // cheap, and ESO validates fake stores at admission
-    for (const p of mod?.validateStore?.(s.spec) ?? []) error(s.resource, `spec.provider.${s.provider}.${p.field}`, p.message);
-  }
-
-  // 2. Validate and default.
-  const externalSecrets: ExternalSecret[] = [];
-  const esItemIndex: number[] = [];
-  for (const x of c.externalSecrets) {
-    const { es, problems } = readExternalSecret(x.object, defaultNamespace);
-    const origin = x.field ? items[x.itemIndex]!.object : x.object;
-    for (const p of problems) error(origin, x.field ? `${x.field}${p.field.replace(/^spec/, '')}` : p.field, p.message);
-    if (es) {
-      externalSecrets.push(es);
-      esItemIndex.push(x.itemIndex);
-    }
-  }
+  const prep = await prepare(items, options, error);
+  const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   stats.externalSecrets = externalSecrets.length;
-
-  // 3. Plan.
-  const generatorIndex = new Map<string, KubeObject>();
-  for (const g of c.generators) {
-    generatorIndex.set(`${g.object.kind}/${g.object.metadata?.namespace ?? defaultNamespace}/${g.object.metadata?.name}`, g.object);
-  }
-  const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
-  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy);
-  for (const p of pl.problems) error(p.es.object, p.field, p.message);
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // 4. Fetch.
@@ -88,7 +45,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
   const timer = setTimeout(() => ac.abort(), Math.max(0, deadline - Date.now()));
   let fetched;
   try {
-    fetched = await fetchAll(pl.reads.values(), {
+    fetched = await (options.redact ? fetchRedacted : fetchAll)(pl.reads.values(), {
       perStore: options.concurrency.perStore,
       global: options.concurrency.global,
       deadline,
@@ -120,7 +77,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
   externalSecrets.forEach((es, i) => {
-    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters });
+    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
     const idx = esItemIndex[i]!;
     if (!replacements.has(idx)) replacements.set(idx, []);
@@ -134,7 +91,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
-      replacements.get(idx)!.push(a.secret);
+      replacements.get(idx)!.push(options.redact ? redactSecret(a.secret) : a.secret);
       stats.secretsEmitted++;
       const name = String(a.secret.metadata?.name);
       rendered.set(`${es.namespace}/${name}`, {

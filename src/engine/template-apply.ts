@@ -3,7 +3,7 @@
 
 import type { ExternalSecret, TemplateFrom } from '../eso/model.js';
 import type { KubeObject } from './types.js';
-import { executeTemplate, nondeterministicFunctions, type TemplateOptions } from '../template/index.js';
+import { executeTemplate, nondeterministicFunctions, TemplateError, type TemplateOptions } from '../template/index.js';
 import { parseKeysAndValues } from './keys-and-values.js';
 import { decode } from './decode.js';
 
@@ -46,9 +46,11 @@ export function applyTemplate(
   sources: TemplateSources,
   delims: { left: string; right: string },
   warnings: TemplateWarning[],
+  lenient = false,
 ): void {
   const t = es.spec.target.template!;
-  const opts: TemplateOptions = { leftDelim: delims.left, rightDelim: delims.right, missingKey: 'error' };
+  // The redacted preview cannot know keys that only a backend would list, so it renders leniently.
+  const opts: TemplateOptions = { leftDelim: delims.left, rightDelim: delims.right, missingKey: lenient ? 'default' : 'error' };
 
   const render = (field: string, key: string, text: string): Uint8Array => {
     const nd = nondeterministicFunctions(text, opts);
@@ -61,7 +63,8 @@ export function applyTemplate(
     try {
       return executeTemplate(key, text, providerData, opts);
     } catch (e) {
-      throw new TemplateApplyError(field, `unable to execute template at key ${key}: ${(e as Error).message}`);
+      const verb = e instanceof TemplateError && e.kind === 'parse' ? 'parse' : 'execute';
+      throw new TemplateApplyError(field, `unable to ${verb} template at key ${key}: ${(e as Error).message}`);
     }
   };
 

@@ -79,6 +79,11 @@ export interface RenderOptions {
   sharedSidecar?: boolean;
   /** Stamp a checksum of consumed Secrets into every workload's pod template (see rollout.ts). */
   rolloutOnChange?: boolean;
+  /**
+   * Preview without credentials or values: no backend is contacted (the fake store is read, as it is
+   * local), and every provider value is replaced by a placeholder derived from its reference.
+   */
+  redact?: boolean;
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

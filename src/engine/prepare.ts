@@ -1,0 +1,69 @@
+// Steps 1–3, shared by `render` and `validate`: collect, validate and default, plan. Nothing here
+// reaches a backend or needs a credential.
+
+import type { Item, KubeObject, RenderOptions, Result } from './types.js';
+import { collect, type Collected } from './collect.js';
+import { readExternalSecret } from '../eso/normalize.js';
+import { resourceRef, type ExternalSecret } from '../eso/model.js';
+import { buildStoreTable, type StoreTable } from './stores.js';
+import { plan, type Plan } from './plan.js';
+import { loadProvider } from '../providers/registry.js';
+import { Policy } from './policy.js';
+
+export interface Prepared {
+  collected: Collected;
+  stores: StoreTable;
+  externalSecrets: ExternalSecret[];
+  /** For each ExternalSecret, the index of the stream item it came from. */
+  esItemIndex: number[];
+  plan: Plan;
+  defaultNamespace: string;
+}
+
+export type ErrorSink = (obj: KubeObject, field: string | undefined, message: string, tags?: Record<string, string>) => void;
+
+export function errorSink(results: Result[]): ErrorSink {
+  return (obj, field, message, tags) => {
+    const r: Result = { severity: 'error', message, resourceRef: resourceRef(obj) };
+    if (field) r.field = { path: field };
+    if (tags && Object.keys(tags).length) r.tags = tags;
+    results.push(r);
+  };
+}
+
+export async function prepare(items: readonly Item[], options: RenderOptions, error: ErrorSink): Promise<Prepared> {
+  // 1. Collect.
+  const c = collect(items);
+  for (const p of c.problems) error(p.object, p.field, p.message);
+  const defaultNamespace = options.context?.namespace || 'default';
+  const { table, problems: storeProblems } = buildStoreTable(c.stores.map((s) => s.object), options.platformStores, defaultNamespace);
+  for (const p of storeProblems) error(p.object, p.field, p.message);
+  for (const s of table.all()) {
+    // Only the fake provider is checked here: it is local, and ESO validates its data at admission.
+    const mod = s.provider === 'fake' ? await loadProvider('fake') : undefined;
+    for (const p of mod?.validateStore?.(s.spec) ?? []) error(s.resource, `spec.provider.${s.provider}.${p.field}`, p.message);
+  }
+
+  // 2. Validate and default.
+  const externalSecrets: ExternalSecret[] = [];
+  const esItemIndex: number[] = [];
+  for (const x of c.externalSecrets) {
+    const { es, problems } = readExternalSecret(x.object, defaultNamespace);
+    const origin = x.field ? items[x.itemIndex]!.object : x.object;
+    for (const p of problems) error(origin, x.field ? `${x.field}${p.field.replace(/^spec/, '')}` : p.field, p.message);
+    if (es) {
+      externalSecrets.push(es);
+      esItemIndex.push(x.itemIndex);
+    }
+  }
+
+  // 3. Plan.
+  const generatorIndex = new Map<string, KubeObject>();
+  for (const g of c.generators) {
+    generatorIndex.set(`${g.object.kind}/${g.object.metadata?.namespace ?? defaultNamespace}/${g.object.metadata?.name}`, g.object);
+  }
+  const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
+  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy);
+  for (const p of pl.problems) error(p.es.object, p.field, p.message);
+  return { collected: c, stores: table, externalSecrets, esItemIndex, plan: pl, defaultNamespace };
+}
