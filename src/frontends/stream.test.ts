@@ -322,3 +322,22 @@ describe('withoutAnnotations', () => {
     expect(parse(out)).toEqual({ apiVersion: 'v1', kind: 'A', metadata: { name: 'a', annotations: { y: '2' } } });
   });
 });
+
+describe('concatenated JSON (as kubectl accepts it)', () => {
+  it('reads each value as a document and writes a valid YAML stream that keeps each JSON text', () => {
+    const text = '{"apiVersion":"v1","kind":"A"}\n{"apiVersion":"v1","kind":"B"} [{"apiVersion":"v1","kind":"C"},{"apiVersion":"v1","kind":"D"}]\n';
+    const items = parseManifests(text, 'f.json');
+    expect(names(items)).toEqual(['A', 'B', 'C', 'D']);
+    const out = writeManifests(items);
+    expect(out).toBe(
+      '{"apiVersion":"v1","kind":"A"}\n---\n{"apiVersion":"v1","kind":"B"} \n---\n[{"apiVersion":"v1","kind":"C"},{"apiVersion":"v1","kind":"D"}]\n',
+    );
+    expect(parseManifests(out).map((i) => i.object)).toEqual(items.map((i) => i.object));
+  });
+
+  it('reports a bad value in the stream with its position', () => {
+    expect(() => parseManifests('{"apiVersion":"v1","kind":"A"}\n{"apiVersion":"v1"}\n', 'f.json')).toThrow(
+      /^f\.json, document 1, line 2: the resource has no kind$/,
+    );
+  });
+});

@@ -140,10 +140,16 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     pendingStart = j < tokens.length ? tokens[j]!.offset : text.length;
   }
   const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
-  const docIndexAt = (offset: number): number | undefined => {
-    let found: number | undefined;
-    for (let k = 0; k < segStarts.length && segStarts[k]! <= offset; k++) found = k;
-    return found;
+  const docIndexAt = (offset: number): number => {
+    // Last segment starting at or before `offset` (binary search: streams can hold thousands of documents).
+    let lo = 0;
+    let hi = segStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   };
 
   const composer = new Composer(readOptions);
@@ -153,13 +159,18 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   const docByIndex = new Map<number, Document>();
   for (const d of docs) {
     const start = d.range?.[0] ?? 0;
-    const k = docIndexAt(start) ?? 0;
+    const k = docIndexAt(start);
     if (!docByIndex.has(k)) docByIndex.set(k, d);
     for (const e of d.errors) {
       errors.push(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }));
     }
   }
-  if (errors.length > 0) return { items: [], errors };
+  if (errors.length > 0) {
+    // kubectl also reads concatenated JSON objects (`{...}{...}`), which are not YAML.
+    const values = splitJsonStream(text);
+    if (values) return readJsonStream(text, values, origin, lineOf);
+    return { items: [], errors: dedupe(errors) };
+  }
 
   // Which documents hold resources; the others' text is folded into a neighbour's segment.
   type Parsed = { k: number; doc: Document; value: unknown };
@@ -248,6 +259,85 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     };
     items.push({ object: value as KubeObject, source });
   }
+  return errors.length > 0 ? { items: [], errors } : { items, errors };
+}
+
+function dedupe(errors: ManifestError[]): ManifestError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
+}
+
+/**
+ * The [start, end) offsets of two or more JSON values written one after another (whitespace between),
+ * or undefined when the text is not such a stream.
+ */
+function splitJsonStream(text: string): Array<[number, number]> | undefined {
+  const values: Array<[number, number]> = [];
+  let i = text.startsWith('\uFEFF') ? 1 : 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    if (text[i] !== '{' && text[i] !== '[') return undefined;
+    const start = i;
+    let depth = 0;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (depth !== 0) return undefined;
+    i++;
+    try {
+      JSON.parse(text.slice(start, i));
+    } catch {
+      return undefined;
+    }
+    values.push([start, i]);
+  }
+  return values.length >= 2 ? values : undefined;
+}
+
+/** Read each value of a JSON stream as a document of its own, keeping its text. */
+function readJsonStream(
+  text: string,
+  values: Array<[number, number]>,
+  origin: string | undefined,
+  lineOf: (offset: number) => number,
+): ParseResult {
+  const items: Item[] = [];
+  const errors: ManifestError[] = [];
+  values.forEach(([start], k) => {
+    // Each value keeps the space after it; the first also keeps what precedes it (a BOM, blank lines).
+    const from = k === 0 ? 0 : start;
+    const to = k === values.length - 1 ? text.length : values[k + 1]![0];
+    const part = readManifests(text.slice(from, to), origin);
+    const lineShift = lineOf(from) - 1;
+    for (const e of part.errors) {
+      errors.push(new ManifestError(e.reason, { file: origin, index: k, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }));
+    }
+    const fix = (seg: Segment): Segment => ({ ...seg, streamStart: from === 0 });
+    const groups = new Map<StreamSource['group'], StreamSource['group']>();
+    for (const it of part.items) {
+      const src = streamSourceOf(it)!;
+      // Members of one array share one group object (the writer compares them by identity).
+      if (src.group && !groups.has(src.group)) groups.set(src.group, { ...src.group, segment: fix(src.group.segment) });
+      const source: StreamSource = {
+        ...src,
+        index: k,
+        segment: src.segment && fix(src.segment),
+        group: src.group && groups.get(src.group),
+      };
+      items.push({ object: it.object, source });
+    }
+  });
   return errors.length > 0 ? { items: [], errors } : { items, errors };
 }
 
@@ -448,7 +538,13 @@ class StreamWriter {
   generated(t: string): void {
     if (this.parts.length > 0) {
       if (!this.endsWithNewline) this.parts.push('\n');
-      this.parts.push('---\n');
+      // A document printed with its `%YAML`/`%TAG` directives brings its own `---`; the one before it
+      // must then be ended with `...`.
+      if (/^(?:[ \t]*(?:#[^\n]*)?\n)*%/.test(t)) {
+        if (!this.lastClosed) this.parts.push('...\n');
+      } else {
+        this.parts.push('---\n');
+      }
     }
     this.push(t, false);
   }

@@ -43,6 +43,13 @@ describe('round-trip corpus', () => {
         items.flatMap((it) => [it, generated]),
         items.filter((_, i) => i % 2 === 1),
       ];
+      // Every item edited (a label added) between untouched neighbours: the edited document is printed
+      // from its parsed form and must still sit validly in the stream.
+      items.forEach((it, i) => {
+        const o = structuredClone(it.object);
+        o.metadata = { ...(o.metadata ?? {}), labels: { ...(o.metadata?.labels ?? {}), edited: 'yes' } };
+        variants.push(items.map((x, j) => (j === i ? { ...x, object: o } : x)));
+      });
       for (const v of variants) {
         const out = writeManifests(v);
         expect(objects(parseManifests(out, `${file} (rewritten)`))).toEqual(objects(v));
