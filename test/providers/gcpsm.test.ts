@@ -179,6 +179,23 @@ describe('gcpsm getSecret', () => {
     expect(e.message).toContain('UNAVAILABLE');
   });
 
+  it('stops waiting for a slow backend when the run is aborted', async () => {
+    server.delayMs = 5_000;
+    try {
+      const base = makeProviderContext({ provider: 'gcpsm', spec: { projectID: PROJECT }, kind: 'ClusterSecretStore', name: 'gcp-store' });
+      const ac = new AbortController();
+      const client = await createClient({ ...base, signal: ac.signal });
+      clients.push(client);
+      const started = Date.now();
+      setTimeout(() => ac.abort(), 200);
+      const e = await failure(client.getSecret({ key: 'plain' }));
+      expect(e.message).toContain('ClusterSecretStore/gcp-store: run aborted');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      server.delayMs = 0;
+    }
+  });
+
   it('reads a regional store under projects/<p>/locations/<l>', async () => {
     const { client } = await open({ projectID: PROJECT, location: 'europe-west1' });
     expect(text(await client.getSecret({ key: 'db' }))).toBe('regional-db-value');

@@ -21,6 +21,19 @@ interface SecretMeta {
   annotations: Record<string, string>;
 }
 
+/**
+ * The generated client takes no AbortSignal; a call is bounded by its timeout (the run's remaining
+ * time) and the run stops waiting for it as soon as the signal fires.
+ */
+function abortable<T>(p: Promise<T>, signal: AbortSignal, where: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ProviderError(`${where}: run aborted (deadline)`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ProviderError(`${where}: run aborted (deadline)`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Per-call timeout cap; the run deadline shortens it further. */
 const CALL_TIMEOUT_MS = 30_000;
 
@@ -56,7 +69,7 @@ export class GcpSecretsClient implements SecretsClient {
         this.ctx,
         () => {
           this.ctx.countRequest();
-          return fn();
+          return abortable(fn(), this.ctx.signal, this.where);
         },
         isRetryableGrpc,
       ),

@@ -67,6 +67,8 @@ export interface GsmServer {
   requests: RecordedRequest[];
   faults: Fault[];
   secrets: FakeSecret[];
+  /** Answer every call this many milliseconds late (a slow or hanging backend). */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -166,9 +168,11 @@ function verifyJwt(authorization: string | undefined, want: { clientEmail: strin
 export async function startGsmServer(opts: GsmServerOptions): Promise<GsmServer> {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  const self = { requests, faults, secrets: opts.secrets, delayMs: 0 } as GsmServer;
   const pageSize = opts.pageSize ?? 2;
   const secrets = opts.secrets;
 
+  const later = (f: () => void) => (self.delayMs > 0 ? setTimeout(f, self.delayMs).unref() : f());
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Req = Record<string, any>;
   function handle(method: RecordedRequest['method'], fn: (req: Req) => unknown): grpc.handleUnaryCall<Req, unknown> {
@@ -188,10 +192,11 @@ export async function startGsmServer(opts: GsmServerOptions): Promise<GsmServer>
           if (fault.times !== undefined) fault.times--;
           throw new RpcError(fault.code, fault.details ?? `injected ${grpc.status[fault.code]}`);
         }
-        callback(null, fn(req));
+        const res = fn(req);
+        later(() => callback(null, res));
       } catch (e) {
-        if (e instanceof RpcError) callback({ code: e.code, details: e.details, metadata: new grpc.Metadata() });
-        else callback({ code: grpc.status.INTERNAL, details: String(e) });
+        if (e instanceof RpcError) later(() => callback({ code: e.code, details: e.details, metadata: new grpc.Metadata() }));
+        else later(() => callback({ code: grpc.status.INTERNAL, details: String(e) }));
       }
     };
   }
@@ -257,12 +262,9 @@ export async function startGsmServer(opts: GsmServerOptions): Promise<GsmServer>
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return {
+  Object.assign(self, {
     port,
     endpoint: `127.0.0.1:${port}`,
-    requests,
-    faults,
-    secrets,
     stop: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
@@ -271,5 +273,6 @@ export async function startGsmServer(opts: GsmServerOptions): Promise<GsmServer>
           resolve();
         }, 1000).unref();
       }),
-  };
+  });
+  return self;
 }
