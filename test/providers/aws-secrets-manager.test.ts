@@ -260,6 +260,23 @@ describe('Secrets Manager: batching', () => {
     expect(proxy.ops().filter((o) => o === 'secretsmanager.BatchGetSecretValue')).toHaveLength(1);
   });
 
+  it('a denied find by tags lists with the same filters instead, and later reads do not try the batch again', async () => {
+    await put('f/a', 'va', { env: 'prod' });
+    await put('f/b', 'vb', { env: 'dev' });
+    proxy.intercept = (op) => (op === 'secretsmanager.BatchGetSecretValue' ? accessDenied('secretsmanager:BatchGetSecretValue') : undefined);
+    const c = await client(store());
+    const found = await c.getAllSecrets({ tags: { env: 'prod' } });
+    expect(Object.fromEntries([...found].map(([k, v]) => [k, text(v)]))).toEqual({ 'f/a': 'va' });
+    const list = proxy.seen.find((s) => s.op === 'secretsmanager.ListSecrets')!;
+    expect(JSON.parse(list.body).Filters).toEqual([
+      { Key: 'tag-key', Values: ['env'] },
+      { Key: 'tag-value', Values: ['prod'] },
+    ]);
+    await c.prefetch!([{ key: 'f/b' }]);
+    expect(text(await c.getSecret({ key: 'f/b' }))).toBe('vb');
+    expect(proxy.ops().filter((o) => o === 'secretsmanager.BatchGetSecretValue')).toHaveLength(1);
+  });
+
   it('retries throttling with adaptive backoff, counting every request and retry', async () => {
     await put('t', 'tv');
     let throttles = 2;

@@ -27,6 +27,11 @@ export class BatchLoader<T> {
     return this.mode === 'denied';
   }
 
+  /** Another use of the batch operation (a find by filter) was denied: stop trying it in this run. */
+  markDenied(): void {
+    this.mode = 'denied';
+  }
+
   /** Starts reading `ids` (distinct); the promises settle as their batch answers. */
   load(ids: readonly string[]): Map<string, Promise<T>> {
     const out = new Map<string, Promise<T>>();

@@ -173,7 +173,10 @@ export class SecretsManagerReader implements SecretsClient {
       } while (token);
     } catch (e) {
       // The least-privilege policy in ESO's docs has no BatchGetSecretValue: list with the same filters instead.
-      if (isAccessDenied(e)) return this.findByListingAll(filters, matcher);
+      if (isAccessDenied(e)) {
+        this.loader.markDenied();
+        return this.findByListingAll(filters, matcher);
+      }
       throw rewrite(e, this.where('BatchGetSecretValue'), this.signal);
     }
     return out;
