@@ -2,6 +2,7 @@
 // parse → write byte for byte. Adding a case is adding a file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/engine/types.js';
 import { parseManifests, stringifyObject, writeManifests } from '../../src/frontends/stream.js';
@@ -56,6 +57,27 @@ describe('round-trip corpus', () => {
       }
     });
   }
+});
+
+describe('streams assembled from the whole corpus', () => {
+  const pool: Item[] = files.flatMap((f) => parseManifests(readFileSync(join(dir, f)), f));
+  const fresh = (n: number): Item => ({
+    object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: `new-${n}` }, stringData: { v: n % 2 ? 'on' : '0755' } },
+  });
+
+  it('property: any selection of resources from any files, in any order, with new ones between, reads back as written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: pool.length - 1 }), fc.constant(-1)), { minLength: 1, maxLength: 12 }),
+        (picks) => {
+          const chosen = picks.map((p, n) => (p < 0 ? fresh(n) : pool[p]!));
+          const out = writeManifests(chosen);
+          expect(objects(parseManifests(out, 'assembled'))).toEqual(objects(chosen));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('what the corpus reads as', () => {
