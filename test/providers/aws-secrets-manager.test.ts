@@ -155,6 +155,22 @@ describe('Secrets Manager: single reads', () => {
   });
 });
 
+describe('Secrets Manager: endpoints', () => {
+  it("honours ESO's own AWS_SECRETSMANAGER_ENDPOINT over the standard variables", async () => {
+    await put('e', 'ev');
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.url;
+    process.env.AWS_SECRETSMANAGER_ENDPOINT = proxy.url;
+    try {
+      const c = await client(store());
+      expect(text(await c.getSecret({ key: 'e' }))).toBe('ev');
+      expect(proxy.ops()).toEqual(['secretsmanager.GetSecretValue']);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = proxy.url;
+      delete process.env.AWS_SECRETSMANAGER_ENDPOINT;
+    }
+  });
+});
+
 describe('Secrets Manager: find', () => {
   beforeEach(async () => {
     await put('app/prod/db', '{"u":"p"}', { env: 'prod', team: 'a' });
