@@ -2,7 +2,8 @@
 // reading properties and metadata of `secret/foo`; database credentials from a VaultDynamicSecret) and the
 // request count of a large run, against the loopback Vault.
 
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,10 @@ import { defaultRenderOptions, type Item } from '../../src/engine/types.js';
 import { parseManifests } from '../../src/frontends/stream.js';
 import { FakeVault } from '../servers/vault/server.js';
 import { SA_TOKEN_PATH_ENV } from '../../src/providers/vault/auth.js';
+import { cliPath } from '../helpers/cli.js';
+
+// The built CLI (npm test builds dist/ first); ESO_RENDER_CLI points at another build.
+const cli = process.env.ESO_RENDER_CLI ?? cliPath;
 
 let vault: FakeVault;
 let creds: string;
@@ -229,5 +234,42 @@ spec:
     expect(err.message).toContain('SecretStore/apps/vault-backend');
     expect(err.message).toContain('cannot find secret data for key: "no-such-property"');
     for (const r of out.results) expect(JSON.stringify(r)).not.toContain('s3cr3t');
+  });
+});
+
+describe.skipIf(!existsSync(cli))('the built CLI', () => {
+  it('renders the vault-backend example from stdin, loads the provider lazily and exits when done', async () => {
+    const input = `${vaultBackend()}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: vault-example, namespace: apps }
+spec:
+  secretStoreRef: { name: vault-backend, kind: SecretStore }
+  target: { name: example-sync }
+  data:
+  - { secretKey: foobar, remoteRef: { key: foo, property: my-value } }
+`;
+    const started = Date.now();
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, 'render', '--credentials-dir', creds], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(input);
+    });
+    expect(r.stderr).not.toContain('s3cr3t');
+    expect(r.code, r.stderr).toBe(0);
+    const [secret] = parseManifests(r.stdout);
+    expect(secret!.object).toMatchObject({ kind: 'Secret', metadata: { name: 'example-sync', namespace: 'apps' } });
+    expect(Buffer.from((secret!.object.data as Record<string, string>).foobar!, 'base64').toString('utf8')).toBe('s3cr3t');
+    // Keep-alive sockets to Vault must not hold the process open.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
