@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '../../src/providers/azurekv/index.js';
+import { authorityHost } from '../../src/providers/azurekv/connection.js';
+import { readStore } from '../../src/providers/azurekv/store-config.js';
 import { NoSecretError, ProviderError } from '../../src/providers/types.js';
 import type { SecretsClient } from '../../src/providers/types.js';
 import { makeProviderContext, type TestContext } from '../helpers/provider-context.js';
@@ -405,6 +407,26 @@ describe('azurekv managed identity', () => {
     } finally {
       delete process.env['IDENTITY_ENDPOINT'];
       delete process.env['IDENTITY_HEADER'];
+    }
+  });
+});
+
+describe('azurekv authority host', () => {
+  it('follows environmentType, customCloudConfig (useAzureSDK) and AZURE_AUTHORITY_HOST', () => {
+    const env = process.env['AZURE_AUTHORITY_HOST'];
+    delete process.env['AZURE_AUTHORITY_HOST'];
+    try {
+      const host = (spec: Record<string, unknown>) => authorityHost(readStore({ vaultUrl: 'https://v.vault.azure.net', ...spec }), 'x');
+      expect(host({})).toBe('https://login.microsoftonline.com/');
+      expect(host({ environmentType: 'ChinaCloud' })).toBe('https://login.chinacloudapi.cn/');
+      expect(host({ environmentType: 'USGovernmentCloud' })).toBe('https://login.microsoftonline.us/');
+      expect(host({ useAzureSDK: true, environmentType: 'AzureStackCloud', customCloudConfig: { activeDirectoryEndpoint: 'https://adfs.local/' } })).toBe('https://adfs.local/');
+      expect(() => host({ useAzureSDK: true, environmentType: 'GermanCloud' })).toThrow(/discontinued/);
+      process.env['AZURE_AUTHORITY_HOST'] = 'https://login.example.test/';
+      expect(host({ environmentType: 'ChinaCloud' })).toBe('https://login.example.test/');
+    } finally {
+      if (env === undefined) delete process.env['AZURE_AUTHORITY_HOST'];
+      else process.env['AZURE_AUTHORITY_HOST'] = env;
     }
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createClient } from '../../src/providers/gcpsm/index.js';
+import { serviceEndpoint } from '../../src/providers/gcpsm/connection.js';
 import { NoSecretError, ProviderError } from '../../src/providers/types.js';
 import type { SecretsClient } from '../../src/providers/types.js';
 import { makeProviderContext, type TestContext } from '../helpers/provider-context.js';
@@ -200,6 +201,15 @@ describe('gcpsm getSecret', () => {
     const { client } = await open({ projectID: PROJECT, location: 'europe-west1' });
     expect(text(await client.getSecret({ key: 'db' }))).toBe('regional-db-value');
     expect(server.requests[0]!.name).toBe(`projects/${PROJECT}/locations/europe-west1/secrets/db/versions/latest`);
+  });
+});
+
+describe('gcpsm endpoints', () => {
+  it('uses the regional endpoint for location, the override when set, and the default otherwise', () => {
+    expect(serviceEndpoint({ location: 'europe-west1' }, undefined, 'x')).toEqual({ apiEndpoint: 'secretmanager.europe-west1.rep.googleapis.com', port: 443 });
+    expect(serviceEndpoint({}, undefined, 'x')).toEqual({});
+    expect(serviceEndpoint({ location: 'us-east1' }, '127.0.0.1:8085', 'x')).toEqual({ apiEndpoint: '127.0.0.1', port: 8085 });
+    expect(() => serviceEndpoint({}, 'no-port', 'SecretStore/a/b')).toThrow('SecretStore/a/b: ESO_RENDER_GCPSM_ENDPOINT must be host:port');
   });
 });
 

@@ -58,7 +58,7 @@ function extraCa(where: string): string[] | undefined {
   }
 }
 
-function authorityHost(cfg: AzureStoreConfig, where: string): string {
+export function authorityHost(cfg: AzureStoreConfig, where: string): string {
   // AZURE_AUTHORITY_HOST (the identity library's own variable) wins, then ESO's store fields.
   const fromEnv = process.env['AZURE_AUTHORITY_HOST'];
   if (fromEnv) return fromEnv;

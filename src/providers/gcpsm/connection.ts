@@ -41,6 +41,16 @@ function parseHostPort(v: string, where: string): { host: string; port: number }
   return { host: m[1]!, port: Number(m[2]) };
 }
 
+/** Where requests go: the override, the regional endpoint of `location` (as ESO), or the client's default. */
+export function serviceEndpoint(cfg: Pick<GcpStoreConfig, 'location'>, override: string | undefined, where: string): { apiEndpoint?: string; port?: number } {
+  if (override) {
+    const { host, port } = parseHostPort(override, where);
+    return { apiEndpoint: host, port };
+  }
+  if (cfg.location) return { apiEndpoint: `secretmanager.${cfg.location}.rep.googleapis.com`, port: 443 };
+  return {};
+}
+
 async function serviceAccountKey(ctx: ProviderContext, cfg: GcpStoreConfig): Promise<ServiceAccountKey | undefined> {
   if (cfg.auth.kind !== 'serviceAccountKey') return undefined;
   const raw = await ctx.credentials.resolve(cfg.auth.ref, 'spec.provider.gcpsm.auth.secretRef.secretAccessKeySecretRef');
@@ -73,16 +83,9 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
 
   const [{ SecretManagerServiceClient }, gax] = await Promise.all([import('@google-cloud/secret-manager'), import('google-gax')]);
 
-  const opts: Record<string, unknown> = {};
   const override = process.env[ENV.endpoint];
   const insecure = /^(1|true|yes)$/i.test(process.env[ENV.insecure] ?? '');
-  if (override) {
-    const { host, port } = parseHostPort(override, where);
-    opts['apiEndpoint'] = host;
-    opts['port'] = port;
-  } else if (cfg.location) {
-    opts['apiEndpoint'] = `secretmanager.${cfg.location}.rep.googleapis.com`;
-  }
+  const opts: Record<string, unknown> = { ...serviceEndpoint(cfg, override, where) };
 
   if (override && insecure) {
     // An emulator or test server: plaintext, and an auth client that adds nothing and never probes
