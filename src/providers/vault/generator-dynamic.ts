@@ -27,7 +27,8 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
   if (!isObj(spec.provider)) throw new ProviderError(`${label}: no Vault provider config in spec`);
   const path = typeof spec.path === 'string' ? spec.path.replace(/^\/+/, '') : '';
   if (!path) throw new ProviderError(`${label}: spec.path is required`);
-  const method = typeof spec.method === 'string' ? spec.method.toUpperCase() : '';
+  // Compared as ESO does: exactly GET (or empty), LIST, DELETE; any other string is a write.
+  const method = typeof spec.method === 'string' ? spec.method : '';
   const resultType = typeof spec.resultType === 'string' && spec.resultType ? spec.resultType : 'Data';
   if (!['Data', 'Auth', 'Raw'].includes(resultType)) throw new ProviderError(`${label}: spec.resultType must be Data, Auth or Raw`);
 

@@ -36,28 +36,26 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
   return new VaultKvClient(conn, label);
 }
 
-/** Admission-time checks ESO's ValidateStore makes that matter offline. */
+/** Admission-time checks ESO's ValidateStore makes that matter offline; fields relative to spec.provider.vault. */
 export function validateStore(raw: Record<string, unknown>): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   try {
-    const spec = parseVaultSpec(raw);
+    const spec = parseVaultSpec(raw, '');
     try {
       new URL(spec.server);
     } catch {
-      problems.push({ field: 'spec.provider.vault.server', message: 'must be a URL' });
+      problems.push({ field: 'server', message: 'must be a URL' });
     }
-    if (spec.auth) {
-      const a = spec.auth;
-      if (a.appRole && !a.appRole.roleId && !a.appRole.roleRef) {
-        problems.push({ field: 'spec.provider.vault.auth.appRole', message: 'neither `roleId` nor `roleRef` was supplied' });
-      }
-      if (a.jwt && !a.jwt.secretRef && !a.jwt.kubernetesServiceAccountToken) {
-        problems.push({ field: 'spec.provider.vault.auth.jwt', message: 'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied' });
-      }
+    const a = spec.auth;
+    if (a?.appRole && !a.appRole.roleId && !a.appRole.roleRef) {
+      problems.push({ field: 'auth.appRole', message: 'neither `roleId` nor `roleRef` was supplied' });
+    }
+    if (a?.jwt && !a.jwt.secretRef && !a.jwt.kubernetesServiceAccountToken) {
+      problems.push({ field: 'auth.jwt', message: 'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied' });
     }
   } catch (e) {
-    if (e instanceof VaultSpecError) problems.push({ field: e.field, message: e.message.slice(e.field.length + 2) });
-    else throw e;
+    if (!(e instanceof VaultSpecError)) throw e;
+    problems.push({ field: e.field.replace(/^\./, ''), message: e.reason });
   }
   return problems;
 }

@@ -44,8 +44,8 @@ export interface VaultAuthSpec {
 
 /** A spec problem, reported with its field path. */
 export class VaultSpecError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
   }
 }
 

@@ -92,6 +92,10 @@ describe('errors', () => {
     const { createClient, validateStore } = await import('../../../src/providers/vault/index.js');
     const ctx = makeProviderContext({ provider: 'vault', spec: { auth: tokenAuth }, name: 'bad', namespace: 'apps' });
     await expect(createClient(ctx)).rejects.toThrow('SecretStore/apps/bad: spec.provider.vault.server: is required');
-    expect(validateStore({ server: 'x', version: 'v3' })).toEqual([{ field: 'spec.provider.vault.version', message: 'must be v1 or v2' }]);
+    expect(validateStore({ server: 'x', version: 'v3' })).toEqual([{ field: 'version', message: 'must be v1 or v2' }]);
+    expect(validateStore({ server: 'https://vault:8200', auth: { appRole: { secretRef: { name: 'a', key: 'b' } } } })).toEqual([
+      { field: 'auth.appRole', message: 'neither `roleId` nor `roleRef` was supplied' },
+    ]);
+    expect(validateStore({ server: 'https://vault:8200', auth: { tokenSecretRef: { name: 'a', key: 'b' } } })).toEqual([]);
   });
 });
