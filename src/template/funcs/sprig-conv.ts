@@ -104,10 +104,12 @@ export function parseInt64(s: string, base: number): bigint | undefined {
   return neg ? -un : un;
 }
 
-/** strconv.Atoi: base 10, optional sign, no prefixes or underscores. */
-export function atoi(s: string): bigint | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  return parseInt64(s, 10);
+/** strconv.Atoi as sprig uses it (error ignored): 0 on a syntax error, clamped on overflow. */
+export function atoi(s: string): bigint {
+  if (!/^[+-]?[0-9]+$/.test(s)) return 0n;
+  const n = BigInt(s);
+  const max = (1n << 63n) - 1n;
+  return n > max ? max : n < -max - 1n ? -max - 1n : n;
 }
 
 const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
@@ -119,15 +121,15 @@ export function parseFloat64(s: string): number | undefined {
     if (lower(sp[2]!) === 'nan') return sp[1] === '' ? NaN : undefined;
     return sp[1] === '-' ? -Infinity : Infinity;
   }
-  const m = /^([+-]?)(0[xX])?([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?(?:([eEpP])([+-]?[0-9_]+))?$/.exec(s);
+  const hexM = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?(?:[pP]([+-]?[0-9_]+))?$/.exec(s);
+  const decM = hexM ? null : /^([+-]?)([0-9_]*)(?:\.([0-9_]*))?(?:[eE]([+-]?[0-9_]+))?$/.exec(s);
+  const m = hexM ?? decM;
   if (!m) return undefined;
-  const [, sign, hexPrefix, intPart = '', fracPart, expChar, expPart] = m;
-  const hex = hexPrefix !== undefined;
+  const hex = hexM !== null;
+  const [, sign, intPart = '', fracPart, expPart] = m;
   const digits = (intPart + (fracPart ?? '')).replace(/_/g, '');
   if (digits === '') return undefined;
-  if (!hex && /[a-fA-F]/.test(intPart + (fracPart ?? ''))) return undefined;
-  if (expChar !== undefined && lower(expChar) !== (hex ? 'p' : 'e')) return undefined;
-  if (hex && expChar === undefined) return undefined;
+  if (hex && expPart === undefined) return undefined;
   if (expPart !== undefined && !/^[+-]?[0-9]/.test(expPart)) return undefined;
   if (s.includes('_') && !underscoreOK(s)) return undefined;
   let x: number;
@@ -199,7 +201,7 @@ export function castToFloat64(v: Value): number {
 }
 
 export const convFuncs: FuncEntry[] = [
-  { name: 'atoi', sig: 'func(string) int', fn: (s: string) => atoi(s) ?? 0n },
+  { name: 'atoi', sig: 'func(string) int', fn: atoi },
   { name: 'int64', sig: 'func(interface {}) int64', fn: castToInt64 },
   { name: 'int', sig: 'func(interface {}) int', fn: castToInt64 },
   { name: 'float64', sig: 'func(interface {}) float64', fn: castToFloat64 },
