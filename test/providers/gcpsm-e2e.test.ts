@@ -4,15 +4,26 @@
 // signature checked by the server on every call.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { render } from '../../src/engine/render.js';
 import { defaultRenderOptions, type Item } from '../../src/engine/types.js';
 import { parseManifests } from '../../src/frontends/stream.js';
+import { executeTemplate } from '../../src/template/index.js';
 import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
 import { makeTestTls } from '../servers/tls-ca.js';
+
+// The quickstart's templated example needs the template engine; until it lands that case waits.
+const templateEngineReady = (() => {
+  try {
+    executeTemplate('probe', 'x', new Map());
+    return true;
+  } catch (e) {
+    return !/not implemented/.test((e as Error).message);
+  }
+})();
 
 const PROJECT = 'alphabet-123';
 const DB = '{"username":"shop_user","password":"gcp-horse-battery-staple","host":"10.0.0.7"}';
@@ -39,15 +50,18 @@ beforeAll(async () => {
       { id: 'shop-stripe-key', labels: { team: 'shop' }, versions: [{ data: 'sk_live_123' }] },
       { id: 'shop-smtp-password', labels: { team: 'shop' }, versions: [{ data: 'smtp-pass' }] },
       { id: 'billing-token', labels: { team: 'billing' }, versions: [{ data: 'not-for-shop' }] },
+      { id: 'prod-db-credentials', versions: [{ data: '{"username":"app_user","password":"correct-horse-battery-staple","host":"db.internal","port":5432}' }] },
+      { id: 'prod-api-token', versions: [{ data: 'tok-9f8e7d6c5b4a' }, { data: 'tok-0a1b2c3d4e5f' }] },
+      { id: 'prod-feature-flags', versions: [{ data: '{"beta":"on","maxUsers":"250"}' }] },
     ],
   });
   dir = mkdtempSync(path.join(tmpdir(), 'gcpsm-e2e-'));
   writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
-  mkdirSync(path.join(dir, 'creds', 'shop', 'gcpsm-secret'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'creds', 'shop', 'gcpsm-secret', 'secret-access-credentials'),
-    JSON.stringify({ type: 'service_account', project_id: PROJECT, private_key_id: 'k1', private_key: privateKey, client_email: email }),
-  );
+  const key = JSON.stringify({ type: 'service_account', project_id: PROJECT, private_key_id: 'k1', private_key: privateKey, client_email: email });
+  for (const ns of ['shop', 'platform']) {
+    mkdirSync(path.join(dir, 'creds', ns, 'gcpsm-secret'), { recursive: true });
+    writeFileSync(path.join(dir, 'creds', ns, 'gcpsm-secret', 'secret-access-credentials'), key);
+  }
   process.env['ESO_RENDER_GCPSM_ENDPOINT'] = `localhost:${gsm.port}`; // a host name: TLS server names may not be IPs
   process.env['ESO_RENDER_GCPSM_CA_FILE'] = path.join(dir, 'ca.pem');
   delete process.env['ESO_RENDER_GCPSM_INSECURE'];
@@ -199,5 +213,47 @@ describe('Google Secret Manager seed examples, rendered', () => {
     expect(JSON.stringify(err)).toContain('no_such_secret');
     expect(JSON.stringify(err)).toContain('SecretStore/shop/example');
     for (const r of out.results) expect(JSON.stringify(r)).not.toContain('gcp-horse');
+  });
+
+  it.skipIf(!templateEngineReady)('the quickstart, pointed at a platform gcpsm store: properties, a pinned version and a template', async () => {
+    const dirUrl = new URL('../../kustomize-examples/quickstart/', import.meta.url);
+    const text = ['db-credentials.yaml', 'app-config.yaml']
+      .map((f) => readFileSync(new URL(f, dirUrl), 'utf8'))
+      .join('\n---\n')
+      .replace(/name: fake\b/g, 'name: gcp')
+      // Secret Manager IDs cannot hold slashes; version `v2` is version number 2 there.
+      .replace(/\/prod\/db\/credentials/g, 'prod-db-credentials')
+      .replace(/\/prod\/app\/api-token, version: v2/g, 'prod-api-token, version: "2"')
+      .replace(/\/prod\/app\/feature-flags/g, 'prod-feature-flags');
+    const platformStore = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'gcp' },
+      spec: {
+        provider: {
+          gcpsm: {
+            projectID: PROJECT,
+            auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcpsm-secret', key: 'secret-access-credentials', namespace: 'platform' } } },
+          },
+        },
+      },
+    };
+    const out = await render(parseManifests(text), { ...options(), platformStores: [platformStore] });
+    if (!out.ok) throw new Error(out.results.map((r) => r.message).join('\n'));
+    expect(secretData(out.items, 'db-credentials')).toEqual({ username: 'app_user', password: 'correct-horse-battery-staple' });
+    expect(secretData(out.items, 'app-config')['config.yaml']).toBe(
+      [
+        'database:',
+        '  url: postgres://app_user:correct-horse-battery-staple@db.internal:5432/shop',
+        'api:',
+        '  token: "tok-0a1b2c3d4e5f"',
+        'features:',
+        '  beta: "on"',
+        '  maxUsers: "250"',
+        '',
+      ].join('\n'),
+    );
+    // prod-db-credentials (six properties over two ExternalSecrets), api-token version 2, feature flags.
+    expect(out.stats.requests).toEqual({ 'ClusterSecretStore/gcp': 3 });
   });
 });
