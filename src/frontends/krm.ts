@@ -139,7 +139,8 @@ export async function runLegacyPlugin(configPath: string, input: string, environ
   const results = [...cfg.problems, ...outcome.results];
   if (!outcome.ok || hasErrors(results)) return { stdout: '', stderr: formatResults(results), code: exitCodes.errors };
   return {
-    stdout: writeManifests(outcome.items),
+    // No file locations here, but the ExternalSecret's in-flight kustomize annotations still come off its Secret.
+    stdout: writeManifests(placeGeneratedSecrets(items, outcome.items)),
     stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome),
     code: exitCodes.ok,
   };

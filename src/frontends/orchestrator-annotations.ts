@@ -30,6 +30,15 @@ const inheritedKeys = [
   'config.kubernetes.io/origin',
 ];
 
+/**
+ * Annotations that kpt, kyaml and kustomize put on resources in flight. They are not the user's, so
+ * when the engine copies an ExternalSecret's annotations onto its Secret (as ESO does without a
+ * template), these are taken off again: in a cluster the ExternalSecret would not carry them.
+ */
+export function isOrchestratorAnnotation(key: string): boolean {
+  return /^(internal\.)?config\.(kubernetes\.io|k8s\.io)\/|^kustomize\.config\.k8s\.io\/|^alpha\.config\.kubernetes\.io\//.test(key);
+}
+
 function annotations(obj: KubeObject): Record<string, string> {
   const a = obj.metadata?.annotations;
   return a && typeof a === 'object' ? a : {};
@@ -103,12 +112,11 @@ export function placeGeneratedSecrets(input: readonly Item[], output: readonly I
   return output.map((it) => {
     if (inputSet.has(it) || it.object.kind !== 'Secret') return it;
     const es = it.replaces ?? findByAnnotation(it.object, externalSecrets);
-    if (!es) return it;
-    const esAnn = annotations(es.object);
+    const own = Object.entries(annotations(it.object)).filter(([k]) => !isOrchestratorAnnotation(k));
     const inherited: Record<string, string> = {};
+    const esAnn = es ? annotations(es.object) : {};
     for (const k of inheritedKeys) if (typeof esAnn[k] === 'string') inherited[k] = esAnn[k];
-    if (Object.keys(inherited).length === 0) return it;
-    if (taken.has(es)) {
+    if (es && taken.has(es)) {
       for (const k of idKeys) delete inherited[k];
       const path = first(esAnn, pathKeys);
       if (path !== undefined) {
@@ -118,8 +126,11 @@ export function placeGeneratedSecrets(input: readonly Item[], output: readonly I
         for (const k of indexKeys) if (k in inherited) inherited[k] = String(next);
       }
     }
-    taken.add(es);
-    const md = it.object.metadata ?? {};
-    return { ...it, object: { ...it.object, metadata: { ...md, annotations: { ...annotations(it.object), ...inherited } } } };
+    if (es) taken.add(es);
+    const merged = { ...Object.fromEntries(own), ...inherited };
+    const { annotations: _old, ...rest } = it.object.metadata ?? {};
+    // Spread first so `annotations` keeps its place among the metadata keys.
+    const metadata = Object.keys(merged).length > 0 ? { ...it.object.metadata, annotations: merged } : rest;
+    return { ...it, object: { ...it.object, metadata } };
   });
 }

@@ -6,9 +6,9 @@
 // out stream.ts prints it (verbatim when unchanged, edited in place otherwise, YAML 1.1-safe when new)
 // and it is indented back under `items:`. With kpt's and kustomize's `- ` at column 0 and content at
 // column 2, an unchanged item comes out byte for byte.
-import { CST, isMap, isSeq, parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
+import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
 import type { Item, KubeObject, Result } from '../engine/types.js';
-import { parseManifests, writeManifests } from './stream.js';
+import { parseManifests, stringifyObject, writeManifests } from './stream.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 
 export interface ResourceListIn {
@@ -26,7 +26,8 @@ export function parseResourceList(text: string): ResourceListIn {
   // kyaml normalises CRLF too; the item offsets below refer to this normalised text.
   const src = text.replace(/\r\n/g, '\n');
   const docs = parseAllDocuments(src, { ...readOptions, keepSourceTokens: true }).filter(
-    (d) => d.contents !== null || d.errors.length > 0,
+    // A trailing `---` opens an empty document; kyaml ignores it too.
+    (d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null && !d.contents.source)),
   );
   if (docs.length !== 1) {
     throw new NotAResourceListError(`expected one ResourceList document on stdin, got ${docs.length} documents`);
@@ -88,9 +89,9 @@ function itemTexts(text: string, seq: YAMLSeq): (string | undefined)[] {
       const lines = text.slice(dash.offset + 1, valueEnd).split('\n');
       const first = lines.shift()!.trimStart();
       const rest = lines.map((l) => l.replace(new RegExp(`^ {0,${contentCol}}`), ''));
-      const all = [...comments, ...(first === '' ? [] : [first]), ...rest];
-      while (all.length > 0 && all[all.length - 1]!.trim() === '') all.pop();
-      return `${all.join('\n')}\n`;
+      // Trailing empty lines stay: they can be content (a `|+` block scalar).
+      const doc = [...comments, ...(first === '' ? [] : [first]), ...rest].join('\n');
+      return doc.endsWith('\n') ? doc : `${doc}\n`;
     });
   }
   // Flow sequence (a JSON ResourceList): each item's own source range.
@@ -102,11 +103,9 @@ function itemTexts(text: string, seq: YAMLSeq): (string | undefined)[] {
 
 /** An item's text as a stand-alone document: its input text if unchanged, else edited or new. */
 function itemText(item: Item): string {
-  const lines = writeManifests([item]).split('\n');
-  // A one-item stream may still carry a document marker.
-  while (lines.length > 0 && (lines[0] === '---' || lines[0] === '')) lines.shift();
-  while (lines.length > 0 && (lines[lines.length - 1] === '' || lines[lines.length - 1] === '...')) lines.pop();
-  return `${lines.join('\n')}\n`;
+  // A one-item stream may still carry document markers; trailing empty lines can be content (`|+`).
+  const text = writeManifests([item]).replace(/^(---[ \t]*\n)+/, '').replace(/\n\.\.\.[ \t]*\n?$/, '\n');
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 /** `- ` before the first line, two spaces before every other non-empty line. */
@@ -124,12 +123,12 @@ export interface ResourceListOut {
 
 /** One ResourceList document, block style, no trailing `---` (kpt would read one as a resource). */
 export function writeResourceList(out: ResourceListOut): string {
-  // No anchors/aliases: results share objects (one resourceRef for several problems), and kyaml refuses
-  // an alias where it expects a mapping.
-  const opts = { lineWidth: 0, aliasDuplicateObjects: false } as const;
-  let s = stringify({ apiVersion: out.apiVersion, kind: out.kind }, opts);
+  // No anchors/aliases anywhere: kyaml refuses an alias where it expects a mapping.
+  let s = stringify({ apiVersion: out.apiVersion, kind: out.kind }, { lineWidth: 0, aliasDuplicateObjects: false });
   if (out.items.length === 0) s += 'items: []\n';
   else s += `items:\n${out.items.map((it) => asSequenceEntry(itemText(it))).join('')}`;
-  if (out.results.length > 0) s += stringify({ results: out.results }, opts);
+  // Through the same 1.1-safe writer as new resources (a message of `yes` stays a string for every
+  // reader); the JSON copy unshares objects, so no anchors.
+  if (out.results.length > 0) s += stringifyObject(JSON.parse(JSON.stringify({ results: out.results })) as KubeObject);
   return s;
 }
