@@ -37,6 +37,21 @@ describe('parseManifests: the forms a stream can take', () => {
     expect(rl.map((i) => i.object.kind)).toEqual(['ResourceList']);
   });
 
+  it('gives each alias its own copy, so editing one place does not edit another', () => {
+    const [item] = parseManifests('apiVersion: v1\nkind: A\nmetadata:\n  labels: &l {a: "1"}\nspec:\n  selector: *l\n');
+    const o = item!.object as { metadata: { labels: Record<string, string> }; spec: { selector: Record<string, string> } };
+    expect(o.spec.selector).toEqual({ a: '1' });
+    o.metadata.labels.b = '2';
+    expect(o.spec.selector).toEqual({ a: '1' });
+    expect(parseManifests(writeManifests([item!]))[0]!.object).toEqual(o);
+  });
+
+  it('keeps a `__proto__` key as data', () => {
+    const [item] = parseManifests('apiVersion: v1\nkind: A\nx: &x {__proto__: {polluted: "yes"}}\ny: *x\n');
+    expect(Object.keys(item!.object.y as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('accepts bytes and keeps a BOM out of the values', () => {
     const bytes = new TextEncoder().encode('\ufeffapiVersion: v1\nkind: A\n');
     expect(parseManifests(bytes)[0]!.object).toEqual({ apiVersion: 'v1', kind: 'A' });
@@ -119,6 +134,12 @@ describe('parseManifests: errors name the place, never the content', () => {
         ` ${SECRET}\n`,
       index: 0,
       reason: /nesting deeper than 200/,
+    },
+    {
+      name: 'deep nesting reached through aliases',
+      input: `apiVersion: v1\nkind: ConfigMap\nd: &d ${'['.repeat(150)}${SECRET}${']'.repeat(150)}\ne: ${'['.repeat(150)}*d${']'.repeat(150)}\n`,
+      index: 0,
+      reason: /nesting deeper than 200 levels once aliases are expanded/,
     },
     { name: 'a scalar document', input: `apiVersion: v1\nkind: A\n---\n${SECRET}\n`, index: 1, line: 4, reason: /not a mapping/ },
     { name: 'a YAML sequence document', input: `- apiVersion: v1\n  kind: ${SECRET}\n`, index: 0, line: 1, reason: /sequence, not a mapping/ },

@@ -179,7 +179,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     const doc = docByIndex.get(k);
     if (!doc || doc.contents === null) continue;
     const where = { file: origin, index: k, line: lineOf(doc.contents.range?.[0] ?? docStarts[k]!) };
-    const depth = nestingDepth(doc.contents);
+    const { depth, aliases } = nestingDepth(doc.contents);
     if (depth > MAX_DEPTH) {
       errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, where));
       continue;
@@ -197,6 +197,13 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
           : 'the document cannot be converted to data';
       errors.push(new ManifestError(reason, where));
       continue;
+    }
+    if (aliases) {
+      if (valueDepth(value) > MAX_DEPTH) {
+        errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels once aliases are expanded`, where));
+        continue;
+      }
+      value = unshare(value);
     }
     if (value === null || value === undefined) continue;
     parsed.push({ k, doc, value });
@@ -435,26 +442,60 @@ function indentStep(text: string): number {
   return step >= 1 && step <= 8 ? step : 2;
 }
 
-/** Maximum nesting of collections, measured without recursion (so deep input cannot overflow the stack). */
-function nestingDepth(root: unknown): number {
+/**
+ * Maximum nesting of collections, measured without recursion (so deep input cannot overflow the stack),
+ * and whether the document uses aliases.
+ */
+function nestingDepth(root: unknown): { depth: number; aliases: boolean } {
   let max = 0;
+  let aliases = false;
   const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length > 0) {
     const [node, d] = stack.pop()!;
-    if (isMap(node)) {
+    if (isAlias(node)) aliases = true;
+    else if (isMap(node)) {
       if (d > max) max = d;
-      if (max > MAX_DEPTH) return max;
+      if (max > MAX_DEPTH) break;
       for (const p of node.items) {
         stack.push([p.key, d + 1]);
         stack.push([p.value, d + 1]);
       }
     } else if (isSeq(node)) {
       if (d > max) max = d;
-      if (max > MAX_DEPTH) return max;
+      if (max > MAX_DEPTH) break;
       for (const it of node.items) stack.push([it, d + 1]);
     }
   }
+  return { depth: max, aliases };
+}
+
+/** Nesting of plain data, without recursion (aliases can nest a deep node inside another). */
+function valueDepth(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_DEPTH) return max;
+    for (const c of Object.values(v)) stack.push([c, d + 1]);
+  }
   return max;
+}
+
+/**
+ * A copy in which no two places share an object. `toJS` returns one object for an anchor and all its
+ * aliases; an engine that edits one place must not edit the others.
+ */
+function unshare(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unshare);
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    // defineProperty: a `__proto__` key stays a key.
+    for (const [k, c] of Object.entries(v)) Object.defineProperty(out, k, { value: unshare(c), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
 }
 
 function lineStarts(text: string): number[] {
