@@ -53,6 +53,12 @@ function merge(overwrite: boolean) {
   };
 }
 
+/** copystructure.Copy; nil makes reflect panic. */
+function copyValue(v: Value): Value {
+  if (v === null || v === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
+  return deepCopy(v);
+}
+
 /** dig: walks nested map[string]interface{} by keys; the default when a key is missing. */
 function dig(...ps: Value[]): Value {
   if (ps.length < 3) throw new Error('dig needs at least three arguments');
@@ -119,6 +125,6 @@ export const dictFuncs: FuncEntry[] = [
   },
   { name: 'values', sig: 'func(map[string]interface {}) []interface {}', fn: (d: Dict) => [...d.values()] },
   { name: 'dig', sig: 'func(...interface {}) (interface {}, error)', fn: dig },
-  { name: 'deepCopy', sig: 'func(interface {}) interface {}', fn: deepCopy },
-  { name: 'mustDeepCopy', sig: 'func(interface {}) (interface {}, error)', fn: deepCopy },
+  { name: 'deepCopy', sig: 'func(interface {}) interface {}', fn: copyValue },
+  { name: 'mustDeepCopy', sig: 'func(interface {}) (interface {}, error)', fn: copyValue },
 ];

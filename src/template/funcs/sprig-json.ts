@@ -30,8 +30,12 @@ class Decoder {
   typeError: string | undefined;
   constructor(private readonly s: string) {}
 
-  private fail(context: string): never {
-    if (this.i >= this.s.length) throw new JsonSyntaxError('unexpected end of JSON input');
+  /** At the end of input Go's scanner feeds one space: inside a token that space is the error. */
+  private fail(context: string, midToken = false): never {
+    if (this.i >= this.s.length) {
+      if (midToken) throw new JsonSyntaxError(`invalid character ' ' ${context}`);
+      throw new JsonSyntaxError('unexpected end of JSON input');
+    }
     throw new JsonSyntaxError(`invalid character ${quoteChar(this.s.charCodeAt(this.i))} ${context}`);
   }
   private peek(): number {
@@ -64,7 +68,7 @@ class Decoder {
   private literal(word: string, v: Value): Value {
     this.i++;
     for (let k = 1; k < word.length; k++) {
-      if (this.peek() !== word.charCodeAt(k)) this.fail(`in literal ${word} (expecting '${word[k]}')`);
+      if (this.peek() !== word.charCodeAt(k)) this.fail(`in literal ${word} (expecting '${word[k]}')`, true);
       this.i++;
     }
     return v;
@@ -128,19 +132,19 @@ class Decoder {
     const start = this.i;
     if (this.peek() === 0x2d) {
       this.i++;
-      if (!isDigit(this.peek())) this.fail('in numeric literal');
+      if (!isDigit(this.peek())) this.fail('in numeric literal', true);
     }
     if (this.peek() === 0x30) this.i++;
     else while (isDigit(this.peek())) this.i++;
     if (this.peek() === 0x2e) {
       this.i++;
-      if (!isDigit(this.peek())) this.fail('after decimal point in numeric literal');
+      if (!isDigit(this.peek())) this.fail('after decimal point in numeric literal', true);
       while (isDigit(this.peek())) this.i++;
     }
     if (this.peek() === 0x65 || this.peek() === 0x45) {
       this.i++;
       if (this.peek() === 0x2b || this.peek() === 0x2d) this.i++;
-      if (!isDigit(this.peek())) this.fail('in exponent of numeric literal');
+      if (!isDigit(this.peek())) this.fail('in exponent of numeric literal', true);
       while (isDigit(this.peek())) this.i++;
     }
     const text = this.s.slice(start, this.i);
@@ -183,10 +187,10 @@ class Decoder {
           this.i++;
           continue;
         }
-        if (e !== 0x75) this.fail('in string escape code');
+        if (e !== 0x75) this.fail('in string escape code', true);
         this.i++;
         for (let k = 0; k < 4; k++) {
-          if (!isHex(this.peek())) this.fail('in \\u hexadecimal character escape');
+          if (!isHex(this.peek())) this.fail('in \\u hexadecimal character escape', true);
           this.i++;
         }
         let r = this.hex4(this.i - 4);
