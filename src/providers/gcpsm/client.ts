@@ -57,9 +57,7 @@ export class GcpSecretsClient implements SecretsClient {
 
   /** gax retries are off: retries go through withRetry so they are counted and end at the deadline. */
   private callOptions() {
-    const left = this.ctx.deadline - Date.now();
-    if (left <= 0) throw new ProviderError(`${this.where}: deadline exceeded before the request was sent`);
-    return { retry: null, timeout: Math.min(CALL_TIMEOUT_MS, left) };
+    return { retry: null, timeout: Math.max(1, Math.min(CALL_TIMEOUT_MS, this.ctx.deadline - Date.now())) };
   }
 
   /** One counted request, retried on throttling/unavailability inside the store's concurrency bound. */
@@ -68,6 +66,7 @@ export class GcpSecretsClient implements SecretsClient {
       withRetry(
         this.ctx,
         () => {
+          if (Date.now() >= this.ctx.deadline) throw new ProviderError(`${this.where}: deadline exceeded before the request was sent`);
           this.ctx.countRequest();
           return abortable(fn(), this.ctx.signal, this.where);
         },
