@@ -4,6 +4,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { runRender, type CommandIO } from './frontends/render-cmd.js';
+import { runValidate } from './frontends/validate-cmd.js';
 import { VERSION } from './version.js';
 
 // Until the KRM and CMP front ends land, their shapes are declared here.
@@ -20,6 +21,7 @@ const usage = `Usage: eso-render <command> [options]
 Commands:
   render     render a manifest stream (stdin or -f) to stdout, ExternalSecrets replaced by Secrets
   generate   Argo CD Config Management Plugin: build the app folder, then render
+  validate   check manifests without credentials (schemas, ESO rules, stores, policy, templates)
   krm        KRM function: a ResourceList on stdin, a ResourceList on stdout (also the default with no arguments)
   version    print the version
 
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'render':
       return runRender(rest, io);
+    case 'validate':
+      return runValidate(rest, io);
     case 'version':
     case '--version':
       io.stdout(`eso-render ${VERSION}\n`);

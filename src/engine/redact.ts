@@ -83,7 +83,8 @@ export function redactSecret(secret: KubeObject): KubeObject {
     else binary[k] = b64;
   }
   const md = structuredClone(secret.metadata ?? {});
-  md.annotations = { ...(md.annotations ?? {}), [ANNOTATION_DATA_HASH]: 'redacted', [ANNOTATION_REDACTED]: 'true' };
+  const annotations: Record<string, string> = { ...(md.annotations ?? {}), [ANNOTATION_DATA_HASH]: 'redacted', [ANNOTATION_REDACTED]: 'true' };
+  md.annotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const out: KubeObject = { ...secret, metadata: md };
   delete out['data'];
   if (Object.keys(binary).length) out['data'] = binary;

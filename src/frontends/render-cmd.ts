@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Item, Result } from '../engine/types.js';
+import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
 import { parseManifests, writeManifests, ManifestError } from './stream.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
@@ -36,6 +36,8 @@ Options:
       --deadline DURATION      overall deadline, Go duration (default 50s)
       --concurrency N          concurrent requests per store (default 16)
       --log-format text|json   format of the summary and findings on stderr (default text)
+      --redact                 preview: contact no backend, show placeholders derived from each reference
+      --rollout-on-change      stamp a checksum of consumed Secrets into workloads' pod templates
   -q, --quiet                  no summary line on stderr
   -h, --help                   this help
 
@@ -55,38 +57,51 @@ function readPath(p: string, cwd: string): Item[] {
   return parseManifests(readFileSync(abs), p);
 }
 
-export async function runRender(argv: string[], io: CommandIO): Promise<number> {
+const commonOptions = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  config: { type: 'string' },
+  stores: { type: 'string', multiple: true },
+  'credentials-dir': { type: 'string' },
+  'allow-stream-credentials': { type: 'boolean' },
+  'keep-stores': { type: 'boolean' },
+  deadline: { type: 'string' },
+  concurrency: { type: 'string' },
+  'log-format': { type: 'string' },
+  redact: { type: 'boolean' },
+  'rollout-on-change': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CommandInput {
+  items: Item[];
+  options: RenderOptions;
+  report: (results: Result[]) => void;
+  logFormat: LogFormat;
+  quiet: boolean;
+  redact: boolean;
+}
+
+/**
+ * Reads the options shared by `render` and `validate`, the configuration and the input stream.
+ * Returns an exit code when the command must stop (help printed, usage or input error).
+ */
+export async function readCommandInput(name: string, usage: string, argv: string[], io: CommandIO, stdinText?: string): Promise<CommandInput | number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        filename: { type: 'string', short: 'f', multiple: true },
-        config: { type: 'string' },
-        stores: { type: 'string', multiple: true },
-        'credentials-dir': { type: 'string' },
-        'allow-stream-credentials': { type: 'boolean' },
-        'keep-stores': { type: 'boolean' },
-        deadline: { type: 'string' },
-        concurrency: { type: 'string' },
-        'log-format': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    });
+    args = parseArgs({ args: argv, options: commonOptions, allowPositionals: false });
   } catch (e) {
-    io.stderr(`eso-render render: ${(e as Error).message}\n\n${renderUsage}`);
+    io.stderr(`eso-render ${name}: ${(e as Error).message}\n\n${usage}`);
     return 2;
   }
   const v = args.values;
   if (v.help) {
-    io.stdout(renderUsage);
+    io.stdout(usage);
     return 0;
   }
   const logFormat = (v['log-format'] ?? 'text') as LogFormat;
   if (logFormat !== 'text' && logFormat !== 'json') {
-    io.stderr(`eso-render render: --log-format must be text or json\n`);
+    io.stderr(`eso-render ${name}: --log-format must be text or json\n`);
     return 2;
   }
   const report = (results: Result[]) => {
@@ -95,53 +110,62 @@ export async function runRender(argv: string[], io: CommandIO): Promise<number> 
   };
 
   const cfg = v.config ? readRenderConfigFile(path.resolve(io.cwd, v.config)) : loadRenderConfig(undefined, io.cwd);
-  const problems = [...cfg.problems];
   const options = cfg.options;
   try {
     for (const s of v.stores ?? []) {
       for (const f of readManifestPath(s, io.cwd)) options.platformStores.push(...f.items.map((i) => i.object));
     }
   } catch (e) {
-    io.stderr(`eso-render render: --stores: ${(e as Error).message}\n`);
+    io.stderr(`eso-render ${name}: --stores: ${(e as Error).message}\n`);
     return 2;
   }
   if (v['credentials-dir']) options.credentialsDir = path.resolve(io.cwd, v['credentials-dir']);
   if (v['allow-stream-credentials']) options.allowStreamCredentials = true;
   if (v['keep-stores']) options.keepStores = true;
+  if (v['rollout-on-change']) options.rolloutOnChange = true;
+  if (v.redact) options.redact = true;
   try {
     if (v.deadline) options.deadlineMs = parseGoDuration(v.deadline);
   } catch (e) {
-    io.stderr(`eso-render render: --deadline: ${(e as Error).message}\n`);
+    io.stderr(`eso-render ${name}: --deadline: ${(e as Error).message}\n`);
     return 2;
   }
   if (v.concurrency) {
     const n = Number(v.concurrency);
     if (!Number.isInteger(n) || n < 1) {
-      io.stderr('eso-render render: --concurrency must be a positive whole number\n');
+      io.stderr(`eso-render ${name}: --concurrency must be a positive whole number\n`);
       return 2;
     }
     options.concurrency = { ...options.concurrency, perStore: n };
   }
-  if (problems.some((p) => p.severity === 'error')) {
-    report(problems);
+  if (cfg.problems.some((p) => p.severity === 'error')) {
+    report(cfg.problems);
     return 2;
   }
 
   let items: Item[];
   try {
     if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
-    else items = parseManifests(await io.stdin(), '<stdin>');
+    else items = parseManifests(stdinText ?? (await io.stdin()), '<stdin>');
   } catch (e) {
-    if (e instanceof ManifestError) report([{ severity: 'error', message: e.message }]);
-    else io.stderr(`eso-render render: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file or folder: ${(e as NodeJS.ErrnoException).path}` : (e as Error).message}\n`);
-    return (e instanceof ManifestError) ? 1 : 2;
+    if (e instanceof ManifestError) {
+      report([{ severity: 'error', message: e.message }]);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    io.stderr(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}\n`);
+    return 2;
   }
   items.push(...cfg.resources);
+  return { items, options, report, logFormat, quiet: v.quiet === true, redact: v.redact === true };
+}
 
-  const outcome = await render(items, options);
-  const shown = outcome.results.filter((r) => r.severity !== 'info');
-  report(shown);
-  if (!v.quiet) io.stderr(summaryLine(outcome, logFormat));
+export async function runRender(argv: string[], io: CommandIO): Promise<number> {
+  const input = await readCommandInput('render', renderUsage, argv, io);
+  if (typeof input === 'number') return input;
+  const outcome = await render(input.items, input.options);
+  input.report(outcome.results.filter((r) => r.severity !== 'info'));
+  if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));
   if (!outcome.ok) return 1;
   io.stdout(writeManifests(outcome.items));
   return 0;

@@ -1,6 +1,7 @@
 // Fixture-driven cases, one folder each (kyaml's testdata/<case>/ style):
 //   input.yaml             the stream given to `eso-render render` on stdin
 //   config.yaml            optional RenderConfig, passed with --config
+//   command                optional: the eso-render command (default render)
 //   args                   optional extra CLI arguments, one per line
 //   expected.yaml          the exact stdout of a successful run, or
 //   errors.txt             one regular expression per line that stderr must match (exit 1, empty stdout)
@@ -36,8 +37,10 @@ describe('fixture cases (test/cases/<name>)', () => {
   for (const name of cases) {
     it(name, async () => {
       const dir = path.join(here, name);
-      const input = readFileSync(path.join(dir, 'input.yaml'), 'utf8');
-      const args = ['render'];
+      const inputFile = path.join(dir, 'input.yaml');
+      const input = existsSync(inputFile) ? readFileSync(inputFile, 'utf8') : '';
+      const commandFile = path.join(dir, 'command');
+      const args = [existsSync(commandFile) ? readFileSync(commandFile, 'utf8').trim() : 'render'];
       let secrets = fakeValues(input);
       if (existsSync(path.join(dir, 'config.yaml'))) {
         args.push('--config', path.join(dir, 'config.yaml'));

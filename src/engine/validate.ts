@@ -1,0 +1,103 @@
+// `validate` (issue 11): everything that can be checked without credentials or a backend: field types,
+// CRD rules and webhook rules, store references and conditions, the tenancy policy, template parsing,
+// and template references to keys that no data entry provides. Findings are Results, like render's.
+
+import type { Item, KubeObject, RenderOptions, Result } from './types.js';
+import { prepare, errorSink } from './prepare.js';
+import { resourceRef, type ExternalSecret } from '../eso/model.js';
+import { checkTemplate, nondeterministicFunctions, TemplateError, type TemplateOptions } from '../template/index.js';
+import { referencedKeys } from '../template/references.js';
+
+export interface ValidateOutcome {
+  ok: boolean;
+  results: Result[];
+  externalSecrets: number;
+}
+
+interface TemplateText {
+  field: string;
+  key: string;
+  text: string;
+  /** Values scope templates read the data map; KeysAndValues ones too. rewrite.transform reads `.value`. */
+  readsData: boolean;
+  opts: TemplateOptions;
+}
+
+function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: string) => KubeObject | undefined, secret: (n: string) => KubeObject | undefined): TemplateText[] {
+  const opts: TemplateOptions = { leftDelim: options.delimiters.left, rightDelim: options.delimiters.right, missingKey: 'error' };
+  const out: TemplateText[] = [];
+  const t = es.spec.target.template;
+  if (t) {
+    for (const [k, text] of Object.entries(t.data ?? {})) out.push({ field: `spec.target.template.data.${k}`, key: k, text, readsData: true, opts });
+    for (const [k, text] of Object.entries(t.metadata?.labels ?? {})) out.push({ field: `spec.target.template.metadata.labels.${k}`, key: k, text, readsData: true, opts });
+    for (const [k, text] of Object.entries(t.metadata?.annotations ?? {})) out.push({ field: `spec.target.template.metadata.annotations.${k}`, key: k, text, readsData: true, opts });
+    t.templateFrom.forEach((tf, i) => {
+      const f = `spec.target.template.templateFrom[${i}]`;
+      if (tf.literal !== undefined) out.push({ field: `${f}.literal`, key: 'literal', text: tf.literal, readsData: true, opts });
+      for (const kind of ['configMap', 'secret'] as const) {
+        const ref = tf[kind];
+        if (!ref) continue;
+        const obj = kind === 'configMap' ? configMap(ref.name) : secret(ref.name);
+        if (!obj) continue; // reported below
+        ref.items.forEach((item, j) => {
+          const d = obj[kind === 'configMap' ? 'data' : 'stringData'] as Record<string, string> | undefined;
+          const b64 = kind === 'secret' ? (obj['data'] as Record<string, string> | undefined)?.[item.key] : undefined;
+          const text = d?.[item.key] ?? (b64 !== undefined ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
+          if (text !== undefined) out.push({ field: `${f}.${kind}.items[${j}]`, key: item.key, text, readsData: true, opts });
+        });
+      }
+    });
+  }
+  es.spec.dataFrom.forEach((df, i) =>
+    df.rewrite.forEach((rw, j) => {
+      if ('transform' in rw) {
+        out.push({ field: `spec.dataFrom[${i}].rewrite[${j}].transform.template`, key: 'transform', text: rw.transform.template, readsData: false, opts: { leftDelim: '{{', rightDelim: '}}', missingKey: 'default' } });
+      }
+    }),
+  );
+  return out;
+}
+
+export async function validate(items: readonly Item[], options: RenderOptions): Promise<ValidateOutcome> {
+  const results: Result[] = [];
+  const error = errorSink(results);
+  const prep = await prepare(items, options, error);
+  const c = prep.collected;
+  const find = (list: KubeObject[], ns: string) => (name: string) =>
+    list.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? prep.defaultNamespace) === ns);
+
+  for (const es of prep.externalSecrets) {
+    const t = es.spec.target.template;
+    t?.templateFrom.forEach((tf, i) => {
+      for (const kind of ['configMap', 'secret'] as const) {
+        const ref = tf[kind];
+        if (!ref) continue;
+        const obj = find(kind === 'configMap' ? c.configMaps : c.secrets, es.namespace)(ref.name);
+        if (!obj) error(es.object, `spec.target.template.templateFrom[${i}].${kind}.name`, `${kind === 'configMap' ? 'ConfigMap' : 'Secret'} ${es.namespace}/${ref.name} is not in the stream`);
+      }
+    });
+    // Keys the data map will hold, when they can be known without a backend.
+    const knowable = es.spec.dataFrom.length === 0;
+    const provided = new Set(es.spec.data.map((d) => d.secretKey));
+    for (const tt of templatesOf(es, options, find(c.configMaps, es.namespace), find(c.secrets, es.namespace))) {
+      try {
+        checkTemplate(tt.key, tt.text, tt.opts);
+      } catch (e) {
+        error(es.object, tt.field, e instanceof TemplateError ? `unable to parse template at key ${tt.key}: ${e.message}` : String(e));
+        continue;
+      }
+      const nd = nondeterministicFunctions(tt.text, tt.opts);
+      if (nd.length) {
+        results.push({ severity: 'warning', message: `template for key ${tt.key} calls ${nd.join(', ')}: its output changes on every render, so Argo CD will see drift`, resourceRef: resourceRef(es.object), field: { path: tt.field } });
+      }
+      if (knowable && tt.readsData) {
+        for (const k of referencedKeys(tt.text, tt.opts)) {
+          if (!provided.has(k)) {
+            error(es.object, tt.field, `template for key ${tt.key} reads .${k}, which no spec.data entry provides (ESO fails with: map has no entry for key "${k}")`);
+          }
+        }
+      }
+    }
+  }
+  return { ok: !results.some((r) => r.severity === 'error'), results, externalSecrets: prep.externalSecrets.length };
+}
