@@ -736,7 +736,7 @@ class Printer {
         return;
       }
       if (this.sharpV) this.buf += staticType + '(nil)';
-      else this.pad('<nil>');
+      else this.buf += '<nil>'; // nil elements are written unpadded
       return;
     }
     switch (typeof v) {

@@ -3,18 +3,13 @@
 // text/template's Funcs take precedence over builtins (so sprig's `slice` shadows the builtin).
 import { type Compiled, type FuncTable, compile } from '../exec.js';
 import { builtinFuncs } from './builtins.js';
+import { cryptoFuncs } from './crypto.js';
 import { esoDecryptFuncs } from './eso-decrypt.js';
 import { esoJwkFuncs } from './eso-jwk.js';
 import { esoPemFuncs } from './eso-pem.js';
 import { esoPkcs12Funcs } from './eso-pkcs12.js';
-import { convFuncs } from './sprig-conv.js';
-import { defaultFuncs } from './sprig-defaults.js';
-import { dictFuncs } from './sprig-dicts.js';
-import { jsonFuncs } from './sprig-json.js';
-import { listFuncs } from './sprig-lists.js';
-import { mathFuncs } from './sprig-math.js';
-import { regexFuncs } from './sprig-regex.js';
-import { stringFuncs } from './sprig-strings.js';
+import { esoYamlFuncs } from './eso-yaml.js';
+import { sprigFuncs } from './sprig.js';
 
 interface Entry {
   name: string;
@@ -24,18 +19,9 @@ interface Entry {
   builtin?: true;
 }
 
-const sprigTables: readonly (readonly Entry[])[] = [
-  stringFuncs,
-  convFuncs,
-  mathFuncs,
-  listFuncs,
-  dictFuncs,
-  defaultFuncs,
-  jsonFuncs,
-  regexFuncs,
-];
+const sprigTables: readonly (readonly Entry[])[] = [sprigFuncs, cryptoFuncs];
 
-const esoTables: readonly (readonly Entry[])[] = [esoDecryptFuncs, esoJwkFuncs, esoPemFuncs, esoPkcs12Funcs];
+const esoTables: readonly (readonly Entry[])[] = [esoDecryptFuncs, esoJwkFuncs, esoPemFuncs, esoPkcs12Funcs, esoYamlFuncs];
 
 /** Names ESO removes from sprig's map. */
 const REMOVED = new Set(['env', 'expandenv', 'getHostByName']);
