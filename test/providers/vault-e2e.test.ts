@@ -213,6 +213,48 @@ spec:
     expect(out.stats.requests).toEqual({ 'SecretStore/apps/vault-bulk': 21 });
   });
 
+  it('a platform ClusterSecretStore: extract and find, with find keys converted as ESO\'s controller does', async () => {
+    vault.put('secret', 'teams/dev/config', '{"url":"https://dev.example","retries":3.0,"tls":{"on":true}}');
+    vault.put('secret', 'teams/dev/db', { user: 'dev' });
+    vault.put('secret', 'teams/prod/config', { url: 'https://prod.example' });
+    vault.enableAppRole('approle', 'platform-role', 'platform-secret', ['secret/data/*', 'secret/metadata/*']);
+    credential('platform', 'vault-approle', 'secret-id', 'platform-secret');
+    const platformStore = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'vault-platform' },
+      spec: {
+        provider: {
+          vault: {
+            server: vault.url,
+            path: 'secret',
+            auth: { appRole: { roleId: 'platform-role', secretRef: { name: 'vault-approle', key: 'secret-id', namespace: 'platform' } } },
+          },
+        },
+      },
+    };
+    const input = parseManifests(`
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: team-config, namespace: apps }
+spec:
+  secretStoreRef: { name: vault-platform, kind: ClusterSecretStore }
+  target: { name: team-config }
+  dataFrom:
+  - extract: { key: teams/dev/config }
+  - find: { path: teams/dev, name: { regexp: "db$" } }
+`);
+    const out = await render(input, { ...options(), platformStores: [platformStore] });
+    if (!out.ok) throw new Error(out.results.map((r) => r.message).join('\n'));
+    expect(secretData(out.items, 'team-config')).toEqual({
+      url: 'https://dev.example',
+      retries: '3',
+      tls: '{"on":true}',
+      teams_dev_db: '{"user":"dev"}',
+    });
+    expect(vault.requests.filter((r) => r.verb === 'LIST').map((r) => r.path)).toEqual(['secret/metadata/teams/dev/']);
+  });
+
   it('a denied read fails the run naming the ExternalSecret, store and path, with no value anywhere', async () => {
     const input = parseManifests(`${vaultBackend().replace('name: "vault-token"', 'name: "vault-token"')}
 ---

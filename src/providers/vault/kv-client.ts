@@ -164,8 +164,13 @@ export class VaultKvClient implements SecretsClient {
     const res = await this.call('GET', path, version ? { version } : undefined);
     const secret = asSecret(res);
     if (!secret) throw new NoSecretError(`no secret at ${path}`);
-    const data = secretData(secret);
-    if (this.cfg.version === 'v1') return data;
+    const raw = secret.get('data');
+    const data = isGoObject(raw) ? raw : new Map<string, GoValue>();
+    // v1: a response without data (`"data": null`) is ESO's nil map, "secret does not exist".
+    if (this.cfg.version === 'v1') {
+      if (!isGoObject(raw)) throw new NoSecretError(`no data at ${path}`);
+      return data;
+    }
     // KV v2 wraps the secret in data.data; null there is a deleted or destroyed version.
     if (!data.has('data')) throw new KvError('failed to find data field', path);
     const inner = data.get('data');
