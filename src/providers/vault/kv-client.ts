@@ -163,18 +163,18 @@ export class VaultKvClient implements SecretsClient {
   private async fetchSecret(path: string, version: string | undefined): Promise<GoObject> {
     const res = await this.call('GET', path, version ? { version } : undefined);
     const secret = asSecret(res);
-    if (!secret) throw new NoSecretError(`no secret at ${path}`);
+    if (!secret) throw new NoSecretError(`Vault: not found (404) at ${path}, vault ${this.conn.spec.server}`);
     const raw = secret.get('data');
     const data = isGoObject(raw) ? raw : new Map<string, GoValue>();
     // v1: a response without data (`"data": null`) is ESO's nil map, "secret does not exist".
     if (this.cfg.version === 'v1') {
-      if (!isGoObject(raw)) throw new NoSecretError(`no data at ${path}`);
+      if (!isGoObject(raw)) throw new NoSecretError(`Vault: no data at ${path}, vault ${this.conn.spec.server}`);
       return data;
     }
     // KV v2 wraps the secret in data.data; null there is a deleted or destroyed version.
     if (!data.has('data')) throw new KvError('failed to find data field', path);
     const inner = data.get('data');
-    if (inner === null) throw new NoSecretError(`version deleted at ${path}`);
+    if (inner === null) throw new NoSecretError(`Vault: version ${version ?? 'current'} deleted or destroyed at ${path}, vault ${this.conn.spec.server}`);
     if (!isGoObject(inner)) throw new KvError('failed to unmarshall JSON', path);
     return inner;
   }
@@ -223,7 +223,7 @@ export class VaultKvClient implements SecretsClient {
         }
         const res = await this.call('LIST', url);
         const secret = asSecret(res);
-        if (!secret) throw new NoSecretError(`nothing to list at ${url}`);
+        if (!secret) throw new NoSecretError(`Vault: nothing to list at ${url}, vault ${this.conn.spec.server}`);
         const keys = secretData(secret).get('keys');
         if (!Array.isArray(keys)) return [];
         const out: string[] = [];

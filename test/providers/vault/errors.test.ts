@@ -46,7 +46,9 @@ describe('errors', () => {
 
   it('404 is NoSecretError (ESO\'s NoSecretErr), so the engine applies deletionPolicy rules', async () => {
     const { client: c } = await client();
-    await expect(c.getSecret({ key: 'secret/allowed/missing' })).rejects.toBeInstanceOf(NoSecretError);
+    const err = await c.getSecret({ key: 'secret/allowed/missing' }).catch((e) => e);
+    expect(err).toBeInstanceOf(NoSecretError);
+    expect(err.detail).toBe(`Vault: not found (404) at secret/data/allowed/missing, vault ${vault.url}`);
   });
 
   it('a sealed Vault is reported as sealed, after retrying within the deadline', async () => {
