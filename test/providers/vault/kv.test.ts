@@ -65,6 +65,10 @@ describe('KV v2', () => {
     expect(text(await client.getSecret({ key: 'secret/foo', property: 'obj' }))).toBe('{"h":"\\u003c\\u003e","x":"1","y":2}');
     expect(text(await client.getSecret({ key: 'secret/foo', property: 'obj.y' }))).toBe('2');
     expect(text(await client.getSecret({ key: 'secret/foo', property: 'obj.h' }))).toBe('<>');
+    vault.put('secret', 'unicode', { nested: { name: 'José 😀', list: ['a', 'b'] } });
+    expect(text(await client.getSecret({ key: 'secret/unicode', property: 'nested.name' }))).toBe('José 😀');
+    expect(text(await client.getSecret({ key: 'secret/unicode', property: 'nested.list.1' }))).toBe('b');
+    expect(text(await client.getSecret({ key: 'secret/unicode', property: 'nested.list.#' }))).toBe('2');
   });
 
   it('names the store and the property when a property is missing, never a value', async () => {
