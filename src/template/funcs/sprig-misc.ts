@@ -15,11 +15,16 @@ export function pathClean(p: string): string {
   if (p === '') return '.';
   const rooted = p[0] === '/';
   const n = p.length;
-  const out: string[] = [];
+  // Go's lazybuf: buf[0:w] is the output so far.
+  const buf: string[] = [];
+  let w = 0;
+  const put = (c: string): void => {
+    buf[w++] = c;
+  };
   let r = 0;
   let dotdot = 0;
   if (rooted) {
-    out.push('/');
+    put('/');
     r = dotdot = 1;
   }
   while (r < n) {
@@ -27,20 +32,21 @@ export function pathClean(p: string): string {
     else if (p[r] === '.' && (r + 1 === n || p[r + 1] === '/')) r++;
     else if (p[r] === '.' && p[r + 1] === '.' && (r + 2 === n || p[r + 2] === '/')) {
       r += 2;
-      if (out.length > dotdot) {
-        out.pop();
-        while (out.length > dotdot && out[out.length - 1] !== '/') out.pop();
+      if (w > dotdot) {
+        w--;
+        while (w > dotdot && buf[w] !== '/') w--;
       } else if (!rooted) {
-        if (out.length > 0) out.push('/');
-        out.push('.', '.');
-        dotdot = out.length;
+        if (w > 0) put('/');
+        put('.');
+        put('.');
+        dotdot = w;
       }
     } else {
-      if ((rooted && out.length !== 1) || (!rooted && out.length !== 0)) out.push('/');
-      for (; r < n && p[r] !== '/'; r++) out.push(p[r]!);
+      if ((rooted && w !== 1) || (!rooted && w !== 0)) put('/');
+      for (; r < n && p[r] !== '/'; r++) put(p[r]!);
     }
   }
-  return out.length === 0 ? '.' : out.join('');
+  return w === 0 ? '.' : buf.slice(0, w).join('');
 }
 
 function pathBase(p: string): string {

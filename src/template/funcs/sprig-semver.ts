@@ -5,10 +5,6 @@
 import { RE2JS } from 're2js';
 import { binToUtf8, GoObject, utf8ToBin, type GoMethod, type Value } from '../values.js';
 
-const semVerRegex =
-  String.raw`v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?` +
-  String.raw`(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?` +
-  String.raw`(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?`;
 const looseSemVerRegex =
   String.raw`v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?` +
   String.raw`(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?` +
@@ -19,7 +15,6 @@ const cvRegex =
   String.raw`(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const ops = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 
-const versionRe = RE2JS.compile('^' + semVerRegex + '$');
 const looseRe = RE2JS.compile('^' + looseSemVerRegex + '$');
 const constraintRe = RE2JS.compile(String.raw`^\s*(${ops})\s*(${cvRegex})\s*$`);
 const rangeRe = RE2JS.compile(String.raw`\s*(${cvRegex})\s+-\s+(${cvRegex})\s*`);
@@ -71,18 +66,6 @@ function validateMetadata(m: string): void {
   for (const part of m.split('.')) if (part === '' || !containsOnly(part, ALLOWED)) throw new Error('invalid metadata string');
 }
 
-function validateLoose(m: string[]): void {
-  const seg = (v: string): void => {
-    if (v.length > 1 && v[0] === '0') throw new Error('version segment starts with 0');
-    parseUintSegment(v);
-  };
-  if (m[1]) seg(m[1]);
-  if (m[2]) seg(m[2].replace(/^\./, ''));
-  if (m[3]) seg(m[3].replace(/^\./, ''));
-  if (m[5]) validatePrerelease(m[5]);
-  if (m[8]) validateMetadata(m[8]);
-}
-
 /** *semver.Version. Field text is UTF-8 JS text (the regexes only admit ASCII). */
 export class SemVersion extends GoObject {
   constructor(
@@ -96,21 +79,16 @@ export class SemVersion extends GoObject {
     super();
   }
 
-  /** semver.NewVersion. */
+  /** semver.NewVersion with CoerceNewVersion (the library default): the loose grammar, leading zeros allowed. */
   static parse(v: string): SemVersion {
-    const m = submatch(versionRe, v);
-    if (!m) {
-      const loose = submatch(looseRe, v);
-      if (!loose) throw new Error('invalid semantic version');
-      validateLoose(loose);
-      throw new Error('invalid semantic version');
-    }
+    const m = submatch(looseRe, v);
+    if (!m) throw new Error('invalid semantic version');
     const sv = new SemVersion(
       parseUintSegment(m[1]!),
-      m[2] ? parseUintSegment(m[2]) : 0n,
-      m[3] ? parseUintSegment(m[3]) : 0n,
-      m[4]!,
+      m[2] ? parseUintSegment(m[2].slice(1)) : 0n,
+      m[3] ? parseUintSegment(m[3].slice(1)) : 0n,
       m[5]!,
+      m[8]!,
       v,
     );
     if (sv.pre) validatePrerelease(sv.pre);
