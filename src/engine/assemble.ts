@@ -42,7 +42,8 @@ export interface AssembleInputs {
 }
 
 function causeOf(e: unknown): string {
-  if (e instanceof NoSecretError) return e.message;
+  // ESO's text first (users search for it), then the provider's detail naming store and key.
+  if (e instanceof NoSecretError) return e.detail ? `${e.message} (${e.detail})` : e.message;
   if (e instanceof DeadlineError) return e.message;
   if (e instanceof Error) return e.message;
   return String(e);

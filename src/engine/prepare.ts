@@ -5,7 +5,7 @@ import type { Item, KubeObject, RenderOptions, Result } from './types.js';
 import { collect, type Collected } from './collect.js';
 import { readExternalSecret } from '../eso/normalize.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
-import { buildStoreTable, type StoreTable } from './stores.js';
+import { buildStoreTable, storeId, type StoreTable } from './stores.js';
 import { plan, type Plan } from './plan.js';
 import { loadProvider } from '../providers/registry.js';
 import { Policy } from './policy.js';
@@ -38,11 +38,13 @@ export async function prepare(items: readonly Item[], options: RenderOptions, er
   const defaultNamespace = options.context?.namespace || 'default';
   const { table, problems: storeProblems } = buildStoreTable(c.stores.map((s) => s.object), options.platformStores, defaultNamespace);
   for (const p of storeProblems) error(p.object, p.field, p.message);
-  for (const s of table.all()) {
-    // Only the fake provider is checked here: it is local, and ESO validates its data at admission.
-    const mod = s.provider === 'fake' ? await loadProvider('fake') : undefined;
+  const checkStore = async (s: ReturnType<StoreTable['all']>[number]) => {
+    const mod = await loadProvider(s.provider).catch(() => undefined);
     for (const p of mod?.validateStore?.(s.spec) ?? []) error(s.resource, `spec.provider.${s.provider}.${p.field}`, p.message);
-  }
+  };
+  // The fake store is local and ESO validates its data at admission; other providers' stores are checked
+  // once an ExternalSecret uses them (below), so a run never loads an SDK it does not need.
+  for (const s of table.all()) if (s.provider === 'fake') await checkStore(s);
 
   // 2. Validate and default.
   const externalSecrets: ExternalSecret[] = [];
@@ -65,5 +67,8 @@ export async function prepare(items: readonly Item[], options: RenderOptions, er
   const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
   const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy);
   for (const p of pl.problems) error(p.es.object, p.field, p.message);
+  for (const s of table.all()) {
+    if (s.provider !== 'fake' && pl.usedStores.has(storeId(s.kind, s.name, s.namespace))) await checkStore(s);
+  }
   return { collected: c, stores: table, externalSecrets, esItemIndex, plan: pl, defaultNamespace };
 }
