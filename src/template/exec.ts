@@ -161,6 +161,9 @@ export function compile(
 const INT_KINDS = new Set(['int', 'int8', 'int16', 'int32', 'int64']);
 const UINT_KINDS = new Set(['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr']);
 
+/** Named types in function signatures and their underlying kinds (literal arguments convert to them). */
+const NAMED_KINDS: Record<string, string> = { 'sprig.HashAlgorithm': 'string' };
+
 function canBeNil(t: string): boolean {
   return (
     t === 'interface {}' ||
@@ -676,7 +679,7 @@ export class State {
       if (n.kind === 'number' && n.isUint) return makeInt(typ, n.uint64);
       this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
     }
-    if (typ === 'string') {
+    if (typ === 'string' || NAMED_KINDS[typ] === 'string') {
       if (n.kind === 'string') return n.text;
       this.errorf(`expected string; found ${nodeString(n)}`);
     }
