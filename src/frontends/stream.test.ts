@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import {
   isUntouched,
+  sourceFile,
   ManifestError,
   parseManifests,
   readManifests,
@@ -113,6 +114,11 @@ describe('parseManifests: errors name the place, never the content', () => {
       line: 4,
       reason: /not valid UTF-8/,
     },
+    {
+      name: 'UTF-16 bytes',
+      input: new Uint8Array([0xff, 0xfe, ...[...`kind: ${SECRET}`].flatMap((c) => [c.charCodeAt(0), 0])]),
+      reason: /UTF-16/,
+    },
     { name: 'an alias bomb', input: bomb, index: 0, reason: /alias expansion exceeds the limit/ },
     {
       name: 'an alias without its anchor',
@@ -189,6 +195,20 @@ describe('parseManifests: errors name the place, never the content', () => {
     expect(err.message).not.toContain(SECRET.slice(0, 8));
     const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
     for (const l of text.split('\n').filter((l) => l.trim().length > 6)) expect(err.message).not.toContain(l.trim());
+  });
+
+  it('remembers where each item came from, for results', () => {
+    // Empty documents do not count, List members count one each (as kyaml's index annotation).
+    const items = parseManifests(
+      '---\n---\napiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: B}, {apiVersion: v1, kind: C}]\n',
+      'dir/f.yaml',
+    );
+    expect(items.map(sourceFile)).toEqual([
+      { path: 'dir/f.yaml', index: 0 },
+      { path: 'dir/f.yaml', index: 1 },
+      { path: 'dir/f.yaml', index: 2 },
+    ]);
+    expect(sourceFile({ object: { kind: 'X' } })).toBeUndefined();
   });
 
   it('readManifests reports every error of a stream, each with its document index', () => {

@@ -19,7 +19,15 @@
 // JSON documents are written back as their original JSON text: JSON is YAML, so the text is valid in a
 // YAML stream and byte-faithful. A List whose members all pass through untouched, in order, is written as
 // the original List; otherwise each member becomes a document of its own (YAML members keep their
-// comments, JSON members are printed as block YAML).
+// comments, JSON members are printed as block YAML). Concatenated JSON values (`{...}{...}`, which
+// kubectl reads but which is not YAML) are read one document per value and written `---`-separated.
+//
+// "Untouched" means the item's object still serialises to the JSON it was read as, whether or not it is
+// the same object. A changed item that came from YAML is written by editing its parsed document
+// (yaml-sync.ts): comments, quoting and scalar spelling survive wherever the value did not change.
+//
+// Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
+// of the text: a manifest may hold secret values.
 import { Composer, Document, isAlias, isMap, isSeq, Parser } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
@@ -50,8 +58,13 @@ export interface StreamSource {
   readonly kind: 'eso-render/stream';
   readonly format: 'yaml' | 'json';
   readonly origin: string | undefined;
-  /** 0-based index of the document in the stream (empty documents count). */
+  /** 0-based index of the document in the stream (empty documents count), as error messages give it. */
   readonly index: number;
+  /**
+   * 0-based position among the resources read from this origin (empty documents do not count, List
+   * members count one each), as kyaml numbers `config.kubernetes.io/index`.
+   */
+  readonly resourceIndex: number;
   /** 0-based position inside a List's `items` (or a JSON array), for members. */
   readonly member: number | undefined;
   /** JSON of the object as read: an item whose object still serialises to this is untouched. */
@@ -73,6 +86,12 @@ export interface StreamSource {
 export function streamSourceOf(item: Item): StreamSource | undefined {
   const s = item.source as StreamSource | undefined;
   return s && typeof s === 'object' && s.kind === 'eso-render/stream' ? s : undefined;
+}
+
+/** Where an item came from, shaped like `Result.file` (path and kyaml's 0-based resource index), when known. */
+export function sourceFile(item: Item): { path: string; index?: number } | undefined {
+  const src = streamSourceOf(item);
+  return src?.origin === undefined ? undefined : { path: src.origin, index: src.resourceIndex };
 }
 
 /** True when the item's object is still what was read (so its original text is written). */
@@ -108,7 +127,9 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   } else {
     const decoded = decodeUtf8(input);
     if (typeof decoded !== 'string') {
-      errors.push(new ManifestError('the input is not valid UTF-8', { file: origin, line: decoded.line }));
+      const utf16 = (input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff);
+      const reason = utf16 ? 'the input is UTF-16; manifests must be UTF-8' : 'the input is not valid UTF-8';
+      errors.push(new ManifestError(reason, { file: origin, line: utf16 ? undefined : decoded.line }));
       return { items: [], errors };
     }
     text = decoded;
@@ -259,6 +280,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     const source: StreamSource = {
       ...base,
       member: undefined,
+      resourceIndex: items.length,
       snapshot: JSON.stringify(value),
       node: contents,
       segment,
@@ -339,6 +361,7 @@ function readJsonStream(
       const source: StreamSource = {
         ...src,
         index: k,
+        resourceIndex: items.length,
         segment: src.segment && fix(src.segment),
         group: src.group && groups.get(src.group),
       };
@@ -353,7 +376,7 @@ function expandMembers(
   nodes: unknown[],
   where: { file: string | undefined; index: number; line: number },
   segment: Segment,
-  base: Omit<StreamSource, 'member' | 'snapshot' | 'node' | 'segment' | 'group'>,
+  base: Omit<StreamSource, 'member' | 'resourceIndex' | 'snapshot' | 'node' | 'segment' | 'group'>,
   items: Item[],
   errors: ManifestError[],
   lineOf: (offset: number) => number,
@@ -374,6 +397,7 @@ function expandMembers(
     const source: StreamSource = {
       ...base,
       member: i,
+      resourceIndex: items.length,
       snapshot: JSON.stringify(m),
       node: node && !isAlias(node) ? node : base.doc.createNode(m),
       segment: undefined,
