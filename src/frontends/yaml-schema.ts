@@ -5,11 +5,14 @@
 // the stream) reads YAML 1.2 booleans (`on`, `yes` stay strings) but keeps YAML 1.1 octal (`0755` = 493);
 // kubectl and Argo CD (go-yaml v2) read YAML 1.1 (`on` = true). We read like kyaml, because kyaml is the
 // reader directly before us in the pipeline and the one that decides what kustomize passes on:
-//   - the YAML 1.2 core schema (`on`, `yes`, `y`, `2024-01-01`, `1_000` are strings; `true`, `~`, `1e3` are not);
+//   - the YAML 1.2 core schema (`on`, `yes`, `y`, `2024-01-01` are strings; `true`, `~`, `1e3` are not);
 //   - plus legacy octal: `0755` is 493, as every Go reader has it (the 1.2 core schema alone would say 755);
 //   - plus `<<` merge keys, which every Go reader honours.
-// Strings we *write* are quoted for the stricter YAML 1.1 readers (see yaml-quote.ts), so both families
-// read back what we meant.
+// Known difference from go-yaml v3: it strips `_` from numbers and reads `0b` binary, so `1_000` and
+// `0b101` are numbers there and strings here. No field the engine reads depends on it, and such text
+// passes through byte for byte either way. A `%YAML 1.1` directive does not change any of this (go-yaml
+// ignores it as well). Strings we *write* are quoted for the stricter YAML 1.1 readers (yaml-quote.ts),
+// so both families read back what we meant.
 import type { CollectionTag, DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, ToJSOptions } from 'yaml';
 import { CST, Scalar, Schema } from 'yaml';
 
