@@ -1,6 +1,6 @@
 // The kpt example run by the real kpt: `fn render` with a Kptfile exec pipeline, `fn eval --exec` with a
 // config file and with key=value arguments, and failures (exit codes and messages as kpt shows them).
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,22 @@ describe.skipIf(!hasKpt)('kpt (kpt-package example)', () => {
     expect(r.stderr).toContain('Exit code: 3');
     expect(r.stderr).toContain('[error] v1/ConfigMap/function-input data.keepStores: must be "true" or "false", got "maybe"');
     expect(r.stderr).toMatch(/\[error\] v1\/ConfigMap\/function-input data.storefiles: unknown key; known keys are stores, storeFiles/);
+  });
+
+  it('with selectors (kpt sends only the ExternalSecrets and merges by kpt-resource-id), each Secret still replaces its ExternalSecret', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'kpt-selectors-'));
+    try {
+      cpSync(pkgRoot, tmp, { recursive: true });
+      const kptfile = join(tmp, 'app', 'Kptfile');
+      const selectors = '      selectors:\n        - kind: ExternalSecret\n';
+      writeFileSync(kptfile, readText(kptfile).replace('      configPath: render-config.yaml\n', `      configPath: render-config.yaml\n${selectors}`));
+      const r = run('kpt', ['fn', 'render', 'app', '--allow-exec', '-o', 'stdout'], { cwd: tmp, env: cli.env });
+      expect(r.stderr).toContain('[RUNNING] "eso-render" on 2 resource(s)');
+      expect(r.code).toBe(0);
+      expect(r.stdout.replace('      selectors:\n      - kind: ExternalSecret\n', '')).toBe(readText(join(pkgRoot, 'expected-render.yaml')));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('in-place render writes Secret values into the package: the reason the docs use --output stdout', () => {

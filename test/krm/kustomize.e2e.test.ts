@@ -114,6 +114,7 @@ describe('KRM exec function via a standalone kustomize build --enable-alpha-plug
   it.skipIf(!hasKustomize)(`krm-transformer: renders the quickstart as a transformer${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
     const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer'), env: cli.env });
     expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'krm-transformer', 'expected.yaml'), r.stdout));
     // The same resources as the legacy plugin produces from the same base.
     expect(r.stdout).toBe(readText(join(examplesDir, 'legacy-plugin', 'expected.yaml')));
     expectQuickstart(docs(r.stdout));
@@ -122,12 +123,14 @@ describe('KRM exec function via a standalone kustomize build --enable-alpha-plug
   it.skipIf(!hasKustomize)(`krm-transformer/generator: renders from the config alone${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
     const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer', 'generator'), env: cli.env });
     expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'krm-transformer', 'generator', 'expected.yaml'), r.stdout));
     expect(r.stdout).toBe(readText(join(examplesDir, 'legacy-plugin', 'generator', 'expected.yaml')));
   });
 
   it.skipIf(!hasKustomize)(`argocd/app: what Argo CD's kustomize builds${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
     const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'argocd', 'app'), env: cli.env });
     expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedFile(join(examplesDir, 'argocd', 'app', 'expected.yaml'), r.stdout));
     expectQuickstart(docs(r.stdout));
   });
 });
