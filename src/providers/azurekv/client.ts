@@ -205,4 +205,8 @@ export class AzureSecretsClient implements SecretsClient {
     names.forEach((n, i) => out.set(n, Buffer.from(values[i]!.value ?? '', 'utf8')));
     return out;
   }
+
+  async close(): Promise<void> {
+    this.clients.close();
+  }
 }

@@ -39,6 +39,8 @@ export interface Clients {
   secrets(): SecretClient;
   keys(): KeyClient;
   certificates(): CertificateClient;
+  /** Drops pooled connections of our own agent (the SDK's default agents unref theirs). */
+  close(): void;
 }
 
 type Sdk = {
@@ -181,5 +183,6 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
     secrets: () => (s ??= new sdk.secrets.SecretClient(cfg.vaultUrl, credential, opts)),
     keys: () => (k ??= new sdk.keys.KeyClient(cfg.vaultUrl, credential, opts)),
     certificates: () => (c ??= new sdk.certificates.CertificateClient(cfg.vaultUrl, credential, opts)),
+    close: () => agent?.destroy(),
   };
 }
