@@ -31,7 +31,9 @@ export class TemplateError extends Error {
 type CacheEntry = { ok: ParsedTemplate; nondet?: string[] } | { err: ParseFailure };
 
 const MAX_CACHE = 10_000;
-const cache = new Map<string, CacheEntry>();
+// Keyed by options, then by the text itself (no per-call key concatenation of long texts).
+const cache = new Map<string, Map<string, CacheEntry>>();
+let cached = 0;
 let parseCount = 0;
 
 /** How many texts have been parsed (not served from the cache); for tests and benchmarks. */
@@ -41,8 +43,9 @@ export function templateParseCount(): number {
 
 function parsed(text: string, opts: TemplateOptions): CacheEntry {
   // missingKey does not change the tree, but keeping it in the key is cheap and keeps entries apart.
-  const key = opts.leftDelim + '\u0000' + opts.rightDelim + '\u0000' + opts.missingKey + '\u0000' + text;
-  let e = cache.get(key);
+  const optsKey = opts.leftDelim + '\u0000' + opts.rightDelim + '\u0000' + opts.missingKey;
+  let byText = cache.get(optsKey);
+  let e = byText?.get(text);
   if (e) return e;
   parseCount++;
   const fns = funcTable();
@@ -52,8 +55,14 @@ function parsed(text: string, opts: TemplateOptions): CacheEntry {
     if (!(err instanceof ParseFailure)) throw err;
     e = { err };
   }
-  if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(key, e);
+  if (cached >= MAX_CACHE) {
+    cache.clear();
+    cached = 0;
+    byText = undefined;
+  }
+  if (!byText) cache.set(optsKey, (byText = new Map()));
+  byText.set(text, e);
+  cached++;
   return e;
 }
 
