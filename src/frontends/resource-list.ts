@@ -6,7 +6,7 @@
 // out stream.ts prints it (verbatim when unchanged, edited in place otherwise, YAML 1.1-safe when new)
 // and it is indented back under `items:`. With kpt's and kustomize's `- ` at column 0 and content at
 // column 2, an unchanged item comes out byte for byte.
-import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
+import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node, type YAMLSeq } from 'yaml';
 import type { Item, KubeObject, Result } from '../engine/types.js';
 import { parseManifests, stringifyObject, writeManifests } from './stream.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
@@ -35,28 +35,34 @@ export function parseResourceList(text: string): ResourceListIn {
   const doc = docs[0]!;
   if (doc.errors.length > 0) throw new NotAResourceListError(`stdin is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   const root = doc.contents;
-  const js = (isMap(root) ? doc.toJS(toJSOptions) : {}) as Record<string, unknown>;
-  const kind = js.kind;
-  if (!isMap(root) || (kind !== 'ResourceList' && kind !== 'List') || !('items' in js || 'functionConfig' in js)) {
+  // Only the envelope is converted here; each item is read on its own below (whole-list toJS would
+  // read every item twice).
+  const field = (key: string): unknown => {
+    const node = isMap(root) ? root.get(key, true) : undefined;
+    return node === undefined || node === null ? undefined : (node as Node).toJS(doc, toJSOptions);
+  };
+  const kind = field('kind');
+  if (!isMap(root) || (kind !== 'ResourceList' && kind !== 'List') || !(root.has('items') || root.has('functionConfig'))) {
     throw new NotAResourceListError('stdin is not a ResourceList (kind ResourceList or List with items)');
   }
-  const apiVersion = js.apiVersion;
+  const apiVersion = field('apiVersion');
   const seq = root.get('items', true);
-  const objects = Array.isArray(js.items) ? (js.items as unknown[]) : [];
+  if (seq !== undefined && seq !== null && !isSeq(seq) && !(isScalar(seq) && seq.value === null)) {
+    throw new NotAResourceListError('items is not a list');
+  }
+  const nodes = isSeq(seq) ? seq.items : [];
   const texts = isSeq(seq) ? itemTexts(src, seq) : [];
-  const items = objects.map((obj, i): Item => {
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new NotAResourceListError(`items[${i}] is not a mapping`);
-    }
+  const items = nodes.map((node, i): Item => {
+    if (!isMap(node)) throw new NotAResourceListError(`items[${i}] is not a mapping`);
     const t = texts[i];
     // Read through the same stream parser as every other front end, so values mean the same.
-    return (t !== undefined && safeParseOne(t)) || { object: obj as KubeObject };
+    return (t !== undefined && safeParseOne(t)) || { object: node.toJS(doc, toJSOptions) as KubeObject };
   });
   return {
     apiVersion: typeof apiVersion === 'string' && apiVersion !== '' ? apiVersion : 'config.kubernetes.io/v1',
     kind: String(kind),
     items,
-    functionConfig: js.functionConfig,
+    functionConfig: field('functionConfig'),
   };
 }
 
