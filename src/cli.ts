@@ -28,17 +28,20 @@ Commands:
 Run 'eso-render <command> --help' for a command's options.
 `;
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
+let stdinRead: Promise<Buffer> | undefined;
+function readStdinBytes(): Promise<Buffer> {
+  stdinRead ??= new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
+  return stdinRead;
 }
 
 const io: CommandIO = {
-  stdin: readStdin,
+  stdin: async () => (await readStdinBytes()).toString('utf8'),
+  stdinBytes: readStdinBytes,
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   env: process.env,

@@ -15,6 +15,8 @@ import { summaryLine, type LogFormat } from './summary.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
+  /** The raw bytes of stdin, so that input which is not UTF-8 is reported instead of silently mangled. */
+  stdinBytes?: () => Promise<Uint8Array>;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
@@ -146,7 +148,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
   let items: Item[];
   try {
     if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
-    else items = parseManifests(stdinText ?? (await io.stdin()), '<stdin>');
+    else items = parseManifests(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
   } catch (e) {
     if (e instanceof ManifestError) {
       report([{ severity: 'error', message: e.message }]);

@@ -68,11 +68,12 @@ describe('jsonToSecretMap (ESO JSONToSecretDataMap)', () => {
 describe('Go formatting', () => {
   it.each([[1.5, '1.5'], [1e21, '1000000000000000000000'], [1e-7, '0.0000001'], [-0.25, '-0.25'], [123456789, '123456789']])(
     'FormatFloat(%s, f, -1) = %s', (x, s) => expect(formatFloatF(x)).toBe(s));
-  it.each([[1e21, '1e+21'], [1e-7, '1e-07'], [5432, '5432'], [0.5, '0.5']])('encoding/json %s = %s', (x, s) => expect(formatFloatJSON(x)).toBe(s));
+  it.each([[1e21, '1e+21'], [1e-7, '1e-7'], [5432, '5432'], [0.5, '0.5']])('encoding/json %s = %s', (x, s) => expect(formatFloatJSON(x)).toBe(s));
   it('json.Marshal sorts keys and escapes HTML unless asked not to', () => {
     expect(goJsonMarshal({ b: '<&>', a: [1, null] })).toBe('{"a":[1,null],"b":"\\u003c\\u0026\\u003e"}');
     expect(goJsonMarshal({ b: '<&>' }, { escapeHTML: false })).toBe('{"b":"<&>"}');
     expect(Buffer.from(goByteValue(1.5)).toString()).toBe('1.5');
+    expect(goJsonMarshal('\b\f\u0001')).toBe('"\\b\\f\\u0001"');
   });
 });
 

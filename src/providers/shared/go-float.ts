@@ -22,14 +22,13 @@ export function formatFloatF(x: number): string {
   return (neg ? '-' : '') + out;
 }
 
-/** encoding/json's float64 form: 'f' unless the exponent is < -6 or >= 21, then 'e' with a 2-digit minimum. */
+/**
+ * encoding/json's float64 form: 'f' unless abs < 1e-6 or >= 1e21, then 'e' with the exponent's leading
+ * zero dropped (`1e-7`, `1e+21`), which is exactly JavaScript's toExponential() form.
+ */
 export function formatFloatJSON(x: number): string {
   if (!Number.isFinite(x)) throw new Error('json: unsupported value');
   const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
-    let s = x.toExponential(); // e.g. 1e+21, 1.5e-7
-    s = s.replace(/e([+-])(\d)$/, 'e$10$2');
-    return s;
-  }
+  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) return x.toExponential();
   return formatFloatF(x);
 }

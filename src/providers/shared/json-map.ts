@@ -85,6 +85,8 @@ export function goJsonString(s: string, escapeHTML: boolean): string {
       if (ch === '\n') out += '\\n';
       else if (ch === '\r') out += '\\r';
       else if (ch === '\t') out += '\\t';
+      else if (ch === '\b') out += '\\b'; // Go 1.22+ (ESO's toolchain) writes \b and \f short
+      else if (ch === '\f') out += '\\f';
       else out += '\\u' + c.toString(16).padStart(4, '0');
     } else if (escapeHTML && (ch === '<' || ch === '>' || ch === '&')) out += '\\u' + c.toString(16).padStart(4, '0');
     else if (c === 0x2028 || c === 0x2029) out += '\\u' + c.toString(16);
