@@ -414,6 +414,25 @@ describe('gcpsm service account key auth (TLS)', () => {
     expect(e.message).not.toContain('PRIVATE KEY');
   });
 
+  it('uses Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS) when the store has no auth block', async () => {
+    const keyFile = path.join(dir, 'adc.json');
+    writeFileSync(keyFile, saKeyJson);
+    const saved = { ...process.env };
+    process.env['ESO_RENDER_GCPSM_ENDPOINT'] = `localhost:${tlsServer.port}`;
+    delete process.env['ESO_RENDER_GCPSM_INSECURE'];
+    process.env['ESO_RENDER_GCPSM_CA_FILE'] = path.join(dir, 'ca.pem');
+    process.env['GOOGLE_APPLICATION_CREDENTIALS'] = keyFile;
+    try {
+      const ctx = makeProviderContext({ provider: 'gcpsm', kind: 'ClusterSecretStore', name: 'gcp-adc', spec: { projectID: PROJECT } });
+      const client = await createClient(ctx);
+      clients.push(client);
+      expect(text(await client.getSecret({ key: 'plain' }))).toBe('hunter2-plain');
+      expect(tlsServer.requests.at(-1)!.authorization).toMatch(/^Bearer /);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('rejects a credential that is not a service account key without echoing it', async () => {
     const e = await failure(openTls('{"not":"a key","secret":"leak-me"}'));
     expect(e.message).toContain('failed to process the provided JSON credentials in gcp-sa/key.json');
