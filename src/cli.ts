@@ -5,15 +5,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { runRender, type CommandIO } from './frontends/render-cmd.js';
 import { runValidate } from './frontends/validate-cmd.js';
+import { runGenerate } from './frontends/cmp.js';
 import { VERSION } from './version.js';
 
-// Until the KRM and CMP front ends land, their shapes are declared here.
+// Until the KRM front end lands, its shape is declared here.
 interface KrmModule {
   runKrm(input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
   runLegacyPlugin(path: string, input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
-}
-interface CmpModule {
-  runGenerate(argv: string[], io: CommandIO): Promise<number>;
 }
 
 const usage = `Usage: eso-render <command> [options]
@@ -72,10 +70,8 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(r.stderr);
       return r.code;
     }
-    case 'generate': {
-      const { runGenerate } = (await import('./frontends/cmp.js' as string)) as CmpModule;
+    case 'generate':
       return runGenerate(rest, io);
-    }
     default:
       // kustomize's legacy exec plugins are called with the plugin config file as the only argument.
       if (existsSync(cmd) && statSync(cmd).isFile()) {
