@@ -634,7 +634,8 @@ export class State {
   private validateType(value: XV | typeof MISSING, typ: string | null): XV {
     if (value === MISSING) value = undefined;
     if (value === undefined) {
-      if (typ === null) return undefined;
+      // reflect.Value parameters (the builtins) receive the invalid value itself.
+      if (typ === null || typ === 'reflect.Value') return undefined;
       if (canBeNil(typ)) return zeroOf(typ);
       this.errorf(`invalid value; expected ${typ}`);
     }
@@ -649,6 +650,7 @@ export class State {
       case 'dot':
         return this.validateType(dot, typ);
       case 'nil':
+        if (typ === 'reflect.Value') return undefined;
         if (typ !== null && canBeNil(typ)) return zeroOf(typ);
         this.errorf(`cannot assign nil to ${typ}`);
       case 'field':
