@@ -2,6 +2,7 @@
 // with Go layouts ("2006-01-02 15:04:05.999999999 -0700 MST"), Duration.String and ParseDuration.
 // "Local" is UTC, as in ESO's container (no TZ, no /etc/localtime). Named zones come from Intl.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { GoObject, type GoMethod, type Value } from '../values.js';
 
 // ---- locations ----------------------------------------------------------------------------------------
@@ -28,6 +29,95 @@ function numericAbbr(offset: number): string {
   return sign + h + (m ? String(m).padStart(2, '0') : '');
 }
 
+const ZONEINFO = '/usr/share/zoneinfo';
+
+/** What a TZif file (the system tzdata Go reads) says about abbreviations. */
+interface TzInfo {
+  transitions: number[];
+  types: Array<{ offset: number; isDst: boolean; abbr: string }>;
+  idx: number[];
+  /** Names from the footer TZ string (times after the last transition). */
+  std?: { name: string; offset: number };
+  dst?: { name: string; offset: number };
+}
+
+function parseTzif(buf: Buffer): TzInfo | undefined {
+  if (buf.toString('latin1', 0, 4) !== 'TZif') return undefined;
+  const version = buf[4]!;
+  const counts = (at: number): number[] => Array.from({ length: 6 }, (_, k) => buf.readUInt32BE(at + 20 + 4 * k));
+  let pos = 0;
+  let [isutc, isstd, leap, timecnt, typecnt, charcnt] = counts(0);
+  let timeSize = 4;
+  if (version >= 0x32) {
+    // Skip the v1 block; the v2 block has 64-bit times.
+    pos = 44 + timecnt! * 5 + typecnt! * 6 + charcnt! + leap! * 8 + isstd! + isutc!;
+    [isutc, isstd, leap, timecnt, typecnt, charcnt] = counts(pos);
+    timeSize = 8;
+  }
+  let p = pos + 44;
+  const transitions: number[] = [];
+  for (let k = 0; k < timecnt!; k++, p += timeSize) transitions.push(timeSize === 8 ? Number(buf.readBigInt64BE(p)) : buf.readInt32BE(p));
+  const idx: number[] = [];
+  for (let k = 0; k < timecnt!; k++) idx.push(buf[p++]!);
+  const raw: Array<[number, boolean, number]> = [];
+  for (let k = 0; k < typecnt!; k++, p += 6) raw.push([buf.readInt32BE(p), buf[p + 4] !== 0, buf[p + 5]!]);
+  const chars = buf.toString('latin1', p, p + charcnt!);
+  p += charcnt! + leap! * (timeSize + 4) + isstd! + isutc!;
+  const types = raw.map(([offset, isDst, ai]) => ({ offset, isDst, abbr: chars.slice(ai, chars.indexOf('\0', ai) < 0 ? undefined : chars.indexOf('\0', ai)) }));
+  const info: TzInfo = { transitions, types, idx };
+  if (timeSize === 8 && buf[p] === 0x0a) {
+    const end = buf.indexOf(0x0a, p + 1);
+    const footer = buf.toString('latin1', p + 1, end < 0 ? undefined : end);
+    const m = /^(<[^>]*>|[A-Za-z]+)([+-]?[0-9:]+)(?:(<[^>]*>|[A-Za-z]+)([+-]?[0-9:]+)?)?/.exec(footer);
+    if (m) {
+      const name = (n: string): string => n.replace(/^<|>$/g, '');
+      const secs = (o: string): number => {
+        const [h = '0', mi = '0', se = '0'] = o.replace(/^[+-]/, '').split(':');
+        const v = Number(h) * 3600 + Number(mi) * 60 + Number(se);
+        return o.startsWith('-') ? v : -v; // POSIX offsets are west-positive
+      };
+      info.std = { name: name(m[1]!), offset: secs(m[2]!) };
+      if (m[3]) info.dst = { name: name(m[3]), offset: m[4] ? secs(m[4]) : info.std.offset + 3600 };
+    }
+  }
+  return info;
+}
+
+/**
+ * The abbreviation and offset Go would use for a zone at a Unix second, from tzdata. After the last
+ * transition the footer rule applies; its DST dates come from Intl's offset (`offset`).
+ */
+function tzAbbr(info: TzInfo, unixSec: number, offset: number): { abbr: string; offset: number } | undefined {
+  const t = info.transitions;
+  if (t.length === 0 || unixSec >= t[t.length - 1]!) {
+    if (info.dst && offset === info.dst.offset && offset !== info.std?.offset) return { abbr: info.dst.name, offset };
+    if (info.std) return { abbr: info.std.name, offset };
+    if (t.length === 0) return info.types[0];
+    return info.types[info.idx[t.length - 1]!];
+  }
+  if (unixSec < t[0]!) {
+    // Go's lookupFirstZone: the first standard-time type.
+    return info.types.find((x) => !x.isDst) ?? info.types[0];
+  }
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid]! <= unixSec) lo = mid;
+    else hi = mid - 1;
+  }
+  return info.types[info.idx[lo]!];
+}
+
+function readTzif(name: string): TzInfo | null | undefined {
+  if (!existsSync(ZONEINFO)) return undefined; // no tzdata on this machine: Intl alone decides
+  try {
+    return parseTzif(readFileSync(`${ZONEINFO}/${name}`)) ?? null;
+  } catch {
+    return null; // Go's LoadLocation fails for names the tzdata does not have
+  }
+}
+
 const zoneCache = new Map<string, Zone | null>();
 
 /** time.LoadLocation; undefined for unknown names. */
@@ -36,7 +126,8 @@ export function loadLocation(name: string): Zone | undefined {
   if (name === 'Local') return LOCAL;
   if (zoneCache.has(name)) return zoneCache.get(name) ?? undefined;
   let zone: Zone | null = null;
-  if (!name.startsWith('/') && !name.includes('..') && !/[^\x21-\x7e]/.test(name)) {
+  const tz = !name.startsWith('/') && !name.includes('..') && !/[^\x21-\x7e]/.test(name) ? readTzif(name) : null;
+  if (tz !== null) {
     try {
       const dtf = new Intl.DateTimeFormat('en-US', {
         timeZone: name,
@@ -49,9 +140,7 @@ export function loadLocation(name: string): Zone | undefined {
         second: 'numeric',
         era: 'short',
       });
-      const names = ['en-US', 'en-GB', 'en-IN', 'en-AU'].map(
-        (loc) => new Intl.DateTimeFormat(loc, { timeZone: name, timeZoneName: 'short' }),
-      );
+      const names = ['en-US', 'en-GB'].map((loc) => new Intl.DateTimeFormat(loc, { timeZone: name, timeZoneName: 'short' }));
       zone = {
         name,
         lookup(unixSec: number) {
@@ -62,16 +151,19 @@ export function loadLocation(name: string): Zone | undefined {
           if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
           const asUTC = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
           const offset = Math.round((asUTC - Math.floor(unixSec) * 1000) / 1000);
-          let abbr = '';
-          for (const f of names) {
-            const n = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
-            if (n !== '' && !/^(GMT|UTC)[+-−]/.test(n) && !(n === 'GMT' && offset !== 0)) {
-              abbr = n;
-              break;
+          const fromTz = tz ? tzAbbr(tz, unixSec, offset) : undefined;
+          if (fromTz) return { offset: fromTz.offset, abbr: fromTz.abbr };
+          let abbr: string | undefined;
+          {
+            for (const f of names) {
+              const n = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+              if (n !== '' && !/^(GMT|UTC)[+-−]/.test(n) && !(n === 'GMT' && offset !== 0)) {
+                abbr = n;
+                break;
+              }
             }
           }
-          if (abbr === '' || (abbr === 'GMT' && name.startsWith('Etc/'))) abbr = offset === 0 && name.includes('UTC') ? 'UTC' : numericAbbr(offset);
-          return { offset, abbr };
+          return { offset, abbr: abbr ?? numericAbbr(offset) };
         },
       };
     } catch {
