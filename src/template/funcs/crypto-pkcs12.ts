@@ -24,7 +24,7 @@ import {
   tlv,
   type Tlv,
 } from './crypto-der.js';
-import { marshalPkcs8, tryPrivateKey } from './crypto-keys.js';
+import { goKeyParseError, marshalPkcs8, tryPrivateKey } from './crypto-keys.js';
 import { parseCertificate, splitDerSequence, type Certificate } from './crypto-x509.js';
 import { binToRunes } from '../values.js';
 
@@ -336,7 +336,7 @@ function decodeCertBag(value: Tlv): string {
 
 function parsePkcs8(der: string, prefix: string): KeyObject {
   const key = tryPrivateKey(der, 'pkcs8');
-  if (!key) throw new Error(prefix + 'x509: failed to parse private key');
+  if (!key) throw new Error(prefix + goKeyParseError(der, 'pkcs8'));
   return key;
 }
 

@@ -105,6 +105,7 @@ export function createCertificate(
   now: Date = new Date(),
 ): string {
   const sig = signatureAlgorithm(signer);
+  if (signee.asymmetricKeyType === 'dsa') throw new Error('x509: unsupported public key type: *dsa.PublicKey');
   const pub = signee.type === 'private' ? createPublicKey(signee) : signee;
   const spki = bin(pub.export({ type: 'spki', format: 'der' }));
   const subject = nameWithCN(t.commonName);

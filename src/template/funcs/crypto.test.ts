@@ -91,6 +91,16 @@ describe('genPrivateKey', () => {
     expect(key.asymmetricKeyType).toBe(kty);
     if (kty === 'rsa') expect(key.asymmetricKeyDetails?.modulusLength).toBe(4096);
   });
+  it('dsa: traditional DSA PEM that OpenSSL reads back; Go cannot sign certificates with it', () => {
+    const pem = genPrivateKey('dsa');
+    expect(pem.startsWith('-----BEGIN DSA PRIVATE KEY-----\n')).toBe(true);
+    const key = createPrivateKey(pem);
+    expect(key.asymmetricKeyType).toBe('dsa');
+    expect(key.asymmetricKeyDetails).toMatchObject({ modulusLength: 2048, divisorLength: 256 });
+    expect(() => fn('genCAWithKey')('x', 1n, pem)).toThrow(
+      'error creating certificate: x509: certificate private key does not implement crypto.Signer',
+    );
+  });
   it('unknown type', () => expect(genPrivateKey('x')).toBe('Unknown type x'));
 });
 

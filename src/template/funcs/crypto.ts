@@ -18,7 +18,7 @@ import bcryptjs from 'bcryptjs';
 import { sprint } from '../fmt.js';
 import { GoObject, binToUtf8, type Value } from '../values.js';
 import { bin, buf, children, readOne, seq, tlv } from './crypto-der.js';
-import { tryPrivateKey } from './crypto-keys.js';
+import { goKeyParseError, tryPrivateKey } from './crypto-keys.js';
 import { goStdB64Decode, pemDecode, pemEncode } from './crypto-pemcodec.js';
 import { parseCertificate } from './crypto-x509.js';
 import { createCertificate, parseIP, type CertTemplate } from './crypto-x509gen.js';
@@ -170,19 +170,19 @@ export function parsePrivateKeyPEM(pem: string): KeyObject {
   if (!block) throw new Error('no PEM data in input');
   if (block.type === 'PRIVATE KEY') {
     const k = tryPrivateKey(block.bytes, 'pkcs8');
-    if (!k) throw new Error('decoding PEM as PKCS#8: x509: failed to parse private key');
+    if (!k) throw new Error(`decoding PEM as PKCS#8: ${goKeyParseError(block.bytes, 'pkcs8')}`);
     return k;
   }
   if (!block.type.endsWith(' PRIVATE KEY')) throw new Error(`no private key data in PEM block of type ${block.type}`);
   switch (block.type.slice(0, -12)) {
     case 'RSA': {
       const k = tryPrivateKey(block.bytes, 'pkcs1');
-      if (!k) throw new Error('parsing RSA private key from PEM: x509: failed to parse private key');
+      if (!k) throw new Error(`parsing RSA private key from PEM: ${goKeyParseError(block.bytes, 'pkcs1')}`);
       return k;
     }
     case 'EC': {
       const k = tryPrivateKey(block.bytes, 'sec1');
-      if (!k) throw new Error('parsing EC private key from PEM: x509: failed to parse EC private key');
+      if (!k) throw new Error(`parsing EC private key from PEM: ${goKeyParseError(block.bytes, 'sec1')}`);
       return k;
     }
     case 'DSA':
