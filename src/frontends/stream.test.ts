@@ -38,6 +38,11 @@ describe('parseManifests: the forms a stream can take', () => {
     expect(rl.map((i) => i.object.kind)).toEqual(['ResourceList']);
   });
 
+  it('a `%YAML 1.1` directive changes nothing in how values are read', () => {
+    const [item] = parseManifests('%YAML 1.1\n---\napiVersion: v1\nkind: A\nx: on\nm: 0755\nd: 2024-01-01\n');
+    expect(item!.object).toMatchObject({ x: 'on', m: 493, d: '2024-01-01' });
+  });
+
   it('gives each alias its own copy, so editing one place does not edit another', () => {
     const [item] = parseManifests('apiVersion: v1\nkind: A\nmetadata:\n  labels: &l {a: "1"}\nspec:\n  selector: *l\n');
     const o = item!.object as { metadata: { labels: Record<string, string> }; spec: { selector: Record<string, string> } };

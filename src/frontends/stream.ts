@@ -28,7 +28,7 @@
 //
 // Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
 // of the text: a manifest may hold secret values.
-import { Composer, Document, isAlias, isMap, isSeq, Parser } from 'yaml';
+import { Composer, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, yamlReason } from './yaml-errors.js';
@@ -686,10 +686,19 @@ function nodeText(src: StreamSource, object: KubeObject): string {
     syncDocument(doc, object);
     // Existing block scalars keep their style (`>` stays folded); new multi-line strings become `|`.
     const text = doc.toString({ ...writeOptions, indent: src.indent, indentSeq: !src.compactSequences, blockQuote: true });
+    // The emitter has corner cases around comments; an edit must never change meaning, so the text is
+    // read back and, if it does not give the object, the resource is printed afresh (comments lost).
+    if (!readsBackAs(text, object)) return stringifyNew(object);
     return text.endsWith('\n') ? text : `${text}\n`;
   } catch {
     return stringifyNew(object);
   }
+}
+
+function readsBackAs(text: string, object: KubeObject): boolean {
+  const docs = parseAllDocuments(text, readOptions);
+  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
+  return JSON.stringify(docs[0]!.toJS(toJSOptions)) === JSON.stringify(object);
 }
 
 /** Serialise a new object (a generated Secret) with YAML 1.1-safe quoting. */

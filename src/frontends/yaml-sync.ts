@@ -42,8 +42,9 @@ export function syncNode(doc: Document, node: unknown, value: unknown): Node {
     return node;
   }
   const fresh = createSafeNode(doc, value);
-  // A changed scalar keeps the comments that sat on the old one.
-  if (isScalar(node) || isMap(node) || isSeq(node)) {
+  // A changed scalar keeps the comments that sat on the old node. (Not a new collection: the `yaml`
+  // package misplaces a line comment on an empty flow collection written as a mapping value.)
+  if (isScalar(fresh) && (isScalar(node) || isMap(node) || isSeq(node))) {
     const old = node as Scalar;
     if (old.commentBefore) fresh.commentBefore = old.commentBefore;
     if (old.comment) fresh.comment = old.comment;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Item } from '../../src/engine/types.js';
+import type { Item, KubeObject } from '../../src/engine/types.js';
 import { parseManifests, stringifyObject, writeManifests } from '../../src/frontends/stream.js';
 
 const dir = new URL('.', import.meta.url).pathname;
@@ -76,6 +76,64 @@ describe('streams assembled from the whole corpus', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('edits of corpus resources', () => {
+  const pool: Item[] = files.flatMap((f) => parseManifests(readFileSync(join(dir, f)), f));
+
+  type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+  const leaf = fc.oneof(
+    fc.string(),
+    fc.constantFrom('on', 'yes', '0755', '1e3', '~', '', 'a: b', 'x\ny\n', ' \n', '<<', '2024-01-01'),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const value: fc.Arbitrary<Json> = fc.oneof(
+    { weight: 3, arbitrary: leaf },
+    { weight: 1, arbitrary: fc.array(leaf, { maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), leaf, { maxKeys: 3 }) },
+  );
+
+  /** All paths to containers and values inside an object. */
+  function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+    const out = [prefix];
+    if (Array.isArray(v)) v.forEach((c, i) => out.push(...paths(c, [...prefix, i])));
+    else if (typeof v === 'object' && v !== null) for (const [k, c] of Object.entries(v)) out.push(...paths(c, [...prefix, k]));
+    return out;
+  }
+
+  it('property: any edit anywhere in any resource is written so that it reads back as the edited object', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: pool.length - 1 }),
+        fc.nat(),
+        fc.constantFrom('set', 'delete', 'add'),
+        fc.string({ maxLength: 8 }),
+        value,
+        (p, at, op, key, v) => {
+          const item = pool[p]!;
+          const o = structuredClone(item.object) as Record<string, unknown>;
+          // apiVersion and kind stay (without them it is no resource to read back).
+          const all = paths(o).filter((x) => x.length > 0 && x[0] !== 'apiVersion' && x[0] !== 'kind');
+          const path = all[at % all.length]!;
+          let parent: any = o;
+          for (const seg of path.slice(0, -1)) parent = parent[seg];
+          const last = path[path.length - 1]!;
+          if (op === 'set') parent[last] = v;
+          else if (op === 'delete' && !Array.isArray(parent)) delete parent[last];
+          else if (op === 'add' && typeof parent[last] === 'object' && parent[last] !== null && !Array.isArray(parent[last])) {
+            parent[last][key] = v;
+          } else parent[last] = v;
+          const out = writeManifests([pool[(p + 1) % pool.length]!, { ...item, object: o as KubeObject }, pool[(p + 2) % pool.length]!]);
+          const back = parseManifests(out, 'edited');
+          // Compared as JSON: the corpus holds .inf/.nan/-0, which JSON cannot tell apart from null/0.
+          expect(JSON.stringify(back[1]!.object)).toBe(JSON.stringify(o));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
