@@ -7,7 +7,7 @@ import type { CredentialSources } from './credentials.js';
 import { makeCredentialResolver, storeLabel } from './credentials.js';
 import { loadGenerator, loadProvider } from '../providers/registry.js';
 import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../providers/shared/limiter.js';
 
 export type ReadResult = { ok: true; value: Uint8Array | Map<string, Uint8Array> } | { ok: false; error: unknown };
 

@@ -11,7 +11,7 @@ import type { Clients } from './connection.js';
 import type { AzureStoreConfig } from './store-config.js';
 import { describeHttpError, httpStatus, isRetryableHttp } from './errors.js';
 import { marshalJwk, type SdkJsonWebKey } from './jwk.js';
-import { makeLimiter } from './limit.js';
+import { makeLimiter } from '../shared/limiter.js';
 import {
   allMetadata,
   azureProperty,

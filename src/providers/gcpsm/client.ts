@@ -13,7 +13,7 @@ import type { Connection } from './connection.js';
 import type { GcpLocation } from './names.js';
 import { parentName, secretName, trimSecretName, versionName } from './names.js';
 import { describeGrpcError, grpcCode, isDestroyedOrDisabled, isRetryableGrpc, NOT_FOUND } from './errors.js';
-import { makeLimiter } from './limit.js';
+import { makeLimiter } from '../shared/limiter.js';
 import type { GcpStoreConfig } from './store-config.js';
 
 interface SecretMeta {
