@@ -110,6 +110,12 @@ describe('pkcs12 with openssl-made bundles', () => {
       expect(new X509Certificate(leaf).checkPrivateKey(createKey(key))).toBe(true);
     }
   });
+  it('non-ASCII password (UTF-8 for PBES2, UCS-2 for the MAC, as Go and OpenSSL agree)', () => {
+    expect(pkcs12certPass(Buffer.from('pässwörd').toString('latin1'), p12('leaf-utf8pass.p12'))).toBe(leaf);
+    expect(() => pkcs12certPass('passwort', p12('leaf-utf8pass.p12'))).toThrow('decryption password incorrect');
+    const ours = Buffer.from(pemToPkcs12Pass(leaf, leafKey, Buffer.from('pässwörd').toString('latin1')), 'base64');
+    expect(openssl(['pkcs12', '-nokeys', '-passin', 'pass:pässwörd'], ours)).toContain('BEGIN CERTIFICATE');
+  });
   it('legacy 3DES bundle and EC key', () => {
     expect(pkcs12certPass('s3cret', p12('leaf-legacy-3des.p12'))).toBe(leaf);
     const ecKey = pkcs12keyPass('s3cret', p12('ec-pass.p12'));
