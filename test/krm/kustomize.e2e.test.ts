@@ -1,7 +1,7 @@
 // The kustomize examples run by the real tools: the legacy exec plugin through `kubectl kustomize
 // --enable-alpha-plugins` (transformer, generator, overlays, a bad config), the KRM exec function through
 // a standalone `kustomize` when one is on PATH, and the Argo CD install patches built by kubectl.
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,66 @@ describe('KRM exec function via a standalone kustomize build --enable-alpha-plug
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expectedFile(join(examplesDir, 'argocd', 'app', 'expected.yaml'), r.stdout));
     expectQuickstart(docs(r.stdout));
+  });
+});
+
+// kubectl's kustomize (v5) cannot run exec functions, but it runs container functions through `docker`.
+// With a `docker` on PATH that runs eso-render in place of the image, kubectl's real KRM function runtime
+// (the same ResourceList an exec function gets) drives eso-render. Only the container runtime is stood in for.
+describe.skipIf(!hasKubectl)('KRM function via kubectl kustomize\'s container runtime (docker stand-in that runs eso-render)', () => {
+  function asContainerFunction(exampleRel: string): { dir: string; env: NodeJS.ProcessEnv; dispose(): void } {
+    const tmp = mkdtempSync(join(tmpdir(), 'krm-container-'));
+    cpSync(join(examplesDir, 'quickstart'), join(tmp, 'quickstart'), { recursive: true });
+    const dir = join(tmp, ...exampleRel.split('/'));
+    cpSync(join(examplesDir, exampleRel), dir, { recursive: true });
+    const cfg = join(dir, 'eso-render.yaml');
+    const text = readText(cfg).replace('exec:\n        path: eso-render', 'container:\n        image: ghcr.io/eso-render/eso-render:0.1.0');
+    expect(text).toContain('container:');
+    writeFileSync(cfg, text);
+    mkdirSync(join(tmp, 'shim'));
+    writeFileSync(join(tmp, 'shim', 'docker'), `#!/bin/sh\necho "$@" > ${JSON.stringify(join(tmp, 'docker-args'))}\nexec eso-render\n`);
+    chmodSync(join(tmp, 'shim', 'docker'), 0o755);
+    return { dir, env: { ...cli.env, PATH: `${join(tmp, 'shim')}:${cli.env.PATH}` }, dispose: () => rmSync(tmp, { recursive: true, force: true }) };
+  }
+
+  it('krm-transformer as a container transformer: the same output as the exec function and the legacy plugin', () => {
+    const c = asContainerFunction('krm-transformer');
+    try {
+      const r = run('kubectl', ['kustomize', '--enable-alpha-plugins', c.dir], { cwd: c.dir, env: c.env });
+      expect(r.code).toBe(0);
+      expect(readText(join(c.dir, '..', 'docker-args'))).toMatch(/^run --rm -i .*ghcr.io\/eso-render\/eso-render:0.1.0\n$/);
+      expect(r.stdout).toBe(readText(join(examplesDir, 'krm-transformer', 'expected.yaml')));
+      expectQuickstart(docs(r.stdout));
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('krm-transformer/generator as a container generator', () => {
+    const c = asContainerFunction('krm-transformer/generator');
+    try {
+      const r = run('kubectl', ['kustomize', '--enable-alpha-plugins', c.dir], { cwd: c.dir, env: c.env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(readText(join(examplesDir, 'krm-transformer', 'generator', 'expected.yaml')));
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('a failing render fails the build (kustomize ignores results, so the exit code is what counts)', () => {
+    const c = asContainerFunction('krm-transformer/generator');
+    try {
+      // The ExternalSecret names ClusterSecretStore "fake"; this file only has "secrets".
+      const cfg = join(c.dir, 'eso-render.yaml');
+      writeFileSync(cfg, readText(cfg).replace('../../quickstart/store.yaml', join(examplesDir, 'overlay', 'overlays', 'dev', 'stores', 'secrets.yaml')));
+      const r = run('kubectl', ['kustomize', '--enable-alpha-plugins', c.dir], { cwd: c.dir, env: c.env });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/\[error\] external-secrets.io\/v1\/ExternalSecret\/shop\/db-credentials spec.secretStoreRef: .*fake/);
+      expect(r.stderr).toContain("couldn't execute function");
+    } finally {
+      c.dispose();
+    }
   });
 });
 
