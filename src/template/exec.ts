@@ -623,7 +623,7 @@ export class State {
     try {
       r = fn.fn(...argv.map((v, k) => toFnArg(v, types[k]!)));
     } catch (e) {
-      if (e instanceof ExecFailure || e instanceof RangeError) throw e;
+      if (e instanceof ExecFailure || isStackOverflow(e)) throw e;
       this.at(node);
       this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -701,6 +701,11 @@ export class State {
     }
     this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
   }
+}
+
+/** JS stack exhaustion (runaway template recursion), which must not become a function's error. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
 }
 
 /** What Go would print as a value inside an error message, without the value itself. */

@@ -171,3 +171,20 @@ describe('nondeterministicFunctions', () => {
     expect(nondeterministicFunctions('{{ if }}')).toEqual([]);
   });
 });
+
+describe('non-ASCII text in errors', () => {
+  it('reports names and template text as readable strings', () => {
+    const e = failure('{{ "é" | nosuchfn }}', {}, 'clé');
+    expect(e.message).toBe('template: clé:1: function "nosuchfn" not defined');
+    const x = failure('{{ .é }}', {}, 'clé');
+    expect(x.message).toBe('template: clé:1:3: executing "clé" at <.é>: map has no entry for key "é"');
+  });
+});
+
+describe('runaway recursion', () => {
+  it('ends in an exec error, as Go stops at its maximum template depth', () => {
+    const e = failure('{{ define "r" }}x{{ template "r" . }}{{ end }}{{ template "r" . }}');
+    expect(e.kind).toBe('exec');
+    expect(e.message).toContain('exceeded maximum template depth (100000)');
+  });
+});

@@ -1,9 +1,9 @@
 // Public face of the template engine (Go text/template + sprig + ESO's functions).
 // The engine in this folder implements these; the rest of eso-render imports only this file.
-import { ExecFailure, State } from './exec.js';
+import { ExecFailure, State, isStackOverflow } from './exec.js';
 import { funcTable } from './funcs/index.js';
 import { type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
-import { binToBytes, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
+import { binToBytes, binToUtf8, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
 
 export interface TemplateOptions {
   leftDelim: string;
@@ -68,7 +68,7 @@ function parsed(text: string, opts: TemplateOptions): CacheEntry {
 
 function treeFor(name: string, text: string, opts: TemplateOptions): ParsedTemplate {
   const e = parsed(text, opts);
-  if ('err' in e) throw new TemplateError(e.err.format(name), 'parse');
+  if ('err' in e) throw new TemplateError(binToUtf8(e.err.format(name)), 'parse');
   return e.ok;
 }
 
@@ -102,16 +102,17 @@ export function executeTemplate(
   // A {{define}} with the template's own name replaces an empty main body (as Go's tree set does).
   const own = pt.defs.get(goName);
   if (own) {
-    if (!isEmpty(root)) throw new TemplateError(`template: ${goName}: template: multiple definition of template "${goName}"`, 'parse');
+    if (!isEmpty(root)) throw new TemplateError(`template: ${name}: template: multiple definition of template "${name}"`, 'parse');
     root = own;
   }
   const state = new State(pt, goName, funcTable(), opts.missingKey === 'error');
   try {
     return binToBytes(state.run(root, dot));
   } catch (e) {
-    if (e instanceof ExecFailure) throw new TemplateError(scrub(e.message, dot as Map<string, string>), 'exec');
-    if (e instanceof RangeError && /call stack/i.test(e.message))
-      throw new TemplateError(`template: ${goName}: exceeded maximum template depth (100000)`, 'exec');
+    // Messages are Go strings (bytes); TemplateError carries readable text.
+    if (e instanceof ExecFailure) throw new TemplateError(binToUtf8(scrub(e.message, dot as Map<string, string>)), 'exec');
+    if (isStackOverflow(e))
+      throw new TemplateError(`template: ${name}: exceeded maximum template depth (100000)`, 'exec');
     throw e;
   }
 }
