@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import {
   isUntouched,
+  replacementFor,
   sourceFile,
   ManifestError,
   parseManifests,
@@ -302,6 +303,24 @@ describe('writeManifests', () => {
     const [item] = parseManifests('{"apiVersion":"v1","kind":"A","metadata":{"name":"x"}}');
     const object = { ...item!.object, metadata: { name: 'web' } };
     expect(writeManifests([{ ...item!, object }])).toBe('apiVersion: v1\nkind: A\nmetadata:\n  name: web\n');
+  });
+});
+
+describe('replacementFor', () => {
+  it('prints the new object under the comments that stood above the resource it replaces', () => {
+    const text = 'apiVersion: v1\nkind: A\n---\n# Source: chart/templates/es.yaml\r\n--- # sep\n# about it\napiVersion: external-secrets.io/v1\nkind: ExternalSecret # inline\n# inside\nmetadata: {name: db}\n';
+    const [a, es] = parseManifests(text);
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' } };
+    expect(writeManifests([a!, replacementFor(es!, secret)])).toBe(
+      'apiVersion: v1\nkind: A\n---\n# Source: chart/templates/es.yaml\n# sep\n# about it\n' + stringifyObject(secret),
+    );
+  });
+
+  it('adds nothing when there were no comments, or no source', () => {
+    const [es] = parseManifests('apiVersion: v1\nkind: ExternalSecret\n');
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret' };
+    expect(replacementFor(es!, secret)).toEqual({ object: secret });
+    expect(replacementFor({ object: { kind: 'X' } }, secret)).toEqual({ object: secret });
   });
 });
 

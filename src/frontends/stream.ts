@@ -645,7 +645,10 @@ export function writeManifests(items: readonly Item[]): string {
       continue;
     }
     i++;
-    if (src && isUntouched(item)) {
+    const replacement = replacementOf(item);
+    if (replacement) {
+      w.generated(replacement.comments + stringifyNew(item.object));
+    } else if (src && isUntouched(item)) {
       if (src.segment) w.segment(src.segment);
       else w.generated(src.format === 'yaml' ? nodeText(src, item.object) : stringifyNew(item.object));
     } else if (src && src.format === 'yaml') {
@@ -699,6 +702,42 @@ function readsBackAs(text: string, object: KubeObject): boolean {
   const docs = parseAllDocuments(text, readOptions);
   if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
   return JSON.stringify(docs[0]!.toJS(toJSOptions)) === JSON.stringify(object);
+}
+
+/** Source of a new object that takes the place of a read resource (see `replacementFor`). */
+interface ReplacementSource {
+  readonly kind: 'eso-render/replacement';
+  /** Full-line comments, each ending with a newline. */
+  readonly comments: string;
+}
+
+function replacementOf(item: Item): ReplacementSource | undefined {
+  const s = item.source as ReplacementSource | undefined;
+  return s && typeof s === 'object' && s.kind === 'eso-render/replacement' ? s : undefined;
+}
+
+/**
+ * A new object (the Secret rendered from an ExternalSecret) that takes `original`'s place: it is printed
+ * afresh, under the comments that stood above the original (a Helm `# Source:` line, a licence header),
+ * so they are not lost with it.
+ */
+export function replacementFor(original: Item, object: KubeObject): Item {
+  const src = streamSourceOf(original);
+  const comments = src?.segment ? leadingComments(src.segment.text) : '';
+  const source: ReplacementSource = { kind: 'eso-render/replacement', comments };
+  return comments === '' ? { object } : { object, source };
+}
+
+/** The comment lines before a segment's first content line (separators, directives and blanks skipped). */
+function leadingComments(text: string): string {
+  const out: string[] = [];
+  for (const raw of text.replace(/^\uFEFF/, '').split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    const comment = /^\s*(#.*)$/.exec(line) ?? /^(?:---|\.\.\.)\s+(#.*)$/.exec(line);
+    if (comment) out.push(`${comment[1]!.trimEnd()}\n`);
+    else if (!/^\s*$/.test(line) && !/^(?:---|\.\.\.)\s*$/.test(line) && !line.startsWith('%')) break;
+  }
+  return out.join('');
 }
 
 /** Serialise a new object (a generated Secret) with YAML 1.1-safe quoting. */
