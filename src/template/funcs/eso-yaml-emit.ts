@@ -180,15 +180,12 @@ class Emitter {
   private column = 0;
   private whitespace = true;
   private indention = true;
-  private openEnded = false;
   private indent = -1;
   private indents: number[] = [];
   private states: State[] = [];
   private state: State = 'doc-content';
   private flowLevel = 0;
   private head = 0;
-  private rootContext = false;
-  private sequenceContext = false;
   private mappingContext = false;
   private simpleKeyContext = false;
   private scalar: ScalarAnalysis & { value: string; style: ScalarStyle } = {
@@ -247,7 +244,6 @@ class Emitter {
     for (let i = 0; i < ind.length; ) i = this.write(ind, i);
     this.whitespace = isWhitespace;
     this.indention = this.indention && isIndention;
-    this.openEnded = false;
   }
   private increaseIndent(flow: boolean, indentless: boolean): void {
     this.indents.push(this.indent);
@@ -292,9 +288,7 @@ class Emitter {
     }
   }
 
-  private emitNode(ev: YamlEvent, root: boolean, sequence: boolean, mapping: boolean, simpleKey: boolean): void {
-    this.rootContext = root;
-    this.sequenceContext = sequence;
+  private emitNode(ev: YamlEvent, _root: boolean, _sequence: boolean, mapping: boolean, simpleKey: boolean): void {
     this.mappingContext = mapping;
     this.simpleKeyContext = simpleKey;
     switch (ev.type) {
@@ -467,7 +461,6 @@ class Emitter {
     }
     this.whitespace = false;
     this.indention = false;
-    if (this.rootContext) this.openEnded = true;
   }
 
   private writeSingleQuoted(value: string, allowBreaks: boolean): void {
@@ -551,7 +544,6 @@ class Emitter {
 
   private writeBlockScalarHints(value: string): void {
     if (isSpace(value, 0) || isBreak(value, 0)) this.writeIndicator(String(BEST_INDENT), false, false, false);
-    this.openEnded = false;
     let chomp = '';
     if (value.length === 0) chomp = '-';
     else {
@@ -560,14 +552,10 @@ class Emitter {
       if (!isBreak(value, i)) chomp = '-';
       else if (i === 0) {
         chomp = '+';
-        this.openEnded = true;
       } else {
         i--;
         while ((b(value, i) & 0xc0) === 0x80) i--;
-        if (isBreak(value, i)) {
-          chomp = '+';
-          this.openEnded = true;
-        }
+        if (isBreak(value, i)) chomp = '+';
       }
     }
     if (chomp) this.writeIndicator(chomp, false, false, false);
