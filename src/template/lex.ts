@@ -366,10 +366,16 @@ export class Lexer {
       case 0x28: // (
         this.parenDepth++;
         return this.item(T.LeftParen);
-      case 0x29: // )
+      case 0x29: {
+        // ) is emitted first; an unbalanced one is then an error (the parser usually reports it first).
+        const it = this.item(T.RightParen);
+        if (this.parenDepth === 0) {
+          this.state = () => this.errorf("unexpected right paren U+0029 ')'");
+          return it;
+        }
         this.parenDepth--;
-        if (this.parenDepth < 0) return this.errorf('unexpected right paren');
-        return this.item(T.RightParen);
+        return it;
+      }
     }
     if (r === 0x2e) {
       // ".field" or a number like ".5"
