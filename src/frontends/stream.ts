@@ -231,10 +231,8 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   }
 
   const items: Item[] = [];
-  const seen = new Set<number>();
   for (let p = 0; p < parsed.length; p++) {
     const { k, doc, value } = parsed[p]!;
-    seen.add(k);
     // The segment: from the end of the previous resource-bearing document (or the stream start) to the
     // end of this one; the last resource also takes whatever trails the stream.
     const from = p === 0 ? 0 : segEnd(parsed[p - 1]!.k);
@@ -243,7 +241,8 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     const segment: Segment = {
       text: text.slice(from, to),
       opensWithMarker: markerFlags[firstDocInSegment]! && onlyPreamble(text, from, docStarts[firstDocInSegment]!),
-      closed: closedFlags[k]!,
+      // Closed if the segment's last document ends with `...` (the last segment may end with empty ones).
+      closed: closedFlags[p === parsed.length - 1 ? segStarts.length - 1 : k]!,
       streamStart: from === 0,
       hasDirectives: /(?:^|\n)%/.test(text.slice(from, docStarts[firstDocInSegment]!)),
     };
