@@ -4,6 +4,7 @@
 import { goKindName, goTypeName as goTypeOf, type Value } from '../values.js';
 import { strval } from './sprig-conv.js';
 import { assertMap, deepCopy, isEmpty } from './sprig-reflect.js';
+import { SemVersion } from './sprig-semver.js';
 import type { FuncEntry } from './sprig-types.js';
 
 type Dict = Map<string, Value>;
@@ -56,6 +57,8 @@ function merge(overwrite: boolean) {
 /** copystructure.Copy; nil makes reflect panic. */
 function copyValue(v: Value): Value {
   if (v === null || v === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
+  // copystructure copies exported fields only: a *semver.Version (all unexported) comes out zero.
+  if (v instanceof SemVersion) return new SemVersion(0n, 0n, 0n, '', '', '');
   return deepCopy(v);
 }
 

@@ -2,7 +2,7 @@
 // on bad input they return Go's error text (with Go's byte offsets) as the value.
 
 import { randomUUID } from 'node:crypto';
-import { binToUtf8, goKindName, runeToBin, type Value } from '../values.js';
+import { goKindName, runeToBin, type Value } from '../values.js';
 import { NIL_DEREF } from './sprig-reflect.js';
 import { SemVersion, semverCompare } from './sprig-semver.js';
 import type { FuncEntry } from './sprig-types.js';
@@ -278,7 +278,7 @@ export const miscFuncs: FuncEntry[] = [
   {
     name: 'semver',
     sig: 'func(string) (*semver.Version, error)',
-    fn: (v: string) => SemVersion.parse(binToUtf8(v)),
+    fn: (v: string) => SemVersion.parse(v),
   },
   { name: 'semverCompare', sig: 'func(string, string) (bool, error)', fn: semverCompare },
   {

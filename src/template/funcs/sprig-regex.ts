@@ -20,6 +20,12 @@ const cache = new Map<string, Compiled>();
 function compile(expr: string): Compiled {
   let c = cache.get(expr);
   if (c) return c;
+  // Go rejects a pattern that is not UTF-8, quoting it from the first bad byte.
+  for (let i = 0; i < expr.length; ) {
+    const [r, w] = decodeRuneAt(expr, i);
+    if (r === 0xfffd && w === 1) throw new Error(`error parsing regexp: invalid UTF-8: \`${expr.slice(i)}\``);
+    i += w;
+  }
   let re: RE2JS;
   try {
     re = RE2JS.compile(binToUtf8(expr));

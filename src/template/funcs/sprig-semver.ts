@@ -3,7 +3,7 @@
 // The library's regular expressions are compiled with re2js, so they match exactly as in Go.
 
 import { RE2JS } from 're2js';
-import { binToUtf8, GoObject, utf8ToBin, type GoMethod, type Value } from '../values.js';
+import { GoObject, type GoMethod, type Value } from '../values.js';
 
 const looseSemVerRegex =
   String.raw`v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?` +
@@ -66,7 +66,7 @@ function validateMetadata(m: string): void {
   for (const part of m.split('.')) if (part === '' || !containsOnly(part, ALLOWED)) throw new Error('invalid metadata string');
 }
 
-/** *semver.Version. Field text is UTF-8 JS text (the regexes only admit ASCII). */
+/** *semver.Version. Strings are Go strings (bytes); the grammar admits ASCII only. */
 export class SemVersion extends GoObject {
   constructor(
     readonly major: bigint,
@@ -121,13 +121,13 @@ export class SemVersion extends GoObject {
     return 'ptr';
   }
   goString(): string {
-    return utf8ToBin(this.toString());
+    return this.toString();
   }
   marshalJSON(): string {
     return JSON.stringify(this.toString());
   }
   override member(name: string): { field: Value } | GoMethod | undefined {
-    const str = (f: () => string): GoMethod => ({ sig: 'func() string', fn: () => utf8ToBin(f()) });
+    const str = (f: () => string): GoMethod => ({ sig: 'func() string', fn: f });
     const u64 = (f: () => bigint): GoMethod => ({ sig: 'func() uint64', fn: f });
     const cmp = (f: (c: number) => boolean): GoMethod => ({ sig: 'func(*semver.Version) bool', fn: (o: SemVersion) => f(this.compare(o)) });
     switch (name) {
@@ -315,7 +315,7 @@ function caret(v: SemVersion, c: Constraint): boolean {
 
 /** sprig's semverCompare(constraint, version). */
 export function semverCompare(constraint: string, version: string): boolean {
-  const cs = newConstraints(binToUtf8(constraint));
-  const v = SemVersion.parse(binToUtf8(version));
+  const cs = newConstraints(constraint);
+  const v = SemVersion.parse(version);
   return cs.groups.some((g, i) => g.every((c) => check(v, c, cs.hasPre[i]!)));
 }

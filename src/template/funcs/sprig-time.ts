@@ -652,19 +652,20 @@ function getnum3(s: string, fixed: boolean): [number, string] | undefined {
 
 const cutspace = (s: string): string => s.replace(/^ +/, '');
 
-function skip(value: string, prefix: string): string | undefined {
+/** time's skip: consumes the layout's literal text; on a mismatch, what is left of value (for the error). */
+function skip(value: string, prefix: string): [string, boolean] {
   while (prefix.length > 0) {
     if (prefix[0] === ' ') {
-      if (value.length > 0 && value[0] !== ' ') return undefined;
+      if (value.length > 0 && value[0] !== ' ') return [value, false];
       prefix = cutspace(prefix);
       value = cutspace(value);
       continue;
     }
-    if (value.length === 0 || value[0] !== prefix[0]) return undefined;
+    if (value.length === 0 || value[0] !== prefix[0]) return [value, false];
     prefix = prefix.slice(1);
     value = value.slice(1);
   }
-  return value;
+  return [value, true];
 }
 
 function atoiTime(s: string): number | undefined {
@@ -732,9 +733,9 @@ export function parseTime(layout: string, value: string): GoTime {
   for (;;) {
     const ch = nextStdChunk(layout);
     const stdstr = layout.slice(ch.prefix.length, layout.length - ch.suffix.length);
-    const skipped = skip(value, ch.prefix);
-    if (skipped === undefined) throw parseError(ch.prefix, value);
-    value = skipped;
+    const [rest, ok] = skip(value, ch.prefix);
+    if (!ok) throw parseError(ch.prefix, rest);
+    value = rest;
     if (ch.std === undefined) {
       if (value.length !== 0) throw parseError('', value, `: extra text: ${timeQuote(value)}`);
       break;
@@ -988,9 +989,10 @@ export function parseTime(layout: string, value: string): GoTime {
     return new GoTime(t, nsec, fixedZone(zoneName, zoneOffset));
   }
   if (zoneName !== '') {
+    // An unknown abbreviation keeps the wall clock as UTC and only labels it (Go's fake zone).
     let offset = 0;
     if (zoneName.length > 3 && zoneName.startsWith('GMT')) offset = Number(zoneName.slice(3)) * 3600;
-    return new GoTime(wall - offset, nsec, fixedZone(zoneName, offset));
+    return new GoTime(wall, nsec, fixedZone(zoneName, offset));
   }
   return new GoTime(wall, nsec, LOCAL);
 }
