@@ -41,15 +41,30 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 
 /** x509.ParseCertificate. Throws with Go's message prefix on malformed input. */
 export function parseCertificate(der: string): Certificate {
-  let x: X509Certificate;
+  // Go's order: the outer SEQUENCE, the TBS SEQUENCE inside it, the rest of the parse, then trailing data.
   let top: Tlv;
+  let end: number;
   try {
-    top = readOne(der, 'x509: trailing data');
-    x = new X509Certificate(buf(der));
-  } catch (e) {
-    if (e instanceof Error && e.message === 'x509: trailing data') throw e;
+    [top, end] = readTlv(der, 0);
+    if (!isUniversal(top, TAG.SEQUENCE)) throw new Error();
+  } catch {
     throw new Error('x509: malformed certificate');
   }
+  let first: Tlv | undefined;
+  try {
+    first = children(top)[0];
+  } catch {
+    throw new Error('x509: malformed certificate');
+  }
+  if (!first || !isUniversal(first, TAG.SEQUENCE)) throw new Error('x509: malformed tbs certificate');
+  let x: X509Certificate;
+  try {
+    x = new X509Certificate(buf(top.full));
+  } catch {
+    throw new Error('x509: malformed certificate');
+  }
+  if (end !== der.length) throw new Error('x509: trailing data');
+  der = top.full;
   const [tbs] = children(top);
   if (!tbs) throw new Error('x509: malformed certificate');
   const fields = children(tbs);
