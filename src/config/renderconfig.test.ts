@@ -141,6 +141,63 @@ describe('RenderConfig', () => {
   });
 });
 
+describe('policy and rollout', () => {
+  const policy = {
+    rules: [
+      { name: 'payments', match: { projects: ['payments'], apps: ['pay-*'] }, stores: [{ kind: 'ClusterSecretStore', name: 'aws-prod', keys: ['/prod/payments/*'] }], targetNamespaces: ['pay-shared'] },
+      { name: 'sandbox', match: { projects: ['sandbox'] }, allowStreamStores: true },
+    ],
+  };
+
+  it('reads the tenancy policy and rollout-on-change', () => {
+    const { options, problems } = loadRenderConfig(rc({ policy, rollout: { onChange: true } }), dir);
+    expect(problems).toEqual([]);
+    expect(options.policy).toEqual(policy);
+    expect(options.rolloutOnChange).toBe(true);
+  });
+
+  it('rejects a policy with unknown or mistyped fields, naming each, and then applies none of it', () => {
+    const { options, problems } = loadRenderConfig(
+      rc({
+        policy: {
+          rules: [
+            { name: 'a', match: { project: ['x'] }, stores: [{ kind: 'Store', name: 'x' }, { kind: 'SecretStore', name: 'y', keys: '/prod/*' }] },
+            { match: {} },
+            { name: 'a', allowStreamStores: 'yes', targetNamespaces: [''] },
+          ],
+          default: 'deny',
+        },
+        rollout: { onchange: true },
+      }),
+      dir,
+    );
+    expect(options.policy).toBeUndefined();
+    expect(problems.map((p) => p.field?.path)).toEqual([
+      'spec.policy.default',
+      'spec.policy.rules[0].match.project',
+      'spec.policy.rules[0].stores[0].kind',
+      'spec.policy.rules[0].stores[1].keys',
+      'spec.policy.rules[1].name',
+      'spec.policy.rules[2].targetNamespaces',
+      'spec.policy.rules[2].allowStreamStores',
+      'spec.policy.rules[2].name',
+      'spec.rollout.onchange',
+    ]);
+    expect(problems[0]!.message).toBe('unknown field; expected one of rules');
+    expect(problems[7]!.message).toBe('duplicate rule name "a"');
+  });
+
+  it('takes both from a ConfigMap too', () => {
+    const { options, problems } = loadRenderConfig(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: { rolloutOnChange: 'true', policy: 'rules:\n- name: all\n  allowStreamStores: true\n' } },
+      dir,
+    );
+    expect(problems).toEqual([]);
+    expect(options.rolloutOnChange).toBe(true);
+    expect(options.policy).toEqual({ rules: [{ name: 'all', allowStreamStores: true }] });
+  });
+});
+
 describe('ConfigMap function config (kpt configMap:, fn eval -- key=value)', () => {
   it('reads the same settings from string data', () => {
     const { options, problems, resources } = loadRenderConfig(
@@ -215,5 +272,5 @@ describe('Go durations', () => {
 });
 
 it('exports the spec fields the schema must describe', () => {
-  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters']);
+  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout']);
 });

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, type Result } from '../engine/types.js';
 import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
+import { readPolicy } from './policy-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -122,10 +123,7 @@ function readFiles(path: string, v: unknown, r: Reader, onItem: (item: Item, lab
   });
 }
 
-/**
- * The readers for each `spec` field. Later sections (policy, rollout) are added here; a field not in
- * this table is an error.
- */
+/** The readers for each `spec` field; a field not in this table is an error. */
 const specSections: Record<string, SectionReader> = {
   stores(v, r) {
     if (!Array.isArray(v)) return problem(r, 'spec.stores', `must be a list of store manifests, got ${describe(v)}`);
@@ -188,6 +186,18 @@ const specSections: Record<string, SectionReader> = {
       else d[k] = x;
     }
     r.options.delimiters = d;
+  },
+  policy(v, r) {
+    const policy = readPolicy(v, (path, message) => problem(r, path, message));
+    if (policy) r.options.policy = policy;
+  },
+  rollout(v, r) {
+    if (!isRecord(v)) return problem(r, 'spec.rollout', `must be a mapping with onChange, got ${describe(v)}`);
+    for (const [k, x] of Object.entries(v)) {
+      if (k !== 'onChange') problem(r, `spec.rollout.${k}`, 'unknown field; expected onChange');
+      else if (typeof x !== 'boolean') problem(r, 'spec.rollout.onChange', `must be true or false, got ${describe(x)}`);
+      else r.options.rolloutOnChange = x;
+    }
   },
 };
 
@@ -260,7 +270,7 @@ export function loadRenderConfig(obj: unknown, baseDir: string): LoadedRenderCon
 }
 
 /** How each ConfigMap data key maps onto the RenderConfig spec, and how its string is read. */
-const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'bool' | 'int' | 'manifests' }> = {
+const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'bool' | 'int' | 'manifests' | 'mapping' }> = {
   stores: { spec: 'stores', type: 'manifests' },
   storeFiles: { spec: 'storeFiles', type: 'list' },
   resources: { spec: 'resources', type: 'manifests' },
@@ -273,6 +283,8 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   deadline: { spec: 'deadline', type: 'string' },
   templateLeftDelimiter: { spec: 'templateDelimiters.left', type: 'string' },
   templateRightDelimiter: { spec: 'templateDelimiters.right', type: 'string' },
+  rolloutOnChange: { spec: 'rollout.onChange', type: 'bool' },
+  policy: { spec: 'policy', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);
@@ -329,6 +341,17 @@ function readConfigMap(obj: Record<string, unknown>, r: Reader): void {
       case 'int':
         if (/^\d+$/.test(s)) setPath(d.spec, Number(s));
         else fail(`must be a whole number, got ${JSON.stringify(s)}`);
+        break;
+      case 'mapping':
+        try {
+          const doc = parseAllDocuments(s);
+          const first = Array.isArray(doc) ? doc[0] : undefined;
+          if (!first || doc.length !== 1) throw new Error('expected one YAML mapping');
+          if (first.errors.length > 0) throw new Error(first.errors[0]!.message.split('\n')[0]);
+          setPath(d.spec, first.toJS());
+        } catch (e) {
+          fail(`is not a YAML mapping: ${(e as Error).message}`);
+        }
         break;
       case 'manifests':
         try {

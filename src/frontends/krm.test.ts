@@ -253,6 +253,18 @@ spec:
     expect(r.stderr).toContain('[error] v1/ConfigMap/function-input data.keepStores: must be "true" or "false", got "yes"');
   });
 
+  it('applies the policy from the function config: a key outside the allowed patterns is refused', async () => {
+    const platformStore = storeItem.slice(2).replace(/\n {2}/g, '\n      ').replace(/\n {6}annotations:(\n {8}.*)+/, '');
+    const fc = (keys: string) =>
+      `functionConfig:\n  apiVersion: eso-render.dev/v1alpha1\n  kind: RenderConfig\n  metadata: {name: r}\n  spec:\n    stores:\n    - ${platformStore}    policy:\n      rules:\n      - name: only-${keys.replace(/\W/g, '')}\n        stores: [{kind: ClusterSecretStore, name: fake, keys: ["${keys}"]}]\n`;
+    const allowed = await runKrm(resourceList(esItem, fc('/d*')), env);
+    expect(allowed.stderr).not.toContain('[error]');
+    expect(allowed.code).toBe(0);
+    const refused = await runKrm(resourceList(esItem, fc('/other/*')), env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\[error\] external-secrets.io\/v1\/ExternalSecret\/app\/db .*policy/);
+  });
+
   it('exit 2 when stdin is not one ResourceList', async () => {
     for (const input of ['', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'a: 1\n---\nb: 2\n', 'items: [\n']) {
       const r = await runKrm(input, env);

@@ -40,5 +40,8 @@ describe('docs/krm.md', () => {
     expect(items.some((i) => i.kind === 'ClusterSecretStore')).toBe(spec.keepStores === true);
     if (spec.resourceFiles) expect(items.some((i) => i.kind === 'Secret' && i.metadata.name === 'stripe-api')).toBe(true);
     if (spec.resources) expect(items.some((i) => i.kind === 'ConfigMap' && i.metadata.name === 'settings')).toBe(true);
+    const deployment = items.find((i) => i.kind === 'Deployment')!;
+    const stamped = Object.keys(deployment.spec.template.metadata.annotations ?? {}).includes('eso-render.dev/secret-checksum');
+    expect(stamped).toBe((spec.rollout as { onChange?: boolean } | undefined)?.onChange === true);
   });
 });
