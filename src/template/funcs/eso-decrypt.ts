@@ -26,6 +26,12 @@ export function rsaDecrypt(scheme: string, hash: string, input: string, privateK
         throw new Error('could not parse private key: ' + (e as Error).message);
       }
       if (key.asymmetricKeyType !== 'rsa') throw new Error('could not parse RSA private key');
+      // Go 1.24+ crypto/rsa refuses keys under 1024 bits in every operation.
+      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+      if (bits < 1024)
+        throw new Error(
+          `error decrypting data with RSA: crypto/rsa: ${bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`,
+        );
       try {
         const out = privateDecrypt(
           { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(hash) },

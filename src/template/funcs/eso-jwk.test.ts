@@ -54,5 +54,7 @@ describe('rsaDecrypt', () => {
       'error decrypting data with RSA: crypto/rsa: decryption error',
     );
     expect(() => rsaDecrypt('RSA-OAEP', 'SHA1', 'x', file('ec.key'))).toThrow('could not parse RSA private key');
+    const small = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    expect(() => rsaDecrypt('RSA-OAEP', 'SHA1', 'x', small)).toThrow('crypto/rsa: 512-bit keys are insecure');
   });
 });
