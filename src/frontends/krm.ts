@@ -64,6 +64,11 @@ function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n')[0]!;
 }
 
+/** Only the class of an unexpected exception: its message could quote a provider's response. */
+function internalError(e: Error): string {
+  return `internal error (${e.name}); no Secrets were rendered`;
+}
+
 function summary(outcome: RenderOutcome): string {
   const s = outcome.stats;
   const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
@@ -103,7 +108,7 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
 
   const outcome = await renderSafely([...rl.items, ...cfg.resources], cfg);
   if (outcome instanceof Error) {
-    const results: Result[] = [...cfg.problems, { severity: 'error', message: `internal error: ${firstLine(outcome)}` }];
+    const results: Result[] = [...cfg.problems, { severity: 'error', message: internalError(outcome) }];
     return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.exception };
   }
   const results = withFiles([...cfg.problems, ...outcome.results], rl.items);
@@ -134,7 +139,7 @@ export async function runLegacyPlugin(configPath: string, input: string, environ
   }
   const outcome = await renderSafely([...items, ...cfg.resources], cfg);
   if (outcome instanceof Error) {
-    return { stdout: '', stderr: `eso-render: internal error: ${firstLine(outcome)}\n`, code: exitCodes.exception };
+    return { stdout: '', stderr: `eso-render: ${internalError(outcome)}\n`, code: exitCodes.exception };
   }
   const results = [...cfg.problems, ...outcome.results];
   if (!outcome.ok || hasErrors(results)) return { stdout: '', stderr: formatResults(results), code: exitCodes.errors };
