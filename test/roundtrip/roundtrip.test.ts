@@ -167,6 +167,14 @@ describe('what the corpus reads as', () => {
     });
   });
 
+  it('does not take indented or inline `---` / `...` for separators', () => {
+    const [a, b] = read('separator-lookalikes.yaml');
+    expect((a!.object.data as Record<string, string>).script).toBe(
+      'echo start\n---\n...\n# not a comment, part of the script\necho end\n',
+    );
+    expect(b!.object.metadata?.name).toBe('tagged-document');
+  });
+
   it('skips empty, null and comment-only documents', () => {
     expect(read('empty-documents.yaml').map((i) => i.object.metadata?.name)).toEqual(['team-a', 'team-b']);
   });
