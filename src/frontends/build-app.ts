@@ -160,7 +160,8 @@ function safeRealpath(p: string): string | undefined {
 function buildPlain(req: BuildRequest): BuildResult {
   const root = safeRealpath(req.repoRoot) ?? req.repoRoot;
   const items: Item[] = [];
-  const names = readdirSync(req.dir).filter((n) => /\.(ya?ml|json)$/i.test(n)).sort();
+  // A kustomization is build input, not a manifest for the cluster (build-mode=plain on a kustomize folder).
+  const names = readdirSync(req.dir).filter((n) => /\.(ya?ml|json)$/i.test(n) && !kustomizationFiles.includes(n)).sort();
   for (const n of names) {
     const p = path.join(req.dir, n);
     const real = safeRealpath(p);
