@@ -27,7 +27,12 @@ describe('jwkPublicKeyPem / jwkPrivateKeyPem (ESO template_test.go vectors)', ()
     );
     expect(() => jwkPublicKeyPem('{"kty":"oct","k":"AAAA"}')).toThrow('x509: unsupported public key type: []uint8');
   });
-  it('fails on non-JSON', () => expect(() => jwkPublicKeyPem('not json')).toThrow(/failed to unmarshal JSON/));
+  it('jwx ParseKey errors', () => {
+    expect(() => jwkPublicKeyPem('nope')).toThrow("failed to unmarshal JSON into key hint: invalid character 'o' in literal null (expecting 'u')");
+    expect(() => jwkPublicKeyPem('[1]')).toThrow('failed to unmarshal JSON into key hint: json: cannot unmarshal array into Go value of type struct');
+    expect(() => jwkPublicKeyPem('{"kty":"XYZ"}')).toThrow('invalid key type from JSON (XYZ)');
+    expect(() => jwkPublicKeyPem('{"kty":"RSA","n":"AQAB"}')).toThrow(/^failed to unmarshal JSON into key \(\*jwk.rsaPublicKey\): /);
+  });
 });
 
 describe('rsaDecrypt', () => {
