@@ -22,8 +22,8 @@ export function isSpace(r: number): boolean {
     r === 0x1680 || (r >= 0x2000 && r <= 0x200a) || r === 0x2028 || r === 0x2029 || r === 0x202f || r === 0x205f || r === 0x3000
   );
 }
-export const isUpper = (r: number): boolean => (r < 0x80 ? r >= 0x41 && r <= 0x5a : reUpper.test(ch(r)));
-export const isLower = (r: number): boolean => (r < 0x80 ? r >= 0x61 && r <= 0x7a : reLower.test(ch(r)));
+export const isUpper = (r: number): boolean => (r < 0x80 ? r >= 0x41 && r <= 0x5a : !post15(r) && reUpper.test(ch(r)));
+export const isLower = (r: number): boolean => (r < 0x80 ? r >= 0x61 && r <= 0x7a : !post15(r) && reLower.test(ch(r)));
 export const isTitle = (r: number): boolean => r >= 0x80 && reTitle.test(ch(r));
 export const isLetter = (r: number): boolean =>
   r < 0x80 ? (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a) : reLetter.test(ch(r));
@@ -33,9 +33,34 @@ export const isPunct = (r: number): boolean => rePunct.test(ch(r));
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 export const isPrint = (r: number): boolean => r === 0x20 || rePrint.test(ch(r));
 
+// Case pairs Unicode added after 15.0 (Go 1.21+ ships 15.0; Node knows newer versions). Go maps
+// none of these, so neither do we.
+const POST_15: Array<[number, number]> = [
+  [0x1c89, 0x1c8a],
+  [0xa7cb, 0xa7cf],
+  [0xa7d2, 0xa7d2],
+  [0xa7d4, 0xa7d4],
+  [0xa7da, 0xa7dc],
+  [0xa7f1, 0xa7f1],
+  [0x10d50, 0x10d8f],
+  [0x16ea0, 0x16edf],
+];
+const post15 = (r: number): boolean => POST_15.some(([a, b]) => r >= a && r <= b);
+
 function single(s: string, r: number): number {
   const cps = [...s];
-  return cps.length === 1 ? cps[0]!.codePointAt(0)! : r;
+  if (cps.length !== 1) return r;
+  const m = cps[0]!.codePointAt(0)!;
+  return post15(m) || post15(r) ? r : m;
+}
+
+/** Greek letters with ypogegrammeni: their simple upper (and title) case is the prosgegrammeni form. */
+function greekIotaUpper(r: number): number | undefined {
+  if ((r >= 0x1f80 && r <= 0x1f87) || (r >= 0x1f90 && r <= 0x1f97) || (r >= 0x1fa0 && r <= 0x1fa7)) return r + 8;
+  if (r === 0x1fb3) return 0x1fbc;
+  if (r === 0x1fc3) return 0x1fcc;
+  if (r === 0x1ff3) return 0x1ffc;
+  return undefined;
 }
 
 /** unicode.ToUpper */
@@ -43,6 +68,8 @@ export function toUpper(r: number): number {
   if (r < 0x80) return r >= 0x61 && r <= 0x7a ? r - 32 : r;
   if (r >= 0xd800 && r <= 0xdfff) return r;
   if (r === 0x1c5 || r === 0x1c8 || r === 0x1cb || r === 0x1f2) return r - 1; // title digraphs
+  const g = greekIotaUpper(r);
+  if (g !== undefined) return g;
   return single(String.fromCodePoint(r).toUpperCase(), r);
 }
 /** unicode.ToLower */
@@ -72,6 +99,8 @@ export function toTitle(r: number): number {
     case 0x1f3:
       return 0x1f2;
   }
+  // Georgian Mkhedruli letters are their own title case (their upper case is Mtavruli).
+  if ((r >= 0x10d0 && r <= 0x10fa) || (r >= 0x10fd && r <= 0x10ff)) return r;
   return toUpper(r);
 }
 
