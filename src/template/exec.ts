@@ -2,7 +2,7 @@
 // pipelines, field chains, if/range/with, template calls, reflect-like argument checking) and words
 // its errors the same way. Inside the executor `undefined` is Go's invalid reflect.Value (a missing
 // map key, a nil pipeline result) and `null` is a nil interface value found in a container.
-import { quote, sprint } from './fmt.js';
+import { formatFloat, quote, sprint } from './fmt.js';
 import {
   type ChainNode,
   type CommandNode,
@@ -503,7 +503,7 @@ export class State {
 
   private idealConstant(c: NumberNode): XV {
     this.at(c);
-    if (c.isComplex) this.errorf(`complex constant ${c.text} is not supported`);
+    if (c.isComplex) return new GoComplex(c.complex[0], c.complex[1]);
     const isHexInt = c.text.length > 2 && c.text[0] === '0' && (c.text[1] === 'x' || c.text[1] === 'X') && !/[pP]/.test(c.text);
     const isRuneInt = c.text[0] === "'";
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return c.float64;
@@ -700,6 +700,29 @@ export class State {
         return n.text;
     }
     this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
+  }
+}
+
+/** A complex128 constant (only literals make them); prints as fmt does: (r+ii). */
+export class GoComplex extends GoObject {
+  constructor(
+    readonly re: number,
+    readonly im: number,
+  ) {
+    super();
+  }
+  goType(): string {
+    return 'complex128';
+  }
+  goKind(): string {
+    return 'complex128';
+  }
+  goString(): string {
+    const im = formatFloat(this.im, 'g', -1);
+    return `(${formatFloat(this.re, 'g', -1)}${im[0] === '-' || im[0] === '+' ? im : '+' + im}i)`;
+  }
+  override truthy(): boolean {
+    return this.re !== 0 || this.im !== 0;
   }
 }
 

@@ -102,6 +102,8 @@ export interface NumberNode {
   int64: bigint;
   uint64: bigint;
   float64: number;
+  /** Real and imaginary parts of a complex constant (isComplex). */
+  complex: [number, number];
 }
 export interface StringNode {
   kind: 'string';
@@ -421,6 +423,7 @@ function newNumber(pos: number, text: string, typ: T): NumberNode {
     int64: 0n,
     uint64: 0n,
     float64: 0,
+    complex: [0, 0],
   };
   if (typ === T.CharConstant) {
     const r = parseCharConstant(text);
@@ -430,9 +433,17 @@ function newNumber(pos: number, text: string, typ: T): NumberNode {
     n.isInt = n.isUint = n.isFloat = true;
     return n;
   }
-  if (typ === T.Complex || text.endsWith('i')) {
-    n.isComplex = true;
-    return n;
+  if (typ === T.Complex) {
+    // "1+2i": a real part and a signed imaginary part, as fmt.Sscan reads it.
+    const m = /^([+-]?[^+-]+(?:[eEpP][+-][^+-]+)?)([+-].+)i$/.exec(text);
+    const re = m ? parseGoFloat(m[1]!) : undefined;
+    const im = m ? parseGoFloat(m[2]!) : undefined;
+    if (re === undefined || im === undefined) throw new Error('illegal number syntax: ' + quote(text));
+    return simplifyComplex(n, re, im);
+  }
+  if (text.endsWith('i')) {
+    const im = parseGoFloat(text.slice(0, -1));
+    if (im !== undefined) return simplifyComplex(n, 0, im);
   }
   const iv = parseGoInt(text);
   if (iv !== undefined) {
@@ -472,6 +483,25 @@ function newNumber(pos: number, text: string, typ: T): NumberNode {
     }
   }
   if (!n.isInt && !n.isUint && !n.isFloat) throw new Error('illegal number syntax: ' + quote(text));
+  return n;
+}
+
+/** A complex constant; one with a zero imaginary part also counts as a float (and an int if whole). */
+function simplifyComplex(n: NumberNode, re: number, im: number): NumberNode {
+  n.isComplex = true;
+  n.complex = [re, im];
+  if (im === 0) {
+    n.isFloat = true;
+    n.float64 = re;
+    if (Number.isInteger(re) && Math.abs(re) < 2 ** 63) {
+      n.isInt = true;
+      n.int64 = BigInt(re);
+    }
+    if (Number.isInteger(re) && re >= 0 && re < 2 ** 64) {
+      n.isUint = true;
+      n.uint64 = BigInt(re);
+    }
+  }
   return n;
 }
 
