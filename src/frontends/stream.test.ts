@@ -148,6 +148,13 @@ describe('parseManifests: errors name the place, never the content', () => {
       reason: /nesting deeper than 200/,
     },
     {
+      name: 'very deep flow nesting (would overflow the composer\'s stack)',
+      input: `apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
+      index: 1,
+      line: 3, // where the document starts
+      reason: /nesting deeper than 200/,
+    },
+    {
       name: 'deep nesting reached through aliases',
       input: `apiVersion: v1\nkind: ConfigMap\nd: &d ${'['.repeat(150)}${SECRET}${']'.repeat(150)}\ne: ${'['.repeat(150)}*d${']'.repeat(150)}\n`,
       index: 0,

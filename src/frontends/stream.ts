@@ -28,12 +28,12 @@
 //
 // Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
 // of the text: a manifest may hold secret values.
-import { Composer, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, yamlReason } from './yaml-errors.js';
 import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
-import { MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { syncDocument } from './yaml-sync.js';
 
 export { ManifestError } from './yaml-errors.js';
@@ -173,9 +173,23 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     return lo;
   };
 
+  // Nesting is bounded before composing: the composer recurses, and a stack overflow deep inside it can
+  // take the whole process down (V8 aborts while compiling a regular expression at that depth).
+  const tooDeep = new Set<number>();
+  tokens.forEach((tok) => {
+    if (tok.type === 'document' && cstDepth(tok) > MAX_DEPTH) tooDeep.add(tok.offset);
+  });
+  for (const offset of tooDeep) {
+    const k = docIndexAt(offset);
+    errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
+  }
+
   const composer = new Composer(readOptions);
   const docs: Document[] = [];
-  for (const tok of tokens) for (const d of composer.next(tok)) docs.push(d as Document);
+  for (const tok of tokens) {
+    if (tok.type === 'document' && tooDeep.has(tok.offset)) continue;
+    for (const d of composer.next(tok)) docs.push(d as Document);
+  }
   for (const d of composer.end(false, text.length)) docs.push(d as Document);
   const docByIndex = new Map<number, Document>();
   for (const d of docs) {
@@ -212,7 +226,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       // The package's messages are not reused (they may quote an anchor name); only their kind is.
       const msg = e instanceof Error ? e.message : '';
       const reason = /excessive alias/i.test(msg)
-        ? yamlReason('RESOURCE_EXHAUSTION')
+        ? `alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`
         : /alias/i.test(msg)
           ? yamlReason('BAD_ALIAS')
           : 'the document cannot be converted to data';
@@ -490,6 +504,27 @@ function nestingDepth(root: unknown): { depth: number; aliases: boolean } {
     }
   }
   return { depth: max, aliases };
+}
+
+/** Nesting of collections in a parsed (CST) document, without recursion. */
+function cstDepth(root: CST.Token): number {
+  type Entry = { key?: CST.Token | null; value?: CST.Token | null };
+  let max = 0;
+  const stack: Array<[CST.Token | null | undefined, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [tok, d] = stack.pop()!;
+    if (!tok) continue;
+    if (tok.type === 'document') stack.push([tok.value, d]);
+    else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
+      if (d + 1 > max) max = d + 1;
+      if (max > MAX_DEPTH) return max;
+      for (const it of tok.items as Entry[]) {
+        stack.push([it.key, d + 1]);
+        stack.push([it.value, d + 1]);
+      }
+    }
+  }
+  return max;
 }
 
 /** Nesting of plain data, without recursion (aliases can nest a deep node inside another). */

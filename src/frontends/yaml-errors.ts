@@ -59,7 +59,7 @@ const yamlReasons: Partial<Record<ErrorCode, string>> = {
   MULTIPLE_DOCS: 'several documents where one was expected',
   MULTIPLE_TAGS: 'a node has several tags',
   NON_STRING_KEY: 'a mapping key is not a string',
-  RESOURCE_EXHAUSTION: 'alias expansion exceeds the limit (possible alias bomb)',
+  RESOURCE_EXHAUSTION: 'the document exceeds a resource limit (nesting depth or alias expansion)',
   TAB_AS_INDENT: 'a tab character is used for indentation',
   TAG_RESOLVE_FAILED: 'a value does not match its tag',
   UNEXPECTED_TOKEN: 'unexpected token',
