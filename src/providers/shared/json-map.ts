@@ -4,6 +4,9 @@
 import { fromBin, toBin } from './bytes.js';
 import { gjsonGet, unescapeJsonString } from './gjson.js';
 import { formatFloatF, formatFloatJSON } from './go-float.js';
+import { goJsonString } from './go-json.js';
+
+export { goJsonString };
 
 /**
  * esutils.JSONToSecretDataMap (and the fake/AWS/GCP/Azure GetSecretMap): top-level members of a JSON object;
@@ -73,26 +76,6 @@ export function goJsonMarshal(v: unknown, opts: { escapeHTML: boolean } = { esca
 /** Sort strings by their UTF-8 byte order, as Go sorts map keys. */
 export function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-export function goJsonString(s: string, escapeHTML: boolean): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (c < 0x20) {
-      if (ch === '\n') out += '\\n';
-      else if (ch === '\r') out += '\\r';
-      else if (ch === '\t') out += '\\t';
-      else if (ch === '\b') out += '\\b'; // Go 1.22+ (ESO's toolchain) writes \b and \f short
-      else if (ch === '\f') out += '\\f';
-      else out += '\\u' + c.toString(16).padStart(4, '0');
-    } else if (escapeHTML && (ch === '<' || ch === '>' || ch === '&')) out += '\\u' + c.toString(16).padStart(4, '0');
-    else if (c === 0x2028 || c === 0x2029) out += '\\u' + c.toString(16);
-    else out += ch;
-  }
-  return out + '"';
 }
 
 /** esutils.GetByteValue for a value decoded from JSON into interface{} (numbers as float64). */

@@ -6,7 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { CredentialResolver, SecretKeySelector } from '../types.js';
 import type { VaultAuthSpec, VaultStoreSpec } from './store-spec.js';
 import { VaultHttp, VaultHttpError, asSecret } from './http.js';
-import { isGoObject } from './go-json.js';
+import { isGoObject } from '../shared/go-json.js';
 
 /** The process's own ServiceAccount token, as ESO reads it in its pod. */
 export const DEFAULT_SA_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';

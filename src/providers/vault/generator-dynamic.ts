@@ -7,7 +7,7 @@ import type { GeneratorContext, GeneratorModule } from '../types.js';
 import { VaultConnection } from './connection.js';
 import { VaultAuthError } from './auth.js';
 import { VaultHttpError, VaultTransportError, asSecret } from './http.js';
-import { GoNumber, GoObject, GoValue, goByteValue, goMarshal, isGoObject, parseGoJson } from './go-json.js';
+import { GoNumber, GoObject, GoValue, goByteValue, goMarshal, isGoObject, parseGoJson } from '../shared/go-json.js';
 import { parseVaultSpec } from './store-spec.js';
 import { describeVaultError } from './kv-client.js';
 

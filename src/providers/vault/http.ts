@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { withRetry } from '../shared/retry.js';
-import { GoObject, GoValue, isGoObject, parseGoJson } from './go-json.js';
+import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
 
 export interface VaultTls {
   ca?: string;

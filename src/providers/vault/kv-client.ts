@@ -9,7 +9,7 @@ import { gjsonGet } from '../shared/gjson.js';
 import { VaultConnection } from './connection.js';
 import { VaultAuthError } from './auth.js';
 import { VaultHttpError, VaultTransportError, asSecret, secretData } from './http.js';
-import { GoObject, GoValue, goByteValue, goMarshal, goSprintV, isGoObject, parseGoJson, JsonSyntaxError } from './go-json.js';
+import { GoObject, GoValue, goByteValue, goMarshal, goSprintV, isGoObject, parseGoJson, JsonSyntaxError } from '../shared/go-json.js';
 import { PathConfig, buildMetadataPath, buildPath } from './paths.js';
 
 const SYSTEM_METADATA_KEYS = ['created_time', 'current_version', 'delete_version_after'];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goByteValue, goJsonString, goMarshal, isGoObject, parseGoJson } from '../../../src/providers/vault/go-json.js';
+import { goByteValue, goJsonString, goMarshal, isGoObject, parseGoJson } from '../../../src/providers/shared/go-json.js';
 
 const GO_PROGRAM = `package main
 

@@ -1,9 +1,9 @@
-// Vault's Go client decodes responses with json.Decoder.UseNumber(), so a number keeps its source text
+// Go's encoding/json, for providers whose Go client keeps numbers' text. Vault's Go client decodes responses with json.Decoder.UseNumber(), so a number keeps its source text
 // (`1.50` stays `1.50`) until ESO re-marshals it; JSON.parse would lose that (and precision past 2^53).
 // This module decodes JSON into a Go-like value model and encodes it back the way encoding/json does.
 
-import { byteOrder } from '../shared/json-map.js';
-import { formatFloatF } from '../shared/go-float.js';
+import { byteOrder } from './json-map.js';
+import { formatFloatF } from './go-float.js';
 
 /** Go's json.Number: the literal text of a JSON number. */
 export class GoNumber {
