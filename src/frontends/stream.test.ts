@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import {
+  assertNestingWithinLimit,
   isUntouched,
   replacementFor,
   sourceFile,
@@ -222,6 +223,13 @@ describe('parseManifests: errors name the place, never the content', () => {
       { path: 'dir/f.yaml', index: 2 },
     ]);
     expect(sourceFile({ object: { kind: 'X' } })).toBeUndefined();
+  });
+
+  it('assertNestingWithinLimit guards front ends that compose YAML themselves', () => {
+    expect(() => assertNestingWithinLimit(`a: 1\n---\nb: ${'['.repeat(300)}${']'.repeat(300)}\n`, 'stdin')).toThrow(
+      /^stdin, document 1, line 2: nesting deeper than 200 levels$/,
+    );
+    expect(() => assertNestingWithinLimit(`b: ${'['.repeat(100)}${']'.repeat(100)}\n`)).not.toThrow();
   });
 
   it('readManifests reports every error of a stream, each with its document index', () => {

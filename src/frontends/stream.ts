@@ -506,6 +506,23 @@ function nestingDepth(root: unknown): { depth: number; aliases: boolean } {
   return { depth: max, aliases };
 }
 
+/**
+ * For front ends that parse YAML themselves (a KRM ResourceList): throws a ManifestError when a document
+ * nests deeper than MAX_DEPTH, which must be checked before `parseDocument`/`parseAllDocuments` compose
+ * it. Use `toJSOptions` from yaml-schema.ts for `toJS`, so aliases stay bounded too.
+ */
+export function assertNestingWithinLimit(text: string, origin?: string): void {
+  let index = 0;
+  for (const tok of new Parser().parse(text)) {
+    if (tok.type !== 'document') continue;
+    if (cstDepth(tok) > MAX_DEPTH) {
+      const line = text.slice(0, tok.offset).split('\n').length;
+      throw new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index, line });
+    }
+    index++;
+  }
+}
+
 /** Nesting of collections in a parsed (CST) document, without recursion. */
 function cstDepth(root: CST.Token): number {
   type Entry = { key?: CST.Token | null; value?: CST.Token | null };
