@@ -292,7 +292,6 @@ function encodeFloat(f: number, bits: 32 | 64): string {
   const abs = Math.abs(f);
   let fmt = 'f';
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) fmt = 'e';
-  if (bits === 32 && abs !== 0 && (abs < 1e-6 || abs >= 1e21)) fmt = 'e';
   let s = formatFloat(f, fmt, -1, bits);
   if (fmt === 'e') s = s.replace(/e-0(\d)$/, 'e-$1');
   return s;

@@ -1108,13 +1108,12 @@ export function durationString(d: bigint): string {
   } else {
     const [frac, secs] = fmtFrac(u, 9);
     out = String(secs % 60n) + frac + 's';
-    let m = secs / 60n;
+    const m = secs / 60n;
     if (m > 0n) {
       out = String(m % 60n) + 'm' + out;
       const h = m / 60n;
       if (h > 0n) out = String(h) + 'h' + out;
     }
-    m = 0n;
   }
   return neg ? '-' + out : out;
 }
