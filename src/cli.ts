@@ -9,10 +9,6 @@ import { runGenerate } from './frontends/cmp.js';
 import { VERSION } from './version.js';
 
 // Until the KRM front end lands, its shape is declared here.
-interface KrmModule {
-  runKrm(input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
-  runLegacyPlugin(path: string, input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }>;
-}
 
 const usage = `Usage: eso-render <command> [options]
 
@@ -64,8 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case undefined:
     case 'krm': {
-      const { runKrm } = (await import('./frontends/krm.js' as string)) as typeof import('./frontends/render-cmd.js') & KrmModule;
-      const r = await runKrm(await io.stdin(), io.env);
+      const { runKrm } = await import('./frontends/krm.js');
+      const r = await runKrm(await io.stdin(), { cwd: io.cwd, vars: io.env });
       io.stdout(r.stdout);
       io.stderr(r.stderr);
       return r.code;
@@ -75,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
     default:
       // kustomize's legacy exec plugins are called with the plugin config file as the only argument.
       if (existsSync(cmd) && statSync(cmd).isFile()) {
-        const { runLegacyPlugin } = (await import('./frontends/krm.js' as string)) as typeof import('./frontends/render-cmd.js') & KrmModule;
-        const r = await runLegacyPlugin(cmd, await io.stdin(), io.env);
+        const { runLegacyPlugin } = await import('./frontends/krm.js');
+        const r = await runLegacyPlugin(cmd, await io.stdin(), { cwd: io.cwd, vars: io.env });
         io.stdout(r.stdout);
         io.stderr(r.stderr);
         return r.code;
