@@ -262,6 +262,8 @@ export class State {
   private node: Node | null = null;
   private tmplName: string;
   private depth = 0;
+  /** Dot's static type is interface{} (an element ranged over from an untyped list or map). */
+  private dotIface = false;
 
   constructor(
     private readonly pt: ParsedTemplate,
@@ -344,7 +346,10 @@ export class State {
       case 'with': {
         const mark = this.mark();
         const val = this.evalPipeline(dot, node.pipe);
-        if (isTrue(val)) this.walk(node.kind === 'with' ? val : dot, node.list);
+        if (isTrue(val)) {
+          if (node.kind === 'with') this.walkWithDot(val, false, node.list);
+          else this.walk(dot, node.list);
+        }
         else if (node.elseList) this.walk(dot, node.elseList);
         this.pop(mark);
         return;
@@ -361,6 +366,16 @@ export class State {
         return;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
+  }
+
+  private walkWithDot(dot: XV, iface: boolean, list: ListNode): void {
+    const saved = this.dotIface;
+    this.dotIface = iface;
+    try {
+      this.walk(dot, list);
+    } finally {
+      this.dotIface = saved;
+    }
   }
 
   private walkRange(dot: XV, r: RangeNode): void {
@@ -380,7 +395,7 @@ export class State {
           else this.setTopVar(2, index);
         }
         try {
-          this.walk(elem, r.list);
+          this.walkWithDot(elem, elemIface, r.list);
         } catch (e) {
           if (e !== CONTINUE) throw e;
         } finally {
@@ -388,10 +403,12 @@ export class State {
         }
       };
       let ran = false;
+      let elemIface = false;
       if (val === undefined || val === null) {
         // An invalid value (nil) is not an error: run the else branch.
       } else if (Array.isArray(val)) {
         const iface = elemType(val) === 'interface {}';
+        elemIface = iface;
         for (let i = 0; i < val.length; i++) {
           ran = true;
           const el = val[i];
@@ -404,6 +421,7 @@ export class State {
         }
       } else if (val instanceof Map) {
         const keys = [...val.keys()].sort(compareBin);
+        elemIface = elemType(val) === 'interface {}';
         for (const k of keys) {
           ran = true;
           one(k, val.get(k) ?? null);
@@ -439,7 +457,7 @@ export class State {
     this.tmplName = t.name;
     this.vars = [{ name: '$', value: newDot }];
     try {
-      this.walk(newDot, root);
+      this.walkWithDot(newDot, false, root);
     } finally {
       this.depth--;
       this.vars = saved.vars;
@@ -514,14 +532,14 @@ export class State {
 
   private evalFieldNode(dot: XV, field: FieldNode, args: Node[] | null, final: Final): XV {
     this.at(field);
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dot, field, field.ident, args, final, this.dotIface);
   }
 
   private evalChainNode(dot: XV, chain: ChainNode, args: Node[] | null, final: Final): XV {
     this.at(chain);
     if (chain.node.kind === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, null, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final, false);
   }
 
   private evalVariableNode(dot: XV, v: VariableNode, args: Node[] | null, final: Final): XV {
@@ -531,16 +549,37 @@ export class State {
       this.notAFunction(args ?? [v], final);
       return value;
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final, false);
   }
 
-  private evalFieldChain(dot: XV, receiver: XV, node: Node, ident: string[], args: Node[] | null, final: Final): XV {
+  private evalFieldChain(
+    dot: XV,
+    receiver: XV,
+    node: Node,
+    ident: string[],
+    args: Node[] | null,
+    final: Final,
+    iface: boolean,
+  ): XV {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i]!, node, null, MISSING, receiver);
-    return this.evalField(dot, ident[n - 1]!, node, args, final, receiver);
+    for (let i = 0; i < n - 1; i++) {
+      const next = this.evalField(dot, ident[i]!, node, null, MISSING, receiver, iface);
+      // A value taken out of a map[string]interface{} has the static type interface{}.
+      iface = receiver instanceof Map && elemType(receiver) === 'interface {}';
+      receiver = next;
+    }
+    return this.evalField(dot, ident[n - 1]!, node, args, final, receiver, iface);
   }
 
-  private evalField(dot: XV, fieldName: string, node: Node, args: Node[] | null, final: Final, receiver: XV): XV {
+  private evalField(
+    dot: XV,
+    fieldName: string,
+    node: Node,
+    args: Node[] | null,
+    final: Final,
+    receiver: XV,
+    iface: boolean,
+  ): XV {
     if (receiver === undefined) {
       if (this.missingKeyError) this.errorf(`nil data; no entry for key ${quote(fieldName)}`);
       return undefined;
@@ -566,7 +605,7 @@ export class State {
       }
       return result;
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${iface ? 'interface {}' : goTypeName(receiver)}`);
   }
 
   private evalFunction(dot: XV, node: IdentifierNode, cmd: Node, args: Node[] | null, final: Final): XV {
