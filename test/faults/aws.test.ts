@@ -8,13 +8,10 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { FaultReport, firstError, judge, runCli, semaphore, type Outcome, type Read } from './harness.js';
+import { faultMatrix, runCli, type Read, type Scenario } from './harness.js';
 
 // Short enough to keep the suite quick, long enough for a loaded 2-core machine to load the SDK.
 const DEADLINE_MS = 5_000;
-/** Set from the fault-free run: start-up and exit time on this machine, as it is loaded right now. */
-let marginMs = 3_000;
-const limit = semaphore(3);
 const VALUES = ['aws-pw-Zk8q1', 'aws-token-Qm3v9', 'aws-cfg-Lr5t2', 'aws-ssm-Hb7w4', 'aws-flag-Px2n6'];
 
 const STREAM = `
@@ -78,8 +75,6 @@ const READS: Read[] = [
 ];
 
 let moto: Moto;
-let baseline = '';
-const report = new FaultReport('AWS (moto: Secrets Manager + Parameter Store)');
 
 const env = (url: string) => ({
   AWS_ENDPOINT_URL: url,
@@ -87,7 +82,6 @@ const env = (url: string) => ({
   AWS_SECRET_ACCESS_KEY: 'fault-suite-secret',
   AWS_REGION: 'us-east-1',
 });
-const args = (deadlineMs: number, logFormat = 'json') => ['render', '--deadline', `${deadlineMs}ms`, '--log-format', logFormat];
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -101,45 +95,24 @@ beforeAll(async () => {
   await ssm.send(new PutParameterCommand({ Name: '/prod/dsn', Value: VALUES[3], Type: 'SecureString' }));
   await ssm.send(new PutParameterCommand({ Name: '/prod/flags', Value: JSON.stringify({ beta: VALUES[4] }), Type: 'String' }));
   ssm.destroy();
-
-  // The fault-free run, through a proxy that injects nothing: the output every recovered run must match.
-  const proxy = await startFaultProxy({ upstream: moto.url });
-  try {
-    const r = await runCli(args(DEADLINE_MS), STREAM, env(proxy.url), 30_000);
-    expect(r.code, r.stderr).toBe(0);
-    baseline = r.stdout;
-    marginMs = Math.max(marginMs, r.ms);
-  } finally {
-    await proxy.stop();
-  }
-  const secrets = parseManifests(baseline).filter((i) => i.object.kind === 'Secret');
-  expect(secrets.map((s) => s.object.metadata?.name)).toEqual(['db-credentials', 'api-token', 'app-config', 'ssm-settings']);
-  const decoded = secrets.flatMap((s) => Object.values(s.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
-  for (const v of VALUES) expect(decoded).toContain(v);
-});
+}, 60_000);
 
 afterAll(async () => {
-  report.print();
   await moto?.stop();
 });
 
-interface Scenario {
-  fault: string;
+interface AwsScenario extends Scenario {
   make: () => Fault;
-  /** What a transient fault (first 2 requests) must lead to; undefined: either outcome, but clean. */
-  transient?: Outcome;
-  /** Deadline for the transient run, when the fault costs time (hangs, slow bodies). */
-  transientDeadlineMs?: number;
 }
 
-const SCENARIOS: Scenario[] = [
+const SCENARIOS: AwsScenario[] = [
   { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
   { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
   { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
   { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
   { fault: 'ThrottlingException (400)', make: faults.awsThrottling, transient: 'recovered' },
   { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
-  { fault: 'truncated JSON body', make: faults.truncated },
+  { fault: 'truncated JSON body (200)', make: faults.truncated },
   { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
   { fault: 'HTML error page (200)', make: () => faults.html(200) },
   // A request that never answers, or answers past the deadline: one stuck request must not sink the
@@ -149,41 +122,33 @@ const SCENARIOS: Scenario[] = [
 ];
 
 describe.concurrent('AWS under faults, through the built CLI', () => {
-  for (const s of SCENARIOS) {
-    it(`${s.fault}, every request: fails clean`, async () => {
-      const proxy = await startFaultProxy({ upstream: moto.url, plan: always(s.make) });
-      try {
-        const r = await limit(() => runCli(args(DEADLINE_MS), STREAM, env(proxy.url), DEADLINE_MS + 30_000));
-        const j = judge(r, { baseline, reads: READS, deadlineMs: DEADLINE_MS, marginMs, values: VALUES });
-        report.add({ fault: s.fault, mode: 'every request', outcome: j.outcome, code: r.code, ms: r.ms, requests: proxy.log.length, faulted: proxy.faulted(), note: j.problems.join('; ') || firstError(r.stderr) });
-        expect(proxy.faulted()).toBeGreaterThan(0);
-        expect(j.problems, r.stderr).toEqual([]);
-        expect(j.outcome).toBe('failed clean');
-      } finally {
-        await proxy.stop();
-      }
-    });
-
-    it(`${s.fault}, first 2 requests: ${s.transient ?? 'recovers or fails clean'}`, async () => {
-      const deadline = s.transientDeadlineMs ?? DEADLINE_MS;
-      const proxy = await startFaultProxy({ upstream: moto.url, plan: firstN(2, s.make) });
-      try {
-        const r = await limit(() => runCli(args(deadline), STREAM, env(proxy.url), deadline + 30_000));
-        const j = judge(r, { baseline, reads: [], deadlineMs: deadline, marginMs, values: VALUES });
-        report.add({ fault: s.fault, mode: 'first 2 requests', outcome: j.outcome, code: r.code, ms: r.ms, requests: proxy.log.length, faulted: proxy.faulted(), note: j.problems.join('; ') || (r.code ? firstError(r.stderr) : '') });
-        expect(proxy.faulted()).toBe(2);
-        expect(j.problems, r.stderr).toEqual([]);
-        if (s.transient) expect(j.outcome, r.stderr).toBe(s.transient);
-      } finally {
-        await proxy.stop();
-      }
-    });
-  }
+  const { limit } = faultMatrix<AwsScenario>(
+    {
+      backend: 'AWS (moto: Secrets Manager + Parameter Store)',
+      scenarios: SCENARIOS,
+      deadlineMs: DEADLINE_MS,
+      reads: READS,
+      values: VALUES,
+      stream: () => STREAM,
+      rig: async (s, mode) => {
+        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
+        const proxy = await startFaultProxy({ upstream: moto.url, plan });
+        return { env: env(proxy.url), faulted: () => proxy.faulted(), seen: () => proxy.log.length, stop: () => proxy.stop() };
+      },
+      checkBaseline: (stdout) => {
+        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
+        expect(secrets.map((s) => s.object.metadata?.name)).toEqual(['db-credentials', 'api-token', 'app-config', 'ssm-settings']);
+        const decoded = secrets.flatMap((s) => Object.values(s.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+        for (const v of VALUES) expect(decoded).toContain(v);
+      },
+    },
+    { beforeAll, afterAll, it, expect },
+  );
 
   it('text log: each failing read\'s error line names its key, the extract of a whole secret too', async () => {
     const proxy = await startFaultProxy({ upstream: moto.url, plan: always(faults.http503) });
     try {
-      const r = await limit(() => runCli(args(DEADLINE_MS, 'text'), STREAM, env(proxy.url), DEADLINE_MS + 30_000));
+      const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`], STREAM, env(proxy.url), DEADLINE_MS + 30_000));
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       const lines = r.stderr.split('\n').filter((l) => l.startsWith('[error]'));

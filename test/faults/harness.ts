@@ -106,7 +106,7 @@ export function judge(r: Run, o: { baseline: string; reads: Read[]; deadlineMs: 
   if (r.killed) problems.push(`still running ${r.ms} ms after start (deadline ${o.deadlineMs} ms): killed`);
   else if (r.ms > o.deadlineMs + o.marginMs) problems.push(`took ${r.ms} ms, deadline ${o.deadlineMs} ms + ${o.marginMs} ms margin`);
   if (STACK_FRAME.test(r.stderr)) problems.push('stack trace on stderr');
-  if (/internal error/i.test(r.stderr)) problems.push('internal error on stderr');
+  if (/eso-render: internal error/.test(r.stderr)) problems.push('eso-render: internal error on stderr');
   for (const v of o.values) if (r.stderr.includes(v)) problems.push(`a secret value on stderr (${v.slice(0, 8)}…)`);
   const { results, otherLines } = jsonFindings(r.stderr);
   if (otherLines.length) problems.push(`stderr lines that are not JSON findings: ${otherLines.slice(0, 2).join(' / ').slice(0, 200)}`);
@@ -179,4 +179,96 @@ export class FaultReport {
     const file = process.env['ESO_RENDER_FAULT_REPORT'];
     if (file) appendFileSync(file, `${t}\n`);
   }
+}
+
+/** One fault scenario of a backend's matrix. */
+export interface Scenario {
+  fault: string;
+  /** What a transient fault (the first 2 requests) must lead to; undefined: either outcome, but clean. */
+  transient?: Outcome;
+  /** Deadline for the transient run, when the fault itself costs time (hangs, slow bodies). */
+  transientDeadlineMs?: number;
+}
+
+export type Mode = 'every request' | 'first 2 requests';
+
+/** A backend (or a proxy in front of it) set up for one run. */
+export interface Rig {
+  env: Record<string, string>;
+  extraArgs?: string[];
+  /** The input stream, when it depends on the rig (a server address in a store); else the matrix's. */
+  stdin?: string;
+  /** Requests (or connections) that got the fault. */
+  faulted(): number;
+  /** Requests (or connections) seen. */
+  seen(): number;
+  stop(): Promise<void>;
+}
+
+export interface Matrix<S extends Scenario> {
+  backend: string;
+  scenarios: S[];
+  deadlineMs: number;
+  reads: Read[];
+  values: string[];
+  stream: () => string;
+  /** A rig with no fault (scenario undefined), or with this scenario's fault in this mode. */
+  rig: (s: S | undefined, mode: Mode) => Promise<Rig>;
+  /** What a transient fault counts as faulted (2 requests; a TCP fault may count connections). */
+  transientFaulted?: number;
+  /** Checks on the fault-free output (decoded values and so on). */
+  checkBaseline: (stdout: string) => void;
+  concurrency?: number;
+}
+
+/**
+ * Registers the fault-free baseline (beforeAll), one test per scenario and mode, and the report
+ * (afterAll). Runs the built CLI with `--log-format json` so findings can be checked field by field.
+ */
+export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll: (fn: () => Promise<void>, t?: number) => void; afterAll: (fn: () => void) => void; it: (name: string, fn: () => Promise<void>, t?: number) => void; expect: typeof import('vitest').expect }): { report: FaultReport; limit: ReturnType<typeof semaphore>; baseline: () => string; marginMs: () => number } {
+  const { beforeAll, afterAll, it, expect } = hooks;
+  const report = new FaultReport(m.backend);
+  const limit = semaphore(m.concurrency ?? 3);
+  let baseline = '';
+  let margin = 3_000;
+  const args = (deadlineMs: number, extra: string[] = []) => ['render', '--deadline', `${deadlineMs}ms`, '--log-format', 'json', ...extra];
+
+  beforeAll(async () => {
+    const rig = await m.rig(undefined, 'every request');
+    try {
+      const r = await runCli(args(m.deadlineMs, rig.extraArgs), rig.stdin ?? m.stream(), rig.env, 30_000);
+      expect(r.code, r.stderr).toBe(0);
+      baseline = r.stdout;
+      // Start-up and exit time on this machine as loaded right now, so a slow box is not a failure.
+      margin = Math.max(margin, r.ms);
+    } finally {
+      await rig.stop();
+    }
+    m.checkBaseline(baseline);
+  }, 60_000);
+  afterAll(() => report.print());
+
+  for (const s of m.scenarios) {
+    for (const mode of ['every request', 'first 2 requests'] as const) {
+      const want = mode === 'every request' ? 'fails clean' : (s.transient ?? 'recovers or fails clean');
+      const deadline = mode === 'every request' ? m.deadlineMs : (s.transientDeadlineMs ?? m.deadlineMs);
+      it(`${s.fault}, ${mode}: ${want}`, async () => {
+        const rig = await m.rig(s, mode);
+        try {
+          const r = await limit(() => runCli(args(deadline, rig.extraArgs), rig.stdin ?? m.stream(), rig.env, deadline + 30_000));
+          const j = judge(r, { baseline, reads: mode === 'every request' ? m.reads : [], deadlineMs: deadline, marginMs: margin, values: m.values });
+          const note = j.problems.join('; ') || (r.code ? firstError(r.stderr) : '');
+          report.add({ fault: s.fault, mode, outcome: j.outcome, code: r.code, ms: r.ms, requests: rig.seen(), faulted: rig.faulted(), note });
+          if (mode === 'every request') expect(rig.faulted()).toBeGreaterThan(0);
+          else expect(rig.faulted()).toBe(m.transientFaulted ?? 2);
+          expect(j.problems, r.stderr).toEqual([]);
+          if (mode === 'every request') expect(j.outcome).toBe('failed clean');
+          else if (s.transient) expect(j.outcome, r.stderr).toBe(s.transient);
+        } finally {
+          await rig.stop();
+        }
+      }, deadline + 60_000);
+    }
+  }
+  return { report, limit, baseline: () => baseline, marginMs: () => margin };
 }

@@ -24,7 +24,7 @@ export type Fault =
   | { kind: 'html'; status?: number };
 
 export const faults = {
-  http500: (): Fault => ({ kind: 'status', status: 500, headers: { 'content-type': 'application/json' }, body: '{"errors":["internal error"]}' }),
+  http500: (): Fault => ({ kind: 'status', status: 500, headers: { 'content-type': 'application/json' }, body: '{"errors":["backend failure"]}' }),
   http502: (): Fault => ({ kind: 'status', status: 502, headers: { 'content-type': 'text/plain' }, body: 'bad gateway' }),
   http503: (): Fault => ({ kind: 'status', status: 503, headers: { 'content-type': 'application/json' }, body: '{"errors":["service unavailable"]}' }),
   tooMany: (retryAfterSeconds = 1): Fault => ({

@@ -1,0 +1,155 @@
+// Fault injection, Vault: the loopback Vault behind the fault proxy, eso-render's own Vault client in the
+// built CLI. Two stores (KV v2 with AppRole login, KV v1 with a token); each fault transient (first 2
+// requests) and persistent (every request). Recovered with the fault-free output, or failed clean.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeVault } from '../servers/vault/server.js';
+import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
+import { parseManifests } from '../../src/frontends/stream.js';
+import { faultMatrix, type Read, type Scenario } from './harness.js';
+
+const DEADLINE_MS = 4_000;
+const VALUES = ['vault-pw-Tn4k8', 'vault-cfg-Wq1z5', 'vault-legacy-Ye6m3'];
+const CREDENTIALS = { secretId: 'approle-secret-Fv9c2', token: 'hvs.legacy-token-Ud7s1' };
+
+let vault: FakeVault;
+let creds: string;
+
+const stream = (server: string) => `
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: vault-kv2, namespace: apps}
+spec:
+  provider:
+    vault:
+      server: "${server}"
+      path: secret
+      version: v2
+      auth:
+        appRole: {roleId: fault-role, secretRef: {name: vault-approle, key: secret-id}}
+---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: vault-kv1, namespace: apps}
+spec:
+  provider:
+    vault:
+      server: "${server}"
+      path: legacy
+      version: v1
+      auth:
+        tokenSecretRef: {name: vault-token, key: token}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db-credentials, namespace: apps}
+spec:
+  secretStoreRef: {name: vault-kv2, kind: SecretStore}
+  data:
+  - {secretKey: username, remoteRef: {key: shop/db, property: username}}
+  - {secretKey: password, remoteRef: {key: shop/db, property: password}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: app-config, namespace: apps}
+spec:
+  secretStoreRef: {name: vault-kv2, kind: SecretStore}
+  dataFrom:
+  - extract: {key: shop/config}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: legacy, namespace: apps}
+spec:
+  secretStoreRef: {name: vault-kv1, kind: SecretStore}
+  target:
+    template:
+      data:
+        url: "https://svc:{{ .token }}@legacy.internal"
+  data:
+  - {secretKey: token, remoteRef: {key: app, property: token}}
+`;
+
+const READS: Read[] = [
+  { externalSecret: 'db-credentials', field: 'spec.data[0]', store: 'vault-kv2', key: 'shop/db' },
+  { externalSecret: 'db-credentials', field: 'spec.data[1]', store: 'vault-kv2', key: 'shop/db' },
+  { externalSecret: 'app-config', field: 'spec.dataFrom[0]', store: 'vault-kv2', key: 'shop/config' },
+  { externalSecret: 'legacy', field: 'spec.data[0]', store: 'vault-kv1', key: 'app' },
+];
+
+beforeAll(async () => {
+  vault = await FakeVault.start();
+  vault.mountKv('secret', 2);
+  vault.mountKv('legacy', 1);
+  vault.put('secret', 'shop/db', { username: 'shop', password: VALUES[0] });
+  vault.put('secret', 'shop/config', { CONFIG: VALUES[1], MODE: 'prod' });
+  vault.put('legacy', 'app', { token: VALUES[2] });
+  vault.enableAppRole('approle', 'fault-role', CREDENTIALS.secretId, ['secret/*']);
+  vault.addToken(CREDENTIALS.token, ['legacy/*']);
+  creds = mkdtempSync(path.join(tmpdir(), 'faults-vault-'));
+  const put = (name: string, key: string, value: string) => {
+    mkdirSync(path.join(creds, 'apps', name), { recursive: true });
+    writeFileSync(path.join(creds, 'apps', name, key), value);
+  };
+  put('vault-approle', 'secret-id', CREDENTIALS.secretId);
+  put('vault-token', 'token', CREDENTIALS.token);
+});
+
+afterAll(async () => {
+  await vault?.close();
+  if (creds) rmSync(creds, { recursive: true, force: true });
+});
+
+interface VaultScenario extends Scenario {
+  make: () => Fault;
+}
+
+const SCENARIOS: VaultScenario[] = [
+  { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
+  { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
+  { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
+  { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
+  { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
+  { fault: 'truncated JSON body (200)', make: faults.truncated },
+  { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
+  { fault: 'HTML error page (200)', make: () => faults.html(200) },
+  { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
+  { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
+];
+
+describe.concurrent('Vault under faults, through the built CLI', () => {
+  faultMatrix<VaultScenario>(
+    {
+      backend: 'Vault (loopback, KV v2 + AppRole, KV v1 + token)',
+      scenarios: SCENARIOS,
+      deadlineMs: DEADLINE_MS,
+      reads: READS,
+      values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.token],
+      stream: () => stream('http://127.0.0.1:1'),
+      rig: async (s, mode) => {
+        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
+        const proxy = await startFaultProxy({ upstream: vault.url, plan });
+        return {
+          env: {},
+          extraArgs: ['--credentials-dir', creds],
+          stdin: stream(proxy.url),
+          faulted: () => proxy.faulted(),
+          seen: () => proxy.log.length,
+          stop: () => proxy.stop(),
+        };
+      },
+      checkBaseline: (stdout) => {
+        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
+        expect(secrets.map((s) => s.object.metadata?.name)).toEqual(['db-credentials', 'app-config', 'legacy']);
+        const decoded = secrets.flatMap((s) => Object.values(s.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+        expect(decoded).toContain(VALUES[0]);
+        expect(decoded).toContain(VALUES[1]);
+        expect(decoded).toContain(`https://svc:${VALUES[2]}@legacy.internal`);
+      },
+    },
+    { beforeAll, afterAll, it, expect },
+  );
+});
