@@ -18,6 +18,7 @@ import { applyRewrites } from './rewrite.js';
 import { decode, decodeMap, hasNullByte } from './decode.js';
 import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSources, type TemplateWarning } from './template-apply.js';
 import { createdByHash, dataHash } from './hash.js';
+import { isOrchestratorAnnotation } from './orchestrator.js';
 
 export interface EntryError {
   field: string;
@@ -41,6 +42,14 @@ export interface AssembleInputs {
   lenientTemplates?: boolean;
 }
 
+function describeFind(f: { path?: string; name?: { regexp: string }; tags?: Record<string, string> }): string {
+  const parts: string[] = [];
+  if (f.path) parts.push(`path ${f.path}`);
+  if (f.name) parts.push(`name ${f.name.regexp}`);
+  if (f.tags) parts.push(`tags ${Object.entries(f.tags).map(([k, v]) => `${k}=${v}`).join(',')}`);
+  return `find ${parts.join(' ')}`.trim();
+}
+
 function causeOf(e: unknown): string {
   // ESO's text first (users search for it), then the provider's detail naming store and key.
   if (e instanceof NoSecretError) return e.detail ? `${e.message} (${e.detail})` : e.message;
@@ -61,7 +70,7 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
     const r = inp.results.get(id);
     const what = df.extract ? 'extract' : df.find ? 'find' : 'sourceRef.generatorRef';
     const store = inp.storeOf(id);
-    const key = df.extract?.key ?? df.generatorRef?.name;
+    const key = df.extract?.key ?? df.generatorRef?.name ?? (df.find ? describeFind(df.find) : undefined);
     if (!r || !r.ok) {
       const err = r && !r.ok ? r.error : new Error('not read');
       if (err instanceof NoSecretError && skipMissing) return;
@@ -174,7 +183,7 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   const draft: SecretDraft = { labels: {}, annotations: {}, finalizers: [], data: new Map() };
   if (!t) {
     Object.assign(draft.labels, es.labels);
-    Object.assign(draft.annotations, es.annotations);
+    for (const [k, v] of Object.entries(es.annotations)) if (!isOrchestratorAnnotation(k)) draft.annotations[k] = v;
     for (const [k, v] of data) draft.data.set(k, v);
   } else {
     Object.assign(draft.labels, t.metadata?.labels ?? {});

@@ -86,7 +86,9 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
         const tags: Record<string, string> = {};
         if (e.store) tags['store'] = e.store;
         if (e.key) tags['key'] = e.key;
-        error(es.object, e.field, e.store ? `${e.message} [store ${e.store}]` : e.message, tags);
+        // ESO's own wording first, then where: the store and the remote key (never a value).
+        const where = [e.store ? `store ${e.store}` : '', e.key && !e.message.includes(`(key: ${e.key})`) ? `key ${e.key}` : ''].filter(Boolean).join(', ');
+        error(es.object, e.field, where ? `${e.message} [${where}]` : e.message, tags);
       }
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });

@@ -1,5 +1,6 @@
 // What kpt and kustomize put on items, and what a generated Secret inherits from its ExternalSecret.
 // Untouched items keep all their annotations because their text is written back as it came.
+import { isOrchestratorAnnotation } from '../engine/orchestrator.js';
 import type { Item, KubeObject, Result } from '../engine/types.js';
 
 /** The annotation the engine puts on each Secret: `<namespace>/<name>` of the ExternalSecret it came from. */
@@ -30,14 +31,7 @@ const inheritedKeys = [
   'config.kubernetes.io/origin',
 ];
 
-/**
- * Annotations that kpt, kyaml and kustomize put on resources in flight. They are not the user's, so
- * when the engine copies an ExternalSecret's annotations onto its Secret (as ESO does without a
- * template), these are taken off again: in a cluster the ExternalSecret would not carry them.
- */
-export function isOrchestratorAnnotation(key: string): boolean {
-  return /^(internal\.)?config\.(kubernetes\.io|k8s\.io)\/|^kustomize\.config\.k8s\.io\/|^alpha\.config\.kubernetes\.io\//.test(key);
-}
+export { isOrchestratorAnnotation };
 
 function annotations(obj: KubeObject): Record<string, string> {
   const a = obj.metadata?.annotations;
