@@ -166,6 +166,10 @@ describe('nondeterministicFunctions', () => {
     const t = '{{ define "d" }}{{ uuidv4 }}{{ end }}{{ if true }}{{ randAlphaNum 8 }}{{ end }}{{ (now).Year }}{{ .a | upper }}';
     expect(nondeterministicFunctions(t)).toEqual(['now', 'randAlphaNum', 'uuidv4']);
   });
+  it('counts htpasswd only when it may use bcrypt', () => {
+    expect(nondeterministicFunctions('{{ htpasswd .u .p "sha" }}')).toEqual([]);
+    expect(nondeterministicFunctions('{{ htpasswd .u .p "bcrypt" }}{{ "sha" | htpasswd .u .p }}')).toEqual(['htpasswd']);
+  });
   it('is empty for deterministic templates and for unparsable ones', () => {
     expect(nondeterministicFunctions('{{ .a | b64enc | upper }}')).toEqual([]);
     expect(nondeterministicFunctions('{{ if }}')).toEqual([]);

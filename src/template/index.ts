@@ -147,9 +147,16 @@ export function nondeterministicFunctions(text: string, opts: TemplateOptions = 
       case 'pipe':
         n.cmds.forEach(visit);
         return;
-      case 'command':
+      case 'command': {
+        // htpasswd is random only with bcrypt: a literal "sha" algorithm makes it deterministic.
+        const [f, , , algo] = n.args;
+        if (f?.kind === 'identifier' && f.ident === 'htpasswd' && algo?.kind === 'string' && algo.text === 'sha') {
+          n.args.slice(1).forEach(visit);
+          return;
+        }
         n.args.forEach(visit);
         return;
+      }
       case 'chain':
         visit(n.node);
         return;
