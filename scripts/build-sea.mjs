@@ -102,7 +102,7 @@ try {
 
   const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   process.stdout.write(
-    `build-sea: ${path.relative(process.cwd(), out) || out}: ${statSync(out).size} bytes (${mb(statSync(out).size)}; bundle ${mb(statSync(bundle).size)}, blob ${mb(statSync(blob).size)}, node ${process.versions.node}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    `build-sea: ${out}: ${statSync(out).size} bytes (${mb(statSync(out).size)}; bundle ${mb(statSync(bundle).size)}, blob ${mb(statSync(blob).size)}, node ${process.versions.node}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

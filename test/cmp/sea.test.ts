@@ -1,0 +1,182 @@
+// The single executable (`npm run build:sea`): built here from dist/cli.js, copied into an empty folder
+// with no node_modules, and run through every front end with output compared to `node dist/cli.js`.
+// Also measures start-up side by side and prints the size and the ratios.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments, stringify } from 'yaml';
+import { cliPath, CmpWorkdir, quickstartFiles, repoRoot, runGenerate } from './support.js';
+
+const hasKubectl = spawnSync('sh', ['-c', 'command -v kubectl']).status === 0;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function run(program: string[], args: string[], opts: { cwd: string; input?: string; env?: NodeJS.ProcessEnv }): Ran {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(program[0]!, [...program.slice(1), ...args], {
+    cwd: opts.cwd,
+    input: opts.input ?? '',
+    env: opts.env ?? { PATH: '/nonexistent' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - t) / 1e6 };
+}
+
+/** The summary without timings (the only part that may differ between two runs). */
+const untimed = (s: string) => s.replace(/\d+ ms/g, 'N ms');
+
+describe('single executable', () => {
+  let work: string;
+  let sea: string;
+  let buildLine = '';
+  const node = [process.execPath, cliPath];
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'eso-render-sea-test-'));
+    const bin = path.join(work, 'build', 'eso-render');
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build-sea.mjs'), '--out', bin], { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    buildLine = r.stdout.trim();
+    // An empty folder: the executable, the example, nothing else.
+    const run = path.join(work, 'run');
+    mkdirSync(run);
+    sea = path.join(run, 'eso-render');
+    copyFileSync(bin, sea);
+    cpSync(path.join(repoRoot, 'kustomize-examples/quickstart'), path.join(run, 'quickstart'), { recursive: true });
+  }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('is one file, in a folder with no node_modules, and its size is reported', () => {
+    const dir = path.dirname(sea);
+    expect(readdirSync(dir).sort()).toEqual(['eso-render', 'quickstart']);
+    expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    const size = statSync(sea).size;
+    console.log(`${buildLine}\nsingle executable: ${size} bytes (${(size / 1024 / 1024).toFixed(1)} MB)`);
+    expect(size).toBeGreaterThan(10 * 1024 * 1024);
+    expect(run([sea], ['version'], { cwd: dir }).stdout).toBe(run(node, ['version'], { cwd: dir }).stdout);
+  });
+
+  it('render: the quickstart output is identical to node dist/cli.js', () => {
+    const dir = path.dirname(sea);
+    const a = run([sea], ['render', '-f', 'quickstart'], { cwd: dir });
+    const b = run(node, ['render', '-f', 'quickstart'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(untimed(a.stderr)).toBe(untimed(b.stderr));
+    expect(parseAllDocuments(a.stdout).filter((d) => (d.toJS() as { kind?: string }).kind === 'Secret')).toHaveLength(2);
+  });
+
+  it('krm and validate: identical to node dist/cli.js', () => {
+    const dir = path.dirname(sea);
+    const items = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].flatMap((f) =>
+      parseAllDocuments(readFileSync(path.join(dir, 'quickstart', f), 'utf8')).map((d) => d.toJS()),
+    );
+    const rl = stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items });
+    const a = run([sea], ['krm'], { cwd: dir, input: rl });
+    const b = run(node, ['krm'], { cwd: dir, input: rl });
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/kind: ResourceList/);
+    const va = run([sea], ['validate', '-f', 'quickstart'], { cwd: dir });
+    const vb = run(node, ['validate', '-f', 'quickstart'], { cwd: dir });
+    expect(va.code, va.stderr).toBe(0);
+    expect([va.stdout, untimed(va.stderr)]).toEqual([vb.stdout, untimed(vb.stderr)]);
+  });
+
+  it.skipIf(!hasKubectl)('generate: run as argocd-cmp-server runs it, identical to node dist/cli.js', async () => {
+    const wd = new CmpWorkdir();
+    try {
+      const repo = wd.extract(quickstartFiles('apps/shop'));
+      const a = await runGenerate(repo, 'apps/shop', {}, { program: [sea] });
+      const b = await runGenerate(repo, 'apps/shop', {});
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+      expect(untimed(a.stderr)).toBe(untimed(b.stderr));
+    } finally {
+      wd.dispose();
+    }
+  });
+
+  it('every provider loads from the bundle: the same failures as node against closed loopback ports', () => {
+    const dir = mkdtempSync(path.join(work, 'providers-'));
+    const stores = {
+      aws: { aws: { service: 'SecretsManager', region: 'us-east-1' } },
+      vault: { vault: { server: 'http://127.0.0.1:9', path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'creds', key: 'token' } } } },
+      gcp: { gcpsm: { projectID: 'proj' } },
+      azure: {
+        azurekv: {
+          vaultUrl: 'https://myvault.vault.azure.net',
+          tenantId: '00000000-0000-0000-0000-000000000000',
+          authSecretRef: { clientId: { name: 'creds', key: 'clientId' }, clientSecret: { name: 'creds', key: 'clientSecret' } },
+        },
+      },
+    };
+    const docs: unknown[] = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'p' }, stringData: { token: 't', clientId: 'c', clientSecret: 's' } }];
+    for (const [name, provider] of Object.entries(stores)) {
+      docs.push({ apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name, namespace: 'p' }, spec: { provider } });
+      docs.push({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: `es-${name}`, namespace: 'p' },
+        spec: { secretStoreRef: { kind: 'SecretStore', name }, target: { name: `es-${name}` }, data: [{ secretKey: 'k', remoteRef: { key: 'some-key' } }] },
+      });
+    }
+    writeFileSync(path.join(dir, 'stream.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+    const env = {
+      PATH: '/nonexistent',
+      AWS_SECRETSMANAGER_ENDPOINT: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
+      ESO_RENDER_GCPSM_ENDPOINT: '127.0.0.1:9',
+      ESO_RENDER_GCPSM_INSECURE: 'true',
+      ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
+      AZURE_AUTHORITY_HOST: 'https://127.0.0.1:9',
+    };
+    const args = ['render', '-f', 'stream.yaml', '--allow-stream-credentials', '--deadline', '3s'];
+    const errors = (r: Ran) => r.stderr.split('\n').filter((l) => l.startsWith('[error]')).sort();
+    const a = run([sea], args, { cwd: dir, env });
+    const b = run(node, args, { cwd: dir, env });
+    expect(a.code).toBe(1);
+    expect(a.stdout).toBe('');
+    expect(errors(a)).toHaveLength(4);
+    for (const s of ['aws', 'vault', 'gcp', 'azure']) expect(errors(a).join('\n')).toContain(`SecretStore/p/${s}`);
+    expect(a.stderr).not.toMatch(/Cannot find module|internal error|only supports loading built-in modules/);
+    expect(errors(a)).toEqual(errors(b));
+  });
+
+  it('starts at least as fast as node dist/cli.js (measured side by side)', () => {
+    const dir = path.dirname(sea);
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const report: string[] = [];
+    const ratios: number[] = [];
+    for (const [label, args] of [
+      ['version', ['version']],
+      ['render quickstart', ['render', '-f', 'quickstart', '-q']],
+    ] as const) {
+      const s: number[] = [];
+      const n: number[] = [];
+      // Alternate, so load on the machine hits both alike; one warm-up each.
+      run([sea], [...args], { cwd: dir });
+      run(node, [...args], { cwd: dir });
+      for (let i = 0; i < 7; i++) {
+        s.push(run([sea], [...args], { cwd: dir }).ms);
+        n.push(run(node, [...args], { cwd: dir }).ms);
+      }
+      const ratio = median(s) / median(n);
+      ratios.push(ratio);
+      report.push(`${label}: single executable ${median(s).toFixed(0)} ms, node dist/cli.js ${median(n).toFixed(0)} ms, ratio ${ratio.toFixed(2)}`);
+    }
+    console.log(`start-up (median of 7):\n${report.join('\n')}`);
+    // A little room for a shared, noisy machine; measured ratios are well below 1.
+    for (const r of ratios) expect(r).toBeLessThan(1.1);
+  });
+});
