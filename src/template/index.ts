@@ -2,7 +2,7 @@
 // The engine in this folder implements these; the rest of eso-render imports only this file.
 import { ExecFailure, State, isStackOverflow } from './exec.js';
 import { funcTable } from './funcs/index.js';
-import { type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
+import { type ListNode, type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
 import { binToBytes, binToUtf8, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
 
 export interface TemplateOptions {
@@ -98,13 +98,7 @@ export function executeTemplate(
   const dot = new Map<string, Value>();
   for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
   typedMap(dot, 'string');
-  let root = pt.root;
-  // A {{define}} with the template's own name replaces an empty main body (as Go's tree set does).
-  const own = pt.defs.get(goName);
-  if (own) {
-    if (!isEmpty(root)) throw new TemplateError(`template: ${name}: template: multiple definition of template "${name}"`, 'parse');
-    root = own;
-  }
+  const root = mainTree(name, goName, pt);
   const state = new State(pt, goName, funcTable(), opts.missingKey === 'error');
   try {
     return binToBytes(state.run(root, dot));
@@ -117,6 +111,14 @@ export function executeTemplate(
   }
 }
 
+/** The tree to run: a {{define}} with the template's own name replaces an empty main body, as in Go. */
+function mainTree(name: string, goName: string, pt: ParsedTemplate): ListNode {
+  const own = pt.defs.get(goName);
+  if (!own) return pt.root;
+  if (!isEmpty(pt.root)) throw new TemplateError(`template: ${name}: template: multiple definition of template "${name}"`, 'parse');
+  return own;
+}
+
 function isEmpty(n: Node): boolean {
   if (n.kind === 'list') return n.nodes.every(isEmpty);
   if (n.kind === 'text') return /^[ \t\r\n\v\f]*$/.test(n.text);
@@ -125,7 +127,8 @@ function isEmpty(n: Node): boolean {
 
 /** Parse only (for `validate`); throws TemplateError on a parse error. */
 export function checkTemplate(name: string, text: string, opts: TemplateOptions = defaultTemplateOptions): void {
-  treeFor(utf8ToBin(name), text, opts);
+  const goName = utf8ToBin(name);
+  mainTree(name, goName, treeFor(goName, text, opts));
 }
 
 /** Names of non-deterministic functions (now, rand*, uuidv4, genCA, bcrypt, ...) the template calls. */
