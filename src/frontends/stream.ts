@@ -28,17 +28,29 @@
 //
 // Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
 // of the text: a manifest may hold secret values.
-import { Composer, CST, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
+import { Composer, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, yamlReason } from './yaml-errors.js';
 import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
+import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
+import {
+  decodeUtf8,
+  indentStep,
+  leadingComments,
+  lineAt,
+  lineStarts,
+  onlyPreamble,
+  seqStyleIsCompact,
+  splitJsonStream,
+} from './yaml-text.js';
 
 export { ManifestError } from './yaml-errors.js';
 export type { ManifestLocation } from './yaml-errors.js';
 export { isAmbiguousPlain } from './yaml-quote.js';
+export { assertNestingWithinLimit };
 
 /** Original text of one resource-bearing stretch of a stream. */
 export interface Segment {
@@ -309,44 +321,6 @@ function dedupe(errors: ManifestError[]): ManifestError[] {
   return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
 }
 
-/**
- * The [start, end) offsets of two or more JSON values written one after another (whitespace between),
- * or undefined when the text is not such a stream.
- */
-function splitJsonStream(text: string): Array<[number, number]> | undefined {
-  const values: Array<[number, number]> = [];
-  let i = text.startsWith('\uFEFF') ? 1 : 0;
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    if (text[i] !== '{' && text[i] !== '[') return undefined;
-    const start = i;
-    let depth = 0;
-    let inString = false;
-    for (; i < text.length; i++) {
-      const c = text[i]!;
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') {
-        depth--;
-        if (depth === 0) break;
-      }
-    }
-    if (depth !== 0) return undefined;
-    i++;
-    try {
-      JSON.parse(text.slice(start, i));
-    } catch {
-      return undefined;
-    }
-    values.push([start, i]);
-  }
-  return values.length >= 2 ? values : undefined;
-}
-
 /** Read each value of a JSON stream as a document of its own, keeping its text. */
 function readJsonStream(
   text: string,
@@ -459,178 +433,6 @@ function looksLikeJson(text: string, contents: Node): boolean {
   } catch {
     return false;
   }
-}
-
-/** Only blank lines, comments, directives and a BOM between `from` and `to`. */
-function onlyPreamble(text: string, from: number, to: number): boolean {
-  return /^\uFEFF?(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\r?\n)*$/.test(text.slice(from, to));
-}
-
-/** Whether block sequences under a key are written at the key's indent (kubectl) or indented. */
-function seqStyleIsCompact(text: string): boolean {
-  const m = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- /m.exec(text);
-  return m ? m[1]!.length === m[2]!.length : true;
-}
-
-/** The indentation step of block mappings in the text (2 when it cannot tell). */
-function indentStep(text: string): number {
-  const m = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n( +)[^\s#-]/m.exec(text);
-  const step = m ? m[2]!.length - m[1]!.length : 2;
-  return step >= 1 && step <= 8 ? step : 2;
-}
-
-/**
- * Maximum nesting of collections, measured without recursion (so deep input cannot overflow the stack),
- * and whether the document uses aliases.
- */
-function nestingDepth(root: unknown): { depth: number; aliases: boolean } {
-  let max = 0;
-  let aliases = false;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, d] = stack.pop()!;
-    if (isAlias(node)) aliases = true;
-    else if (isMap(node)) {
-      if (d > max) max = d;
-      if (max > MAX_DEPTH) break;
-      for (const p of node.items) {
-        stack.push([p.key, d + 1]);
-        stack.push([p.value, d + 1]);
-      }
-    } else if (isSeq(node)) {
-      if (d > max) max = d;
-      if (max > MAX_DEPTH) break;
-      for (const it of node.items) stack.push([it, d + 1]);
-    }
-  }
-  return { depth: max, aliases };
-}
-
-/**
- * For front ends that parse YAML themselves (a KRM ResourceList): throws a ManifestError when a document
- * nests deeper than MAX_DEPTH, which must be checked before `parseDocument`/`parseAllDocuments` compose
- * it. Use `toJSOptions` from yaml-schema.ts for `toJS`, so aliases stay bounded too.
- */
-export function assertNestingWithinLimit(text: string, origin?: string): void {
-  let index = 0;
-  for (const tok of new Parser().parse(text)) {
-    if (tok.type !== 'document') continue;
-    if (cstDepth(tok) > MAX_DEPTH) {
-      const line = text.slice(0, tok.offset).split('\n').length;
-      throw new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index, line });
-    }
-    index++;
-  }
-}
-
-/** Nesting of collections in a parsed (CST) document, without recursion. */
-function cstDepth(root: CST.Token): number {
-  type Entry = { key?: CST.Token | null; value?: CST.Token | null };
-  let max = 0;
-  const stack: Array<[CST.Token | null | undefined, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [tok, d] = stack.pop()!;
-    if (!tok) continue;
-    if (tok.type === 'document') stack.push([tok.value, d]);
-    else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
-      if (d + 1 > max) max = d + 1;
-      if (max > MAX_DEPTH) return max;
-      for (const it of tok.items as Entry[]) {
-        stack.push([it.key, d + 1]);
-        stack.push([it.value, d + 1]);
-      }
-    }
-  }
-  return max;
-}
-
-/** Nesting of plain data, without recursion (aliases can nest a deep node inside another). */
-function valueDepth(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d + 1 > max) max = d + 1;
-    if (max > MAX_DEPTH) return max;
-    for (const c of Object.values(v)) stack.push([c, d + 1]);
-  }
-  return max;
-}
-
-/**
- * A copy in which no two places share an object. `toJS` returns one object for an anchor and all its
- * aliases; an engine that edits one place must not edit the others.
- */
-function unshare(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(unshare);
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, unknown> = {};
-    // defineProperty: a `__proto__` key stays a key.
-    for (const [k, c] of Object.entries(v)) Object.defineProperty(out, k, { value: unshare(c), enumerable: true, writable: true, configurable: true });
-    return out;
-  }
-  return v;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
-/** Decode strict UTF-8, keeping a BOM (it is part of the text to write back); on failure, where it failed. */
-function decodeUtf8(bytes: Uint8Array): string | { line: number } {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
-    return { line };
-  }
-}
-
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    let n: number;
-    let min: number;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      min = 0x10000;
-    } else return i;
-    let cp = c & (0x3f >> n);
-    for (let j = 1; j <= n; j++) {
-      const cc = b[i + j];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
-  }
-  return b.length;
 }
 
 // ---------------------------------------------------------------------------------------------- writing
@@ -777,18 +579,6 @@ export function replacementFor(original: Item, object: KubeObject): Item {
   const comments = src?.segment ? leadingComments(src.segment.text) : '';
   const source: ReplacementSource = { kind: 'eso-render/replacement', comments };
   return comments === '' ? { object } : { object, source };
-}
-
-/** The comment lines before a segment's first content line (separators, directives and blanks skipped). */
-function leadingComments(text: string): string {
-  const out: string[] = [];
-  for (const raw of text.replace(/^\uFEFF/, '').split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const comment = /^\s*(#.*)$/.exec(line) ?? /^(?:---|\.\.\.)\s+(#.*)$/.exec(line);
-    if (comment) out.push(`${comment[1]!.trimEnd()}\n`);
-    else if (!/^\s*$/.test(line) && !/^(?:---|\.\.\.)\s*$/.test(line) && !line.startsWith('%')) break;
-  }
-  return out.join('');
 }
 
 /** Serialise a new object (a generated Secret) with YAML 1.1-safe quoting. */
