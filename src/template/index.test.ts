@@ -192,3 +192,12 @@ describe('runaway recursion', () => {
     expect(e.message).toContain('exceeded maximum template depth (100000)');
   });
 });
+
+describe('pathological nesting', () => {
+  it('is a parse error, not a crash', () => {
+    const text = '{{ ' + '('.repeat(20000) + '1' + ')'.repeat(20000) + ' }}';
+    const e = failure(text);
+    expect(e.kind).toBe('parse');
+    expect(e.message).toContain('max expression depth exceeded');
+  });
+});

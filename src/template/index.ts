@@ -52,8 +52,10 @@ function parsed(text: string, opts: TemplateOptions): CacheEntry {
   try {
     e = { ok: parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, (n) => fns.has(n)) };
   } catch (err) {
-    if (!(err instanceof ParseFailure)) throw err;
-    e = { err };
+    // Nesting deep enough to exhaust the JS stack gets Go's parser depth-limit wording.
+    if (isStackOverflow(err)) e = { err: new ParseFailure(1, 'max expression depth exceeded') };
+    else if (!(err instanceof ParseFailure)) throw err;
+    else e = { err };
   }
   if (cached >= MAX_CACHE) {
     cache.clear();
