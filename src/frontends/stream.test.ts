@@ -295,6 +295,14 @@ describe('writeManifests', () => {
     expect(parseManifests(out)[0]!.object).toEqual(object);
   });
 
+  it('an edited item keeps the comments above its `---` too', () => {
+    const items = parseManifests('apiVersion: v1\nkind: A\n---\n# above the separator\n---\n# below it\napiVersion: v1\nkind: B\n');
+    const object = { ...items[1]!.object, metadata: { name: 'b' } };
+    expect(writeManifests([items[0]!, { ...items[1]!, object }])).toBe(
+      'apiVersion: v1\nkind: A\n---\n# above the separator\n# below it\napiVersion: v1\nkind: B\nmetadata:\n  name: b\n',
+    );
+  });
+
   it('new objects are separated by `---` and printed with 1.1-safe quoting', () => {
     const items = parseManifests(text);
     const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'new' }, stringData: { a: 'on' } };

@@ -63,6 +63,8 @@ export interface Segment {
   readonly streamStart: boolean;
   /** `%YAML`/`%TAG` directives precede its first document (the previous document must then end with `...`). */
   readonly hasDirectives: boolean;
+  /** Where the resource's own document starts in `text` (before it: comments, separators, empty documents). */
+  readonly bodyStart: number;
 }
 
 /** What `parseManifests` keeps in `Item.source` to write a resource back. */
@@ -271,6 +273,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       closed: closedFlags[p === parsed.length - 1 ? segStarts.length - 1 : k]!,
       streamStart: from === 0,
       hasDirectives: /(?:^|\n)%/.test(text.slice(from, docStarts[firstDocInSegment]!)),
+      bodyStart: docStarts[k]! - from,
     };
     const contents = doc.contents as Node;
     const where = { file: origin, index: k, line: lineOf(contents.range?.[0] ?? docStarts[k]!) };
@@ -532,9 +535,12 @@ function groupIntact(items: readonly Item[], at: number, first: StreamSource): b
 function nodeText(src: StreamSource, object: KubeObject): string {
   try {
     let doc: Document;
+    // Comments above the document's own start (outside it, so not in the parsed document) are kept.
+    let above = '';
     if (src.segment) {
       doc = src.doc.clone();
       if (doc.directives) doc.directives.docStart = null;
+      above = leadingComments(src.segment.text.slice(0, src.segment.bodyStart));
     } else {
       doc = new Document(null, readOptions);
       doc.contents = src.node.clone() as Document['contents'];
@@ -544,8 +550,8 @@ function nodeText(src: StreamSource, object: KubeObject): string {
     const text = doc.toString({ ...writeOptions, indent: src.indent, indentSeq: !src.compactSequences, blockQuote: true });
     // The emitter has corner cases around comments; an edit must never change meaning, so the text is
     // read back and, if it does not give the object, the resource is printed afresh (comments lost).
-    if (!readsBackAs(text, object)) return stringifyNew(object);
-    return text.endsWith('\n') ? text : `${text}\n`;
+    if (!readsBackAs(text, object)) return above + stringifyNew(object);
+    return above + (text.endsWith('\n') ? text : `${text}\n`);
   } catch {
     return stringifyNew(object);
   }
