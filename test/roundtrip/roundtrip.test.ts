@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Item, KubeObject } from '../../src/engine/types.js';
-import { parseManifests, stringifyObject, writeManifests } from '../../src/frontends/stream.js';
+import { parseManifests, readManifests, stringifyObject, writeManifests } from '../../src/frontends/stream.js';
 
 const dir = new URL('.', import.meta.url).pathname;
 const files = readdirSync(dir)
@@ -77,6 +77,41 @@ describe('streams assembled from the whole corpus', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('mutated corpus streams', () => {
+  const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+  const snippet = fc.constantFrom(
+    '\n---\n', '\n--- # c\n', '\n...\n', '\n...\n---\n', '---\n', '...', '# comment\n', '\n', '\r\n', ' ', '\t',
+    '%YAML 1.2\n---\n', '\ufeff', '\n---\napiVersion: v1\nkind: X\n', '\n---\n~\n', '\n---\n{"apiVersion":"v1","kind":"J"}\n',
+    '- ', ': ', '#', '"', "'", '|', '>', '&a ', '*a', '!!str ', '{', '}', '[', ']',
+  );
+
+  it('property: whatever mutation still parses is written back byte for byte, and reordered reads back', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(3), snippet), { minLength: 1, maxLength: 4 }),
+        (t, edits) => {
+          let text = texts[t]!;
+          for (const [at, del, ins] of edits) {
+            const i = at % (text.length + 1);
+            text = text.slice(0, i) + ins + text.slice(i + del);
+          }
+          const { items, errors } = readManifests(text, 'mutated');
+          if (errors.length > 0 || items.length === 0) return;
+          accepted++;
+          expect(writeManifests(items)).toBe(text);
+          const reversed = [...items].reverse();
+          expect(objects(parseManifests(writeManifests(reversed), 'reversed'))).toEqual(objects(reversed));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // The property means something only if many mutations are still valid streams.
+    expect(accepted).toBeGreaterThan(100);
   });
 });
 
