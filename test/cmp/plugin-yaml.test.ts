@@ -2,7 +2,7 @@
 // against the ConfigManagementPlugin schema (plugin-contracts.md §B.2). Argo CD ignores unknown keys
 // silently, so a misspelled field would just switch a feature off: unknown keys are errors here.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
@@ -161,15 +161,33 @@ describe('plugin.yaml', () => {
     }
   });
 
-  it('init does nothing (and needs no helm) without a Chart.yaml', () => {
+  it('init runs helm dependency build only for a chart with dependencies not vendored in charts/', () => {
     const init = (p11.spec as { init: { command: string[]; args: string[] } }).init;
-    expect(init.args.join(' ')).toMatch(/\[ -f Chart\.yaml \].*helm dependency build/);
     const wd = new CmpWorkdir();
     try {
-      const repo = wd.extract(quickstartFiles('apps/shop'));
-      const r = spawnSync(init.command[0]!, [...init.command.slice(1), ...init.args], { cwd: path.join(repo, 'apps/shop'), env: { PATH: '/nonexistent:/bin:/usr/bin' }, encoding: 'utf8' });
-      expect(r.status).toBe(0);
-      expect(r.stdout).toBe('');
+      const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+      const deps = `${chart}dependencies:\n  - {name: redis, version: 1.0.0, repository: oci://registry.example.com/charts}\n`;
+      const repo = wd.extract({
+        ...quickstartFiles('apps/shop'),
+        'charts/nodeps/Chart.yaml': chart,
+        'charts/vendored/Chart.yaml': deps,
+        'charts/vendored/charts/redis-1.0.0.tgz': 'x',
+        'charts/deps/Chart.yaml': deps,
+      });
+      // A `helm` that records its arguments, so the test sees whether and how init calls it.
+      const bin = path.join(wd.root, 'bin');
+      mkdirSync(bin);
+      const log = path.join(wd.root, 'helm.log');
+      writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "$PWD $*" >> ${JSON.stringify(log)}\n`);
+      chmodSync(path.join(bin, 'helm'), 0o755);
+      const runInit = (app: string) =>
+        spawnSync(init.command[0]!, [...init.command.slice(1), ...init.args], { cwd: path.join(repo, app), env: { PATH: `${bin}:/bin:/usr/bin` }, encoding: 'utf8' });
+      for (const app of ['apps/shop', 'charts/nodeps', 'charts/vendored', 'charts/deps']) {
+        const r = runInit(app);
+        expect(r.status, app).toBe(0);
+        expect(r.stdout).toBe('');
+      }
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([`${path.join(repo, 'charts/deps')} dependency build`]);
     } finally {
       wd.dispose();
     }
