@@ -1,7 +1,7 @@
 // `eso-render generate` run exactly as argocd-cmp-server runs it (see support.ts): clean environment,
 // app folder as working directory, files without exec bits. Needs `npm run build` (dist/cli.js).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, statSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -318,6 +318,46 @@ spec:
     expect(r.stderr).toMatch(/terminated \(SIGTERM\)/);
     await new Promise((res) => setTimeout(res, 200));
     expect(ended(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+  });
+
+  it('helm app: the helm template command line (recorded by a stand-in helm; the real one is tested below when installed)', async () => {
+    const dir = fakeKustomize('');
+    // Replace the stand-in kustomize with a helm that prints its arguments as a ConfigMap.
+    writeFileSync(
+      path.join(dir, 'helm'),
+      `#!/bin/sh\nprintf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: argv}\\ndata:\\n'\ni=0\nfor a in "$@"; do printf '  a%02d: "%s"\\n' $i "$a"; i=$((i+1)); done\n`,
+    );
+    chmodSync(path.join(dir, 'helm'), 0o755);
+    const repo = wd.extract({
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'charts/web/values-prod.yaml': 'a: 1\n',
+      'charts/common.yaml': 'b: 2\n',
+    });
+    const r = await runGenerate(repo, 'charts/web', {
+      app: 'team-a_web',
+      namespace: 'web-prod',
+      kubeVersion: '1.29.3',
+      kubeApiVersions: 'apps/v1,apps/v1/Deployment,v1',
+      parameters: [
+        { name: 'helm-values-files', array: ['values-prod.yaml', '../common.yaml'] },
+        { name: 'helm-values', string: 'c: 3\n' },
+        { name: 'helm-parameters', map: { 'image.tag': 'v1.2.3', 'x': '--post-renderer=/bin/sh' } },
+      ],
+      sidecar: { PATH: `${dir}:${process.env.PATH}` },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const argv = Object.values(find(docs(r.stdout), 'ConfigMap', 'argv')!.data ?? {});
+    const real = (p: string) => realpathSync(path.join(repo, p));
+    expect(argv.slice(0, 13)).toEqual([
+      'template', 'web', '.', '--include-crds', '--namespace', 'web-prod', '--kube-version', '1.29.3',
+      '--api-versions', 'apps/v1', '--api-versions', 'apps/v1/Deployment', '--api-versions',
+    ]);
+    expect(argv.slice(13, 18)).toEqual(['v1', '--values', real('charts/web/values-prod.yaml'), '--values', real('charts/common.yaml')]);
+    // Inline values go through a temporary file; map parameters are --set pairs, one argv entry each.
+    expect(argv[18]).toBe('--values');
+    expect(argv[19]).toMatch(/eso-render-values-.*\/values\.yaml$/);
+    expect(argv.slice(20)).toEqual(['--set', 'image.tag=v1.2.3', '--set', 'x=--post-renderer=/bin/sh']);
+    expect(existsSync(argv[19]!)).toBe(false);
   });
 
   it.skipIf(!hasHelm)('helm app: helm template with the app name, namespace, KUBE_VERSION, KUBE_API_VERSIONS and values', async () => {
