@@ -252,6 +252,8 @@ const MAX_EXEC_DEPTH = 100000;
 interface Variable {
   name: string;
   value: XV;
+  /** Holds a range element whose static type is interface{} (for error wording). */
+  iface?: boolean;
 }
 
 // ---- the executor -------------------------------------------------------------------------------
@@ -318,11 +320,13 @@ export class State {
     }
     this.errorf(`undefined variable: ${name}`);
   }
-  private setTopVar(n: number, value: XV): void {
-    this.vars[this.vars.length - n]!.value = value;
+  private setTopVar(n: number, value: XV, iface = false): void {
+    const v = this.vars[this.vars.length - n]!;
+    v.value = value;
+    v.iface = iface;
   }
-  private varValue(name: string): XV {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+  private variable(name: string): Variable {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!;
     this.errorf(`undefined variable: ${name}`);
   }
 
@@ -388,7 +392,7 @@ export class State {
       const one = (index: XV, elem: XV): void => {
         if (decl.length > 0) {
           if (r.pipe.isAssign) this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);
-          else this.setTopVar(1, elem);
+          else this.setTopVar(1, elem, elemIface);
         }
         if (decl.length > 1) {
           if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem);
@@ -544,12 +548,12 @@ export class State {
 
   private evalVariableNode(dot: XV, v: VariableNode, args: Node[] | null, final: Final): XV {
     this.at(v);
-    const value = this.varValue(v.ident[0]!);
+    const variable = this.variable(v.ident[0]!);
     if (v.ident.length === 1) {
       this.notAFunction(args ?? [v], final);
-      return value;
+      return variable.value;
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final, false);
+    return this.evalFieldChain(dot, variable.value, v, v.ident.slice(1), args, final, !!variable.iface);
   }
 
   private evalFieldChain(
