@@ -2,7 +2,7 @@
 // pipelines, field chains, if/range/with, template calls, reflect-like argument checking) and words
 // its errors the same way. Inside the executor `undefined` is Go's invalid reflect.Value (a missing
 // map key, a nil pipeline result) and `null` is a nil interface value found in a container.
-import { formatFloat, quote, sprint } from './fmt.js';
+import { compareBin, formatFloat, quote, sprint } from './fmt.js';
 import {
   type ChainNode,
   type CommandNode,
@@ -32,7 +32,6 @@ import {
   typedSlice,
   zeroValue,
 } from './values.js';
-import { compareBin } from './fmt.js';
 
 /** A value inside the executor: `undefined` is Go's invalid reflect.Value. */
 export type XV = Value | undefined;

@@ -302,10 +302,6 @@ function queryEscape(s: string): string {
   return out;
 }
 
-function nilArgs(args: XV[]): Value[] {
-  return args.map((a) => (a === undefined ? null : a));
-}
-
 export const builtinFuncs: BuiltinEntry[] = [
   { name: 'and', sig: 'func(reflect.Value, ...reflect.Value) reflect.Value', fn: () => null, builtin: true },
   { name: 'or', sig: 'func(reflect.Value, ...reflect.Value) reflect.Value', fn: () => null, builtin: true },
@@ -336,6 +332,3 @@ export const builtinFuncs: BuiltinEntry[] = [
   { name: 'gt', sig: 'func(reflect.Value, reflect.Value) (bool, error)', fn: (a: XV, b: XV) => !le(a, b), builtin: true },
   { name: 'ge', sig: 'func(reflect.Value, reflect.Value) (bool, error)', fn: (a: XV, b: XV) => !lt(a, b), builtin: true },
 ];
-
-// Exported for the unit tests of the escapers.
-export { htmlEscape, jsEscape, queryEscape, nilArgs };
