@@ -157,6 +157,10 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     return fail(2, [{ severity: 'error', message: 'ESO_RENDER_LOG_FORMAT (sidecar) must be text or json' }]);
   }
 
+  // A relative path would resolve inside the app's folder, letting the app supply the platform's policy.
+  if (env.ESO_RENDER_CONFIG && !path.isAbsolute(env.ESO_RENDER_CONFIG)) {
+    return fail(2, [{ severity: 'error', message: 'ESO_RENDER_CONFIG (sidecar) must be an absolute path' }]);
+  }
   const cfg = platformConfig(env, dir);
   if (cfg.problems.some((p) => p.severity === 'error')) {
     return fail(2, [{ severity: 'error', message: `the platform configuration (ESO_RENDER_CONFIG) is not usable` }, ...cfg.problems]);

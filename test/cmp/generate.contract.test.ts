@@ -273,6 +273,10 @@ spec:
     const missing = await runGenerate(repo, 'apps/u', { namespace: 'u', sidecar: { ESO_RENDER_CONFIG: path.join(platform, 'nope.yaml') } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/ESO_RENDER_CONFIG/);
+    // A relative path would be the app's own file: refused.
+    const relative = await runGenerate(repo, 'apps/u', { namespace: 'u', sidecar: { ESO_RENDER_CONFIG: 'config.yaml' } });
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toContain('ESO_RENDER_CONFIG (sidecar) must be an absolute path');
   });
 
   it('kustomize on PATH is preferred, and sees no sidecar variable outside the build set', async () => {
