@@ -1,7 +1,7 @@
 // `eso-render generate` run exactly as argocd-cmp-server runs it (see support.ts): clean environment,
 // app folder as working directory, files without exec bits. Needs `npm run build` (dist/cli.js).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -126,6 +126,17 @@ describe('generate as argocd-cmp-server runs it', () => {
     // YAML 1.1 reader (as Argo CD's): the string "on" stays a string.
     expect(find(out, 'ConfigMap', 'settings')!.data?.enabled).toBe('on');
     expect(r.stderr).not.toContain('s3cr3t-plain-value');
+  });
+
+  it('plain folder: a symlink out of the repository is refused, not published', async () => {
+    const outside = wd.extract({ 'sidecar-file.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sidecar-only}\ndata: {token: from-the-sidecar}\n' });
+    const repo = wd.extract({ 'apps/link/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n' });
+    symlinkSync(path.join(outside, 'sidecar-file.yaml'), path.join(repo, 'apps/link/leak.yaml'));
+    const r = await runGenerate(repo, 'apps/link');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('leak.yaml points outside the repository');
+    expect(r.stderr).not.toContain('from-the-sidecar');
   });
 
   it.skipIf(!hasKubectl && !hasKustomize)("failing build: exits non-zero with the build tool's own error and prints nothing", async () => {
