@@ -33,9 +33,10 @@ export function readManifestPath(relOrAbs: string, baseDir: string): ManifestFil
         .filter((p) => statSync(p).isFile())
     : [abs];
   return files.map((path) => {
-    let text: string;
+    let text: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      // Bytes, not 'utf8': input that is not UTF-8 must be reported, not silently replaced.
+      text = readFileSync(path);
     } catch (e) {
       throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
-import { parseManifests, writeManifests, ManifestError } from './stream.js';
+import { parseManifests, readManifests, writeManifests, ManifestError } from './stream.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
@@ -148,7 +148,15 @@ export async function readCommandInput(name: string, usage: string, argv: string
   let items: Item[];
   try {
     if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
-    else items = parseManifests(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
+    else {
+      // Every parse error of the stream at once, each with its place.
+      const parsed = readManifests(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
+      if (parsed.errors.length) {
+        report(parsed.errors.map((e) => ({ severity: 'error' as const, message: e.message })));
+        return 1;
+      }
+      items = parsed.items;
+    }
   } catch (e) {
     if (e instanceof ManifestError) {
       report([{ severity: 'error', message: e.message }]);

@@ -10,6 +10,7 @@ import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node, t
 import type { Item, KubeObject, Result } from '../engine/types.js';
 import { parseManifests, stringifyObject, writeManifests } from './stream.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
+import { assertNestingWithinLimit } from './yaml-limits.js';
 
 export interface ResourceListIn {
   apiVersion: string;
@@ -25,6 +26,8 @@ export class NotAResourceListError extends Error {}
 export function parseResourceList(text: string): ResourceListIn {
   // kyaml normalises CRLF too; the item offsets below refer to this normalised text.
   const src = text.replace(/\r\n/g, '\n');
+  // Bound nesting before the yaml package composes anything (deep input can abort the process there).
+  assertNestingWithinLimit(src, '<stdin>');
   const docs = parseAllDocuments(src, { ...readOptions, keepSourceTokens: true }).filter(
     // A trailing `---` opens an empty document; kyaml ignores it too.
     (d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null && !d.contents.source)),

@@ -501,7 +501,8 @@ export function writeManifests(items: readonly Item[]): string {
       continue;
     }
     i++;
-    const replacement = replacementOf(item);
+    // A generated Secret keeps the comments that stood above the ExternalSecret it replaces.
+    const replacement = replacementOf(item) ?? (item.replaces && !item.source ? replacementOf(replacementFor(item.replaces, item.object)) : undefined);
     if (replacement) {
       w.generated(replacement.comments + stringifyNew(item.object));
     } else if (src && isUntouched(item)) {
