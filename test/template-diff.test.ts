@@ -67,13 +67,14 @@ function have(cmd: string): boolean {
 
 /** Make sure Go, sprig and ghodss/yaml are installed; returns a reason when they cannot be. */
 function ensureGo(): string | null {
-  if (have('go') && existsSync(SPRIG_DIR) && existsSync(YAML_DIR)) return null;
+  // tzdata: without it Go turns every named zone into UTC, and the date cases would differ.
+  if (have('go') && existsSync(SPRIG_DIR) && existsSync(YAML_DIR) && existsSync('/usr/share/zoneinfo/UTC')) return null;
   if (process.getuid?.() !== 0 || !have('apt-get')) return 'Go or Debian sprig missing and apt-get not usable (not root)';
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const opts = { env, stdio: 'ignore' as const, timeout: 900_000 };
   const update = spawnSync('apt-get', ['update', '-qq'], opts);
   if (update.status !== 0) return 'apt-get update failed (apt unreachable?)';
-  const pkgs = ['golang-go', 'golang-github-masterminds-sprig-dev', 'golang-github-ghodss-yaml-dev'];
+  const pkgs = ['golang-go', 'golang-github-masterminds-sprig-dev', 'golang-github-ghodss-yaml-dev', 'tzdata'];
   const install = spawnSync('apt-get', ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', ...pkgs], opts);
   if (install.status !== 0) return `apt-get install ${pkgs.join(' ')} failed`;
   return have('go') && existsSync(SPRIG_DIR) ? null : 'Go still missing after apt-get install';
