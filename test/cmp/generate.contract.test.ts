@@ -246,7 +246,7 @@ describe('generate as argocd-cmp-server runs it', () => {
     expect(failed.stderr).not.toContain('s3cr3t-plain-value');
   });
 
-  it('platform stores come from the RenderConfig named by ESO_RENDER_CONFIG on the sidecar', async () => {
+  it('platform stores and policy come from the RenderConfig named by ESO_RENDER_CONFIG on the sidecar', async () => {
     const platform = wd.extract({
       'config.yaml': `apiVersion: eso-render.dev/v1alpha1
 kind: RenderConfig
@@ -284,6 +284,31 @@ spec:
     const missing = await runGenerate(repo, 'apps/u', { namespace: 'u', sidecar: { ESO_RENDER_CONFIG: path.join(platform, 'nope.yaml') } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/ESO_RENDER_CONFIG/);
+    // The platform's policy, matched against the Application's project from ARGOCD_APP_PROJECT_NAME.
+    const policyDir = wd.extract({
+      'config.yaml': `apiVersion: eso-render.dev/v1alpha1
+kind: RenderConfig
+metadata: {name: platform}
+spec:
+  storeFiles: [${JSON.stringify(path.join(platform, 'stores.yaml'))}]
+  policy:
+    rules:
+      - name: payments-db
+        match: {projects: [payments]}
+        stores:
+          - {kind: ClusterSecretStore, name: platform-fake, keys: ["shared/*"]}
+`,
+    });
+    const withPolicy = (project: string) =>
+      runGenerate(repo, 'apps/u', { namespace: 'u', project, sidecar: { ESO_RENDER_CONFIG: path.join(policyDir, 'config.yaml') } });
+    const allowed = await withPolicy('payments');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(b64(find(docs(allowed.stdout), 'Secret', 'db')!.data?.password)).toBe('from-the-platform-store');
+    const refused = await withPolicy('marketing');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('policy: no rule allows project "marketing"');
+    expect(refused.stderr).not.toContain('from-the-platform-store');
     // A relative path would be the app's own file: refused.
     const relative = await runGenerate(repo, 'apps/u', { namespace: 'u', sidecar: { ESO_RENDER_CONFIG: 'config.yaml' } });
     expect(relative.code).toBe(2);
