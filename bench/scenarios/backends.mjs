@@ -1,0 +1,258 @@
+// Scenario 3: backend efficiency. 1,000 ExternalSecrets reading 200 unique secrets (half a `username`
+// property, half a `password` one) from loopback backends that answer 20 ms late: requests made and wall
+// time of `render` against the floor ceil(unique / (batch × concurrency)) × 20 ms, against the same run
+// on the fake store (the engine's own cost), and against a naive client in the same run: one request
+// per data entry, one at a time, written with the same client library the provider uses.
+
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { median } from '../lib/measure.mjs';
+
+const ES = 1_000;
+const UNIQUE = 200;
+const DELAY = 20;
+
+async function startHost(root) {
+  const out = path.join(root, 'bench', '.cache', 'host.mjs');
+  await build({
+    entryPoints: [path.join(root, 'bench', 'backends', 'host.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'silent',
+  });
+  const child = fork(out, [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ESO_BENCH_DELAY_MS: String(DELAY), ESO_BENCH_UNIQUE: String(UNIQUE), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const info = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`backend host exited with ${code}`)));
+    child.on('message', (m) => m.type === 'ready' && resolve(m.info));
+  });
+  let next = 0;
+  const pending = new Map();
+  child.on('message', (m) => {
+    if (m.id !== undefined) {
+      pending.get(m.id)?.(m.result);
+      pending.delete(m.id);
+    }
+  });
+  const call = (cmd) =>
+    new Promise((resolve) => {
+      const id = ++next;
+      pending.set(id, resolve);
+      child.send({ id, cmd });
+    });
+  return { info, call, child };
+}
+
+function stream(backend) {
+  const docs = [];
+  for (let i = 0; i < ES; i++) {
+    const k = i % UNIQUE;
+    const property = i % (2 * UNIQUE) < UNIQUE ? 'username' : 'password';
+    const key = backend === 'aws' ? `bench/app-${k}` : `app-${k}`;
+    docs.push(`apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: es-${i}
+  namespace: bench
+spec:
+  secretStoreRef: { kind: SecretStore, name: ${backend} }
+  target: { name: secret-${i} }
+  data:
+    - secretKey: ${property}
+      remoteRef: { key: ${key}, property: ${property} }
+`);
+  }
+  return docs.join('---\n');
+}
+
+function storeFor(backend, info) {
+  const provider = {
+    aws: { aws: { service: 'SecretsManager', region: 'us-east-1' } },
+    vault: { vault: { server: info.vault.url, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } },
+    gcpsm: { gcpsm: { projectID: info.gcpsm.project } },
+    azurekv: {
+      azurekv: {
+        tenantId: info.azurekv.tenantId,
+        vaultUrl: info.azurekv.vaultUrl,
+        authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } },
+      },
+    },
+    fake: {
+      fake: {
+        data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
+      },
+    },
+  }[backend];
+  return { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: backend, namespace: 'bench' }, spec: { provider } };
+}
+
+/** One request per data entry, one at a time, with the provider's own client library. */
+async function naiveLoop(backend, info) {
+  const keys = Array.from({ length: ES }, (_, i) => i % UNIQUE);
+  const t0 = process.hrtime.bigint();
+  let bytes = 0;
+  if (backend === 'aws') {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const c = new SecretsManagerClient({ region: 'us-east-1', endpoint: info.aws.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    for (const k of keys) bytes += (await c.send(new GetSecretValueCommand({ SecretId: `bench/app-${k}` }))).SecretString.length;
+    c.destroy();
+  } else if (backend === 'vault') {
+    // The Vault provider is a thin HTTP client of its own (ADR 0005); the naive loop uses plain HTTP too.
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    for (const k of keys) {
+      bytes += await new Promise((resolve, reject) => {
+        http
+          .get(`${info.vault.url}/v1/secret/data/app-${k}`, { agent, headers: { 'X-Vault-Token': info.vault.token } }, (res) => {
+            let n = 0;
+            res.on('data', (d) => (n += d.length));
+            res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`vault ${res.statusCode}`))));
+          })
+          .on('error', reject);
+      });
+    }
+    agent.destroy();
+  } else if (backend === 'gcpsm') {
+    const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+    const gax = await import('google-gax');
+    const [host, port] = info.gcpsm.endpoint.split(':');
+    const c = new SecretManagerServiceClient({ apiEndpoint: host, port: Number(port), sslCreds: gax.grpc.credentials.createInsecure(), authClient: new gax.googleAuthLibrary.PassThroughClient() });
+    for (const k of keys) {
+      const [r] = await c.accessSecretVersion({ name: `projects/${info.gcpsm.project}/secrets/app-${k}/versions/latest` });
+      bytes += r.payload.data.length;
+    }
+    await c.close();
+  } else {
+    const { readFileSync } = await import('node:fs');
+    const https = await import('node:https');
+    const { rootCertificates } = await import('node:tls');
+    const { ClientSecretCredential } = await import('@azure/identity');
+    const { SecretClient } = await import('@azure/keyvault-secrets');
+    const ca = [...rootCertificates, readFileSync(info.azurekv.caFile, 'utf8')];
+    const agent = new https.Agent({ keepAlive: true, ca, lookup: (_h, o, cb) => (o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) });
+    const cred = new ClientSecretCredential(info.azurekv.tenantId, info.azurekv.clientId, info.azurekv.clientSecret, {
+      authorityHost: info.azurekv.authorityHost,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca },
+    });
+    const c = new SecretClient(info.azurekv.vaultUrl, cred, { agent, retryOptions: { maxRetries: 0 } });
+    for (const k of keys) bytes += (await c.getSecret(`app-${k}`)).value.length;
+    agent.destroy();
+  }
+  if (bytes === 0) throw new Error(`${backend}: naive loop read nothing`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function backends({ root, runs, naiveRuns, log }) {
+  const host = await startHost(root);
+  const { info } = host;
+  const dir = mkdtempSync(path.join(tmpdir(), 'eso-bench-creds-'));
+  const cred = (ns, name, key, v) => {
+    mkdirSync(path.join(dir, ns, name), { recursive: true });
+    writeFileSync(path.join(dir, ns, name, key), v);
+  };
+  cred('bench', 'vault-token', 'token', info.vault.token);
+  cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
+  cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
+  Object.assign(process.env, {
+    AWS_SECRETSMANAGER_ENDPOINT: info.aws.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ESO_RENDER_GCPSM_ENDPOINT: info.gcpsm.endpoint,
+    ESO_RENDER_GCPSM_INSECURE: 'true',
+    ESO_RENDER_AZUREKV_CA_FILE: info.azurekv.caFile,
+    ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
+    AZURE_AUTHORITY_HOST: info.azurekv.authorityHost,
+  });
+  const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
+  const { render } = await import(dist('engine/render.js'));
+  const { parseManifests } = await import(dist('frontends/stream.js'));
+  const { defaultRenderOptions } = await import(dist('engine/types.js'));
+  const options = { ...defaultRenderOptions, credentialsDir: dir };
+  const { perStore } = options.concurrency;
+
+  const renderOnce = async (backend) => {
+    const items = parseManifests(stream(backend)); // parsing is not part of the timed run
+    const platformStores = [storeFor(backend, info)];
+    await host.call('reset');
+    const t0 = process.hrtime.bigint();
+    const out = await render(items, { ...options, platformStores });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (!out.ok) throw new Error(`${backend}: render failed: ${out.results.find((r) => r.severity === 'error')?.message}`);
+    if (out.items.length !== ES) throw new Error(`${backend}: ${out.items.length} items out`);
+    const counts = await host.call('counts');
+    return { ms, requests: backend === 'fake' ? Object.values(out.stats.requests).reduce((a, b) => a + b, 0) : counts[backend], engineCounted: out.stats.requests, all: counts.all };
+  };
+
+  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const results = {};
+  try {
+    for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
+    const samples = Object.fromEntries([...backendsList, 'fake'].map((b) => [b, []]));
+    for (let i = 0; i < runs; i++) {
+      for (let j = 0; j <= backendsList.length; j++) {
+        const b = [...backendsList, 'fake'][(i + j) % (backendsList.length + 1)];
+        samples[b].push(await renderOnce(b));
+      }
+      log(`  backends: round ${i + 1}/${runs}`);
+    }
+    const naive = {};
+    for (const b of backendsList) {
+      const ms = [];
+      for (let i = 0; i < naiveRuns; i++) ms.push(await naiveLoop(b, info));
+      naive[b] = median(ms);
+      log(`  backends: naive ${b} ${(naive[b] / 1000).toFixed(1)} s`);
+    }
+    const engineMs = median(samples.fake.map((s) => s.ms));
+    for (const b of backendsList) {
+      const batch = b === 'aws' ? 20 : 1;
+      const floorMs = Math.ceil(UNIQUE / (batch * perStore)) * DELAY;
+      const wall = median(samples[b].map((s) => s.ms));
+      const requests = median(samples[b].map((s) => s.requests));
+      results[b] = { wallMs: wall, requests, floorMs, engineMs, naiveMs: naive[b], samples: samples[b] };
+    }
+    results.fake = { wallMs: engineMs, samples: samples.fake };
+  } finally {
+    await host.call('stop');
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const rows = [];
+  for (const b of backendsList) {
+    const r = results[b];
+    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : UNIQUE;
+    rows.push({
+      scenario: 'backends',
+      measure: `${b}: requests for ${ES} ExternalSecrets over ${UNIQUE} secrets`,
+      subject: r.requests,
+      baseline: `naive: ${ES}`,
+      ratio: r.requests / requestTarget,
+      target: 1,
+      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : 'one per unique secret'})`,
+    });
+    rows.push({
+      scenario: 'backends',
+      measure: `${b}: wall time vs 1.5 × floor + engine cost`,
+      subjectMs: r.wallMs,
+      baseline: `floor ${r.floorMs} ms + engine ${r.engineMs.toFixed(0)} ms`,
+      baselineMs: 1.5 * r.floorMs + r.engineMs,
+      ratio: r.wallMs / (1.5 * r.floorMs + r.engineMs),
+      target: 1,
+      note: `naive loop ${(r.naiveMs / 1000).toFixed(1)} s (${(r.naiveMs / r.wallMs).toFixed(0)}× slower); per-store concurrency ${perStore}`,
+    });
+  }
+  return { rows, raw: { results, delayMs: DELAY, externalSecrets: ES, unique: UNIQUE, concurrency: options.concurrency } };
+}

@@ -1,0 +1,85 @@
+// Scenario 1: start-up. `eso-render render` on a 100-resource stream with no ExternalSecret, as
+// `node dist/cli.js` and as the single executable, against `node -e 0`; and which packages it loaded.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { interleaved, MODULE_LOG_HOOK, runOnce } from '../lib/measure.mjs';
+import { plainStream } from '../lib/streams.mjs';
+
+/** Path fragments of the provider SDKs: none may load when no ExternalSecret uses a provider. */
+const SDK_PATHS = ['@aws-sdk/', '@smithy/', 'google-gax', '@google-cloud/', '@grpc/', '@azure/', 'google-auth-library'];
+
+export async function coldStart({ root, runs, sea }) {
+  const input = Buffer.from(plainStream(100));
+  const sameAsInput = (r) => {
+    if (!r.stdout.equals(input)) throw new Error('render did not write the stream back unchanged');
+  };
+  const subjects = [
+    { name: 'node -e 0', argv: [process.execPath, '-e', '0'], input },
+    // The floor for any renderer built on the `yaml` package: parse and write the stream, nothing else.
+    { name: 'yaml parse+write', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input },
+    { name: 'node dist/cli.js render', argv: [process.execPath, 'dist/cli.js', 'render', '-q'], input, check: sameAsInput },
+  ];
+  if (sea) subjects.push({ name: 'single executable render', argv: [sea, 'render', '-q'], input, check: sameAsInput });
+  const t = await interleaved(subjects, runs, { cwd: root });
+
+  // One more run with a module log: what did a run without ExternalSecrets load?
+  const dir = mkdtempSync(path.join(tmpdir(), 'eso-bench-mods-'));
+  const log = path.join(dir, 'modules.log');
+  const r = await runOnce([process.execPath, '--import', MODULE_LOG_HOOK, 'dist/cli.js', 'render', '-q'], {
+    input,
+    cwd: root,
+    env: { ESO_BENCH_MODULE_LOG: log },
+  });
+  const loaded = existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : [];
+  rmSync(dir, { recursive: true, force: true });
+  if (r.code !== 0) throw new Error(`module-log run failed: ${r.stderr}`);
+  const sdk = loaded.filter((u) => SDK_PATHS.some((p) => u.includes(`node_modules/${p}`)));
+  const packages = [...new Set(loaded.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean))].sort();
+  const own = loaded.filter((u) => u.includes('/dist/') && !u.includes('node_modules')).length;
+
+  const base = t['node -e 0'].medianMs;
+  const rows = [
+    {
+      scenario: 'cold start',
+      measure: 'node dist/cli.js render, 100 resources, no ExternalSecret',
+      subjectMs: t['node dist/cli.js render'].medianMs,
+      baseline: 'node -e 0',
+      baselineMs: base,
+      ratio: t['node dist/cli.js render'].medianMs / base,
+      target: 1.8,
+    },
+  ];
+  rows.push({
+    scenario: 'cold start',
+    measure: 'yaml parse+write of the same stream (no renderer: the floor)',
+    subjectMs: t['yaml parse+write'].medianMs,
+    baseline: 'node -e 0',
+    baselineMs: base,
+    ratio: t['yaml parse+write'].medianMs / base,
+    note: `render is ${(t['node dist/cli.js render'].medianMs / t['yaml parse+write'].medianMs).toFixed(2)}× this`,
+  });
+  rows.push(
+    sea
+      ? {
+          scenario: 'cold start',
+          measure: 'single executable render, same stream',
+          subjectMs: t['single executable render'].medianMs,
+          baseline: 'node -e 0',
+          baselineMs: base,
+          ratio: t['single executable render'].medianMs / base,
+          target: 1.3,
+        }
+      : { scenario: 'cold start', measure: 'single executable render, same stream', baseline: 'node -e 0', baselineMs: base, target: 1.3, note: 'not built (npm run build:sea)' },
+  );
+  rows.push({
+    scenario: 'cold start',
+    measure: 'provider SDK modules loaded',
+    subject: sdk.length,
+    target: 0,
+    pass: sdk.length === 0,
+    note: `packages loaded: ${packages.join(', ') || 'none'}; ${own} of our own modules`,
+  });
+  return { rows, raw: { timings: t, packagesLoaded: packages, sdkModules: sdk, ownModules: own, inputBytes: input.length } };
+}
