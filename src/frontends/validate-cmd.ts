@@ -6,6 +6,7 @@ import { validate } from '../engine/validate.js';
 import { readCommandInput, type CommandIO } from './render-cmd.js';
 import { parseResourceList, writeResourceList, NotAResourceListError } from './resource-list.js';
 import { loadRenderConfig } from '../config/renderconfig.js';
+import { krmBaseDir } from './krm.js';
 import { formatResults } from './result-text.js';
 
 export const validateUsage = `Usage: eso-render validate [options]
@@ -24,7 +25,8 @@ export async function runValidate(argv: string[], io: CommandIO): Promise<number
   if (stdinText !== undefined && /^\s*(kind:\s*ResourceList|apiVersion:\s*config\.kubernetes\.io)/m.test(stdinText)) {
     try {
       const rl = parseResourceList(stdinText);
-      const cfg = loadRenderConfig(rl.functionConfig, io.cwd);
+      // Relative paths resolve as for the KRM function (the kpt package or kustomization folder).
+      const cfg = loadRenderConfig(rl.functionConfig, krmBaseDir(rl.functionConfig, rl.items, io.cwd));
       if (cfg.problems.some((p) => p.severity === 'error')) {
         io.stdout(writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items: rl.items, results: cfg.problems }));
         return 1;
