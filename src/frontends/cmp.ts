@@ -69,6 +69,15 @@ export function forArgoCd(items: readonly Item[]): Item[] {
     .map((it) => withoutAnnotations(it, isOrchestratorAnnotation));
 }
 
+/**
+ * Argo CD reads a stream that starts with `{` as a sequence of JSON objects (YAMLOrJSONDecoder), and then
+ * fails at the first `---`. An untouched JSON file keeps its text, so a stream may start that way: a
+ * leading document marker makes it YAML, of which JSON documents are valid members.
+ */
+export function asYamlStream(text: string): string {
+  return /^\s*\{/.test(text) ? `---\n${text}` : text;
+}
+
 class Log {
   constructor(
     private readonly io: CommandIO,
@@ -230,7 +239,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
       );
     }
     log.summary({ ...outcome, stats: { ...outcome.stats, resourcesOut: out.length } }, build, Date.now() - started);
-    io.stdout(writeManifests(out));
+    io.stdout(asYamlStream(writeManifests(out)));
     return 0;
   } finally {
     if (hooks.handleSignals) process.removeListener('SIGTERM', onTerm);

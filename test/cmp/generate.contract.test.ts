@@ -128,6 +128,18 @@ describe('generate as argocd-cmp-server runs it', () => {
     expect(r.stderr).not.toContain('s3cr3t-plain-value');
   });
 
+  it('plain folder whose first file is JSON: still a YAML stream (Argo CD would read a leading `{` as JSON only)', async () => {
+    const repo = wd.extract({
+      'apps/j/a.json': '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"flag":"on"}}\n',
+      'apps/j/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+    });
+    const r = await runGenerate(repo, 'apps/j');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^\s*\{/);
+    expect(docs(r.stdout).map((o) => o.metadata?.name)).toEqual(['a', 'b']);
+    expect(find(docs(r.stdout), 'ConfigMap', 'a')!.data).toEqual({ flag: 'on' });
+  });
+
   it('plain folder: a symlink out of the repository is refused, not published', async () => {
     const outside = wd.extract({ 'sidecar-file.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sidecar-only}\ndata: {token: from-the-sidecar}\n' });
     const repo = wd.extract({ 'apps/link/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n' });
