@@ -1,0 +1,479 @@
+// Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
+// loopback Vault, Google Secret Manager and Azure Key Vault) and in store credentials (credential files,
+// stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
+// decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
+// deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
+// in any case, base64-encoded, or as its random tail. On success a canary may appear only inside the
+// data of the Secret emitted for it.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { render } from '../../src/engine/render.js';
+import { defaultRenderOptions, type KubeObject, type RenderOptions } from '../../src/engine/types.js';
+import { parseManifests } from '../../src/frontends/stream.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { always, faults, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { FakeVault } from '../servers/vault/server.js';
+import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
+import { makeTestTls } from '../servers/tls-ca.js';
+import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
+import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
+import { runCli, semaphore, type Run } from '../faults/harness.js';
+
+// ---- canaries -----------------------------------------------------------------------------------------
+
+const RAND = randomBytes(6).toString('hex');
+const ALL: string[] = [];
+function canary(tag: string): string {
+  const c = `CANARY-${tag}-${RAND}`;
+  ALL.push(c);
+  return c;
+}
+
+/** Canaries found in `text`: in any letter case, base64-encoded, or by their random tail alone. */
+function leaks(text: string): string[] {
+  const lower = text.toLowerCase();
+  const found = new Set<string>();
+  if (lower.includes(RAND)) {
+    for (const c of ALL) if (lower.includes(c.toLowerCase())) found.add(c);
+    if (found.size === 0) found.add(`…${RAND} (part of a canary)`);
+  }
+  for (const c of ALL) {
+    if (text.includes(Buffer.from(c).toString('base64')) || text.includes(Buffer.from(c).toString('base64url'))) found.add(`${c} (base64)`);
+  }
+  return [...found];
+}
+
+/** The values a backend holds, by key. Key names suit every backend (GCP and Azure allow no '/'). */
+function backendValues(bk: string): Record<string, string> {
+  return {
+    'canary-plain': canary(`${bk}-plain`),
+    'canary-json': JSON.stringify({ username: 'app', password: canary(`${bk}-json-pw`), nested: { token: canary(`${bk}-json-nested`) } }),
+    'canary-badkeys': JSON.stringify({ 'bad key!': canary(`${bk}-badkey`), ok: 'x' }),
+    'canary-notjson': `{${canary(`${bk}-notjson`)}`,
+    'canary-yaml': `a: [${canary(`${bk}-yaml`)}\nb: {`,
+    'canary-url': `http://[${canary(`${bk}-url`)}/%zz`,
+  };
+}
+
+// ---- the ExternalSecrets that fail, one failure mode each -------------------------------------------------
+
+interface StoreRef {
+  kind: 'SecretStore' | 'ClusterSecretStore';
+  name: string;
+  /** Prefix of every key (Parameter Store names need a leading '/'). */
+  prefix?: string;
+}
+
+/** Template failures, each with the values it would print if errors were not scrubbed. */
+const TEMPLATES: Record<string, string> = {
+  'tpl-fail': '{{ .plain | fail }}',
+  'tpl-fail-printf': '{{ printf "value was %s!" .plain | fail }}',
+  'tpl-fail-lower': '{{ .plain | lower | fail }}',
+  'tpl-fail-json-member': '{{ (.json | fromJson).password | fail }}',
+  'tpl-fail-json-nested': '{{ (.json | fromJson).nested.token | fail }}',
+  'tpl-fail-toyaml': '{{ .json | fromJson | toYaml | fail }}',
+  'tpl-fail-tail': '{{ splitList "-" .plain | last | fail }}',
+  'tpl-printf-d': '{{ printf "%d" .plain | fail }}',
+  'tpl-index': '{{ index .plain 99 }}',
+  'tpl-must-from-json': '{{ .notjson | mustFromJson }}',
+  'tpl-from-yaml': '{{ .yaml | fromYaml | toJson | fail }}',
+  'tpl-must-to-date': '{{ .plain | mustToDate "2006-01-02" }}',
+  'tpl-url-parse': '{{ (.url | urlParse).host | fail }}',
+  'tpl-b64dec': '{{ .plain | b64dec | fail }}',
+  'tpl-semver': '{{ (.plain | semver).Major }}',
+  'tpl-bad-field': '{{ .plain.field }}',
+  'tpl-pkcs12': '{{ .plain | pkcs12key }}',
+  'tpl-filter-pem': '{{ .plain | filterPEM "CERTIFICATE" }}',
+};
+
+function es(name: string, store: StoreRef, spec: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name, namespace: 'apps' },
+    spec: { secretStoreRef: { kind: store.kind, name: store.name }, target: { name }, ...spec },
+  };
+}
+
+/** ExternalSecrets that fail reading or decoding (`reads`), or in their templates (`templates`). */
+function failing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  const k = (key: string) => `${store.prefix ?? ''}${key}`;
+  const all = (key: string) => ({ secretKey: key.replace('canary-', ''), remoteRef: { key: k(key) } });
+  const inputs = ['canary-plain', 'canary-json', 'canary-notjson', 'canary-yaml', 'canary-url'].map(all);
+  const list: KubeObject[] = [
+    es(`${tag}-missing-key`, store, { data: [{ secretKey: 'x', remoteRef: { key: k('canary-does-not-exist') } }] }),
+    es(`${tag}-missing-property`, store, { data: [{ secretKey: 'x', remoteRef: { key: k('canary-json'), property: 'nope' } }] }),
+    es(`${tag}-property-of-non-json`, store, { data: [{ secretKey: 'x', remoteRef: { key: k('canary-notjson'), property: 'x' } }] }),
+    es(`${tag}-extract-non-json`, store, { dataFrom: [{ extract: { key: k('canary-notjson') } }] }),
+    // Keys are converted by default; a rewrite skips conversion, so the invalid key reaches validation.
+    es(`${tag}-extract-invalid-keys`, store, { dataFrom: [{ extract: { key: k('canary-badkeys') }, rewrite: [{ regexp: { source: '^ok$', target: 'fine' } }] }] }),
+    es(`${tag}-bad-decoding`, store, { data: [{ secretKey: 'x', remoteRef: { key: k('canary-plain'), decodingStrategy: 'Base64' } }] }),
+    es(`${tag}-bad-decoding-extract`, store, { dataFrom: [{ extract: { key: k('canary-json'), decodingStrategy: 'Base64' } }] }),
+  ];
+  if (which === 'reads') return list;
+  return Object.entries(TEMPLATES).map(([name, text]) => es(`${tag}-${name}`, store, { data: inputs, target: { name: `${tag}-${name}`, template: { data: { out: text } } } }));
+}
+
+/** One ExternalSecret that renders: every canary of the backend lands in its data, some via templates. */
+function succeeding(store: StoreRef, tag: string): KubeObject {
+  const k = (key: string) => `${store.prefix ?? ''}${key}`;
+  return es(`${tag}-ok`, store, {
+    target: {
+      name: `${tag}-ok`,
+      template: {
+        mergePolicy: 'Merge',
+        data: { combined: '{{ .plain }}/{{ printf "%d" .plain }}/{{ (.json | fromJson).nested.token | upper }}' },
+      },
+    },
+    data: [
+      { secretKey: 'plain', remoteRef: { key: k('canary-plain') } },
+      { secretKey: 'json', remoteRef: { key: k('canary-json') } },
+      { secretKey: 'password', remoteRef: { key: k('canary-json'), property: 'password' } },
+      { secretKey: 'notjson', remoteRef: { key: k('canary-notjson') } },
+      { secretKey: 'yaml', remoteRef: { key: k('canary-yaml') } },
+      { secretKey: 'url', remoteRef: { key: k('canary-url') } },
+    ],
+    dataFrom: [{ extract: { key: k('canary-json') }, rewrite: [{ regexp: { source: '(.*)', target: 'x-$1' } }] }],
+  });
+}
+
+const yamlStream = (objs: KubeObject[]) => objs.map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
+
+// ---- checks ---------------------------------------------------------------------------------------------
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+/** A failing run: exit 1, nothing on stdout, every failing ExternalSecret reported, no canary anywhere. */
+function expectFailedWithoutLeaks(r: Run, failingNames: string[]): void {
+  expect(leaks(r.stderr), r.stderr).toEqual([]);
+  expect(leaks(r.stdout)).toEqual([]);
+  expect(r.stdout).toBe('');
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).not.toMatch(STACK_FRAME);
+  const unreported = failingNames.filter((n) => !r.stderr.includes(`/${n}`) && !r.stderr.includes(`"name":"${n}"`));
+  expect(unreported, r.stderr).toEqual([]);
+}
+
+/**
+ * A successful run: canaries only inside the data of emitted Secrets (decoded there), nowhere else on
+ * stdout or stderr. `expected` canaries must be found in that data (so the scan could have found them).
+ */
+function expectOnlyInSecretData(r: Run, expected: string[]): void {
+  expect(r.code, r.stderr).toBe(0);
+  expect(leaks(r.stderr), r.stderr).toEqual([]);
+  const items = parseManifests(r.stdout).map((i) => i.object);
+  const decoded: string[] = [];
+  const rest = items.map((o) => {
+    if (o.kind !== 'Secret') return o;
+    for (const v of Object.values((o.data ?? {}) as Record<string, string>)) decoded.push(Buffer.from(v, 'base64').toString('utf8'));
+    const { data: _data, ...without } = o;
+    return without;
+  });
+  expect(leaks(JSON.stringify(rest))).toEqual([]);
+  const all = decoded.join('\n');
+  for (const c of expected) expect(all.toLowerCase()).toContain(c.toLowerCase());
+}
+
+// ---- backends -----------------------------------------------------------------------------------------------
+
+let dir: string;
+let moto: Moto;
+let vault: FakeVault;
+let gsm: GsmServer;
+let token: TokenServer;
+let akv: VaultServer;
+const proxies: FaultProxy[] = [];
+const limit = semaphore(3);
+const AZ = { tenant: '0c4a1e2b-0000-4000-8000-ca0a4e000001', host: 'canary-kv.vault.azure.net' };
+const azTls = makeTestTls([AZ.host]);
+
+const FAKE = backendValues('fake');
+const SM = backendValues('aws-sm');
+const SSM = backendValues('aws-ssm');
+const VAULT = backendValues('vault');
+const GCP = backendValues('gcp');
+const AZURE = backendValues('azure');
+const CRED = {
+  awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
+  awsSecretKey: canary('cred-aws-secret-key'),
+  vaultToken: canary('cred-vault-token'),
+  vaultBadToken: canary('cred-vault-bad-token'),
+  vaultStreamToken: canary('cred-vault-stream-token'),
+  azureSecret: canary('cred-azure-client-secret'),
+  azureWrongSecret: canary('cred-azure-wrong-secret'),
+  gcpKey: canary('cred-gcp-sa-key'),
+};
+ALL.push(CRED.awsAccessKeyId);
+
+function credential(ns: string, name: string, key: string, value: string): void {
+  mkdirSync(path.join(dir, 'creds', ns, name), { recursive: true });
+  writeFileSync(path.join(dir, 'creds', ns, name, key), value);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'canary-'));
+  const seed = { accessKeyId: 'seed', secretAccessKey: 'seed' };
+  [moto, vault, gsm, token] = await Promise.all([
+    startMoto(),
+    FakeVault.start(),
+    startGsmServer({ projectId: 'canary-project', projectNumber: '99887766', secrets: Object.entries(GCP).map(([id, v]) => ({ id, versions: [{ data: v }] })) }),
+    startTokenServer({ tls: azTls, tenantId: AZ.tenant, clientSecrets: { 'canary-app': CRED.azureSecret } }),
+  ]);
+  akv = await startVaultServer({
+    tls: azTls,
+    vaultHost: AZ.host,
+    tenantId: AZ.tenant,
+    validTokens: token.issued,
+    contents: { secrets: Object.fromEntries(Object.entries(AZURE).map(([k, v]) => [k, [{ version: 'v1', value: v }]])), certificates: {}, keys: {} },
+  });
+  const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials: seed });
+  for (const [k, v] of Object.entries(SM)) await sm.send(new CreateSecretCommand({ Name: k, SecretString: v }));
+  sm.destroy();
+  const ssm = new SSMClient({ region: 'us-east-1', endpoint: moto.url, credentials: seed });
+  for (const [k, v] of Object.entries(SSM)) await ssm.send(new PutParameterCommand({ Name: `/${k}`, Value: v, Type: 'SecureString' }));
+  ssm.destroy();
+  vault.mountKv('secret', 2);
+  // KV holds maps: JSON canaries as themselves, the others under `value`.
+  for (const [k, v] of Object.entries(VAULT)) vault.put('secret', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
+  vault.addToken(CRED.vaultToken, ['secret/*']);
+  vault.addToken(CRED.vaultStreamToken, ['secret/*']);
+  credential('apps', 'aws-creds', 'access-key-id', CRED.awsAccessKeyId);
+  credential('apps', 'aws-creds', 'secret-access-key', CRED.awsSecretKey);
+  credential('apps', 'vault-token', 'token', CRED.vaultToken);
+  credential('apps', 'vault-bad-token', 'token', CRED.vaultBadToken);
+  credential('apps', 'azure-sp', 'ClientID', 'canary-app');
+  credential('apps', 'azure-sp', 'ClientSecret', CRED.azureSecret);
+  credential('apps', 'azure-sp-wrong', 'ClientID', 'canary-app');
+  credential('apps', 'azure-sp-wrong', 'ClientSecret', CRED.azureWrongSecret);
+  credential('apps', 'gcp-sa', 'key.json', CRED.gcpKey);
+  writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of proxies) await p.stop();
+  await Promise.all([moto?.stop(), vault?.close(), gsm?.stop(), akv?.stop(), token?.stop()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const JSON_KEYS = new Set(['canary-json', 'canary-badkeys']);
+
+/** Vault: KV v2 cannot hold a value that is not a JSON object, so that extract cannot fail there. */
+function vaultFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
+}
+
+function stores(urls: { vault: string; azure: string }): KubeObject[] {
+  const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind,
+    metadata: kind === 'SecretStore' ? { name, namespace: 'apps' } : { name },
+    spec: { provider },
+  });
+  const fakeData = Object.entries(FAKE).map(([key, value]) => ({ key, value }));
+  return [
+    store('SecretStore', 'fake', { fake: { data: fakeData } }),
+    store('SecretStore', 'aws-sm', {
+      aws: {
+        service: 'SecretsManager',
+        region: 'us-east-1',
+        auth: { secretRef: { accessKeyIDSecretRef: { name: 'aws-creds', key: 'access-key-id' }, secretAccessKeySecretRef: { name: 'aws-creds', key: 'secret-access-key' } } },
+      },
+    }),
+    store('SecretStore', 'aws-ssm', { aws: { service: 'ParameterStore', region: 'us-east-1' } }),
+    store('SecretStore', 'vault', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } }),
+    store('SecretStore', 'vault-bad-token', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'gcp', { gcpsm: { projectID: 'canary-project' } }),
+    store('SecretStore', 'gcp-bad-key', { gcpsm: { projectID: 'canary-project', auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcp-sa', key: 'key.json' } } } } }),
+    store('SecretStore', 'azure', {
+      azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } } },
+    }),
+    store('SecretStore', 'azure-wrong-secret', {
+      azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
+    }),
+  ];
+}
+
+function cliEnv(): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ACCESS_KEY_ID: 'AKIACANARYENVDEFAULT',
+    AWS_SECRET_ACCESS_KEY: 'env-default-not-a-canary',
+    AWS_REGION: 'us-east-1',
+    ESO_RENDER_GCPSM_ENDPOINT: `127.0.0.1:${gsm.port}`,
+    ESO_RENDER_GCPSM_INSECURE: 'true',
+    ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'),
+    ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
+    AZURE_AUTHORITY_HOST: token.authorityHost,
+  };
+}
+
+const urls = () => ({ vault: vault.url, azure: `https://${AZ.host}:${akv.port}` });
+const cli = (args: string[], stdin: string, env: Record<string, string> = cliEnv()) =>
+  limit(() => runCli([...args, '--credentials-dir', path.join(dir, 'creds')], stdin, env, 60_000));
+
+/** Every backend, with its failing ExternalSecrets (Vault values are read through their `value` member). */
+function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store: string; values: Record<string, string>; failing: KubeObject[]; ok: KubeObject }[] {
+  const ref = (name: string, prefix?: string): StoreRef => ({ kind: 'SecretStore', name, ...(prefix ? { prefix } : {}) });
+  const vaultish = (o: KubeObject): KubeObject => {
+    // Non-JSON canaries sit under `value` in Vault: whole-secret reads of them read that property.
+    const spec = structuredClone(o.spec) as { data?: { remoteRef: { key: string; property?: string } }[] };
+    for (const d of spec.data ?? []) if (!d.remoteRef.property && !JSON_KEYS.has(d.remoteRef.key)) d.remoteRef.property = 'value';
+    return { ...o, spec };
+  };
+  return [
+    { name: 'fake', store: 'fake', values: FAKE, failing: failing(ref('fake'), 'fake', which), ok: succeeding(ref('fake'), 'fake') },
+    { name: 'aws-sm', store: 'aws-sm', values: SM, failing: failing(ref('aws-sm'), 'sm', which), ok: succeeding(ref('aws-sm'), 'sm') },
+    { name: 'aws-ssm', store: 'aws-ssm', values: SSM, failing: failing(ref('aws-ssm', '/'), 'ssm', which), ok: succeeding(ref('aws-ssm', '/'), 'ssm') },
+    { name: 'vault', store: 'vault', values: VAULT, failing: vaultFailing(ref('vault'), 'vault', which).map(vaultish), ok: vaultish(succeeding(ref('vault'), 'vault')) },
+    { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
+    { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
+  ];
+}
+
+/** Canaries whose values are plain strings (JSON/YAML/URL holders carry theirs inside). */
+function canariesOf(values: Record<string, string>): string[] {
+  return ALL.filter((c) => Object.entries(values).some(([k, v]) => k !== 'canary-badkeys' && v.includes(c)));
+}
+
+describe.concurrent('no canary on stderr or in results, whatever fails (built CLI)', () => {
+  for (const which of ['reads', 'templates'] as const) {
+    it.each(['text', 'json'])(`every backend, failing ${which}, --log-format %s`, async (format) => {
+      const failingObjs = backends(which).flatMap((b) => b.failing);
+      const input = yamlStream([...stores(urls()), ...failingObjs]);
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], input);
+      expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
+    });
+  }
+
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+    it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
+      const backend = backends().find((x) => x.name === b)!;
+      // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
+      const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
+      const r = await cli(['render', '--deadline', '20s'], yamlStream([...used, backend.ok]));
+      expectOnlyInSecretData(r, canariesOf(backend.values));
+    });
+  }
+
+  it('credentials that the backend refuses (Vault token, Azure client secret, GCP key) are never echoed', async () => {
+    const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
+    const objs = [
+      es('cred-vault', ref('vault-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+    ];
+    for (const format of ['text', 'json']) {
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp']);
+    }
+  });
+
+  it('store credentials from stream Secrets are used, and never emitted', async () => {
+    const objs: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'vault-stream-token', namespace: 'apps' }, stringData: { token: CRED.vaultStreamToken } },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: 'vault-stream', namespace: 'apps' },
+        spec: { provider: { vault: { server: vault.url, path: 'secret', auth: { tokenSecretRef: { name: 'vault-stream-token', key: 'token' } } } } },
+      },
+      es('from-stream-creds', { kind: 'SecretStore', name: 'vault-stream' }, { data: [{ secretKey: 'v', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+    ];
+    const r = await cli(['render', '--allow-stream-credentials'], yamlStream(objs));
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseManifests(r.stdout).map((i) => `${i.object.kind}/${i.object.metadata?.name}`)).toContain('Secret/from-stream-creds');
+    expect(leaks(r.stderr)).toEqual([]);
+    // The emitted Secret carries the Vault value; the token that read it must not be anywhere in the output.
+    expect(leaks(r.stdout).filter((l) => l.includes('cred-'))).toEqual([]);
+  });
+
+  it('backend faults (malformed bodies, resets): no canary in what is reported', async () => {
+    const proxy = async (upstream: string, fault: () => import('../helpers/fault-proxy.js').Fault, tls?: boolean) => {
+      const p = await startFaultProxy({
+        upstream,
+        plan: always(fault),
+        ...(tls ? { tls: azTls, upstreamCa: azTls.caPem, upstreamServername: AZ.host } : {}),
+      });
+      proxies.push(p);
+      return p;
+    };
+    for (const fault of [faults.truncated, faults.reset, () => faults.html(200)]) {
+      const awsP = await proxy(moto.url, fault);
+      const vaultP = await proxy(vault.url, fault);
+      const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure'].includes(b.name));
+      const oks = bs.map((b) => b.ok);
+      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}` }), ...oks]);
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
+      expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
+      expectFailedWithoutLeaks(r, oks.map((o) => String(o.metadata!.name)));
+    }
+  });
+
+  it('the deadline, with the backends stuck: no canary in what is reported', async () => {
+    const proxy = async (upstream: string) => {
+      const p = await startFaultProxy({ upstream, plan: always(faults.hang) });
+      proxies.push(p);
+      return p;
+    };
+    const stuck = [await proxy(moto.url, faults.hang), await proxy(vault.url, faults.hang)];
+    const input = yamlStream([...stores({ vault: stuck[1]!.url, azure: urls().azure }), ...backends().filter((b) => ['aws-sm', 'vault'].includes(b.name)).map((b) => b.ok)]);
+    const r = await cli(['render', '--deadline', '2s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: stuck[0]!.url });
+    expectFailedWithoutLeaks(r, ['sm-ok', 'vault-ok']);
+    expect(r.stderr).toMatch(/deadline/);
+  });
+
+  it('KRM function: ResourceList in, no canary in results or stderr, nothing from a backend in items', async () => {
+    const bs = backends().filter((b) => ['fake', 'vault', 'aws-sm'].includes(b.name));
+    const failingObjs = bs.flatMap((b) => b.failing);
+    const rl = {
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [...stores(urls()), ...failingObjs],
+      functionConfig: { apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'canary' }, spec: { credentialsDir: path.join(dir, 'creds'), deadline: '20s' } },
+    };
+    const r = await limit(() => runCli([], JSON.stringify(rl), cliEnv(), 60_000));
+    expect(r.code, r.stderr).toBe(1);
+    expect(leaks(r.stderr), r.stderr).toEqual([]);
+    const out = parseYaml(r.stdout) as { results?: unknown[]; items?: unknown[] };
+    expect(out.results?.length ?? 0).toBeGreaterThanOrEqual(failingObjs.length);
+    expect(leaks(JSON.stringify(out.results))).toEqual([]);
+    // Items are echoed on error (kpt shows them); the fake store's values are input, a backend's are not.
+    const fromBackends = leaks(JSON.stringify(out.items)).filter((l) => !l.includes('CANARY-fake-'));
+    expect(fromBackends).toEqual([]);
+  });
+});
+
+describe('no canary in the engine\'s results (in-process)', () => {
+  const options = (extra: Partial<RenderOptions> = {}): RenderOptions => ({ ...defaultRenderOptions, credentialsDir: path.join(dir, 'creds'), deadlineMs: 20_000, ...extra });
+
+  for (const which of ['reads', 'templates'] as const) {
+    it(`fake and Vault stores, failing ${which}`, async () => {
+      const bs = backends(which).filter((b) => ['fake', 'vault'].includes(b.name));
+      const items = parseManifests(yamlStream([...stores(urls()), ...bs.flatMap((b) => b.failing)]));
+      const out = await render(items, options());
+      expect(out.ok).toBe(false);
+      expect(leaks(JSON.stringify(out.results))).toEqual([]);
+      expect(leaks(JSON.stringify(out.stats))).toEqual([]);
+      const named = new Set(out.results.filter((x) => x.severity === 'error').map((x) => x.resourceRef?.name));
+      for (const o of bs.flatMap((b) => b.failing)) expect(named).toContain(o.metadata!.name);
+    });
+  }
+
+  it('policy refusals (shared sidecar): the refusal names the rule, not a value', async () => {
+    const b = backends().find((x) => x.name === 'vault')!;
+    const items = parseManifests(yamlStream([...stores(urls()), b.ok]));
+    const out = await render(items, options({ sharedSidecar: true, context: { project: 'shop', app: 'shop-app', namespace: 'apps' }, policy: { rules: [{ name: 'no-stream-stores', match: { projects: ['shop'] }, stores: [] }] } }));
+    expect(out.ok).toBe(false);
+    expect(out.results.some((x) => x.severity === 'error')).toBe(true);
+    expect(leaks(JSON.stringify(out.results))).toEqual([]);
+  });
+});
+
