@@ -62,11 +62,17 @@ function emptyStats(resourcesIn = 0): RenderStats {
   return { resourcesIn, resourcesOut: 0, externalSecrets: 0, secretsEmitted: 0, requests: {}, retries: 0, durationMs: 0 };
 }
 
+/**
+ * Annotations in the config.kubernetes.io group that users write or ask kustomize for (buildMetadata), and
+ * that Argo CD's own kustomize build would apply: kept.
+ */
+const userAnnotations = new Set(['config.kubernetes.io/origin', 'config.kubernetes.io/depends-on', 'config.kubernetes.io/apply-time-mutation']);
+
 /** What reaches Argo CD: no build-only objects, no annotations orchestrators put on resources in flight. */
 export function forArgoCd(items: readonly Item[]): Item[] {
   return items
     .filter((it) => String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
-    .map((it) => withoutAnnotations(it, isOrchestratorAnnotation));
+    .map((it) => withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)));
 }
 
 /**

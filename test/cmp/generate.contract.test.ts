@@ -61,7 +61,7 @@ spec:
   'apps/plain/settings.json': JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: 'settings', namespace: 'web', annotations: { 'config.kubernetes.io/path': 'settings.json', team: 'web' } },
+    metadata: { name: 'settings', namespace: 'web', annotations: { 'config.kubernetes.io/path': 'settings.json', 'config.kubernetes.io/depends-on': '/namespaces/web/Secret/api', team: 'web' } },
     data: { enabled: 'on' },
   }),
   'apps/plain/fn-config.yaml': `apiVersion: v1
@@ -120,9 +120,10 @@ describe('generate as argocd-cmp-server runs it', () => {
     const out = docs(r.stdout);
     expect(out.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual(['ConfigMap/settings', 'Secret/api']);
     expect(b64(find(out, 'Secret', 'api')!.data?.token)).toBe('s3cr3t-plain-value');
-    // Argo CD would otherwise apply these annotations to the cluster.
-    expect(r.stdout).not.toMatch(/config\.kubernetes\.io\//);
-    expect(find(out, 'ConfigMap', 'settings')!.metadata?.annotations).toEqual({ team: 'web' });
+    // Argo CD would otherwise apply these annotations to the cluster; the user's own (depends-on) stay.
+    expect(r.stdout).not.toMatch(/config\.kubernetes\.io\/(path|index)/);
+    expect(find(out, 'ConfigMap', 'settings')!.metadata?.annotations).toEqual({ 'config.kubernetes.io/depends-on': '/namespaces/web/Secret/api', team: 'web' });
+    expect(find(out, 'Secret', 'api')!.metadata?.annotations ?? {}).not.toHaveProperty('config.kubernetes.io/index');
     // YAML 1.1 reader (as Argo CD's): the string "on" stays a string.
     expect(find(out, 'ConfigMap', 'settings')!.data?.enabled).toBe('on');
     expect(r.stderr).not.toContain('s3cr3t-plain-value');
