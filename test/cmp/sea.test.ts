@@ -75,7 +75,7 @@ describe('single executable', () => {
     expect(parseAllDocuments(a.stdout).filter((d) => (d.toJS() as { kind?: string }).kind === 'Secret')).toHaveLength(2);
   });
 
-  it('krm and validate: identical to node dist/cli.js', () => {
+  it('krm, the legacy kustomize plugin and validate: identical to node dist/cli.js', () => {
     const dir = path.dirname(sea);
     const items = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].flatMap((f) =>
       parseAllDocuments(readFileSync(path.join(dir, 'quickstart', f), 'utf8')).map((d) => d.toJS()),
@@ -86,6 +86,16 @@ describe('single executable', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toMatch(/kind: ResourceList/);
+    // The legacy kustomize exec plugin: the config file as the only argument, the resources on stdin.
+    const cfgDir = mkdtempSync(path.join(work, 'legacy-'));
+    const cfg = path.join(cfgDir, 'render-config.yaml');
+    writeFileSync(cfg, 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: eso-render}\nspec: {deadline: 30s}\n');
+    const stream = items.map((o) => stringify(o)).join('---\n');
+    const la = run([sea], [cfg], { cwd: dir, input: stream });
+    const lb = run(node, [cfg], { cwd: dir, input: stream });
+    expect(la.code, la.stderr).toBe(0);
+    expect(la.stdout).toBe(lb.stdout);
+    expect(la.stdout).toMatch(/kind: Secret/);
     const va = run([sea], ['validate', '-f', 'quickstart'], { cwd: dir });
     const vb = run(node, ['validate', '-f', 'quickstart'], { cwd: dir });
     expect(va.code, va.stderr).toBe(0);
