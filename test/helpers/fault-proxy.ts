@@ -79,6 +79,8 @@ export interface FaultProxyOptions {
   /** Trust this CA and check this name when the backend is HTTPS. */
   upstreamCa?: string;
   upstreamServername?: string;
+  /** Hold each answer this long (ms) before sending it: random delays reorder concurrent responses. */
+  delayMs?: (req: SeenRequest) => number;
 }
 
 export interface FaultProxy {
@@ -165,6 +167,8 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
         return;
       }
       const up = await forward(req, body);
+      const hold = o.delayMs?.(seen) ?? 0;
+      if (hold > 0) await new Promise<void>((r) => timers.add(setTimeout(r, hold)));
       if (!fault) {
         res.writeHead(up.status, { ...up.headers, 'content-length': String(up.body.length) }).end(up.body);
         return;
