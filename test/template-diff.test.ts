@@ -4,7 +4,7 @@
 // error class) case by case. Cases with `expect` are also checked against that hand-written result,
 // which is all that runs for cases the reference cannot render (`goDiffers`) or when Go is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,7 @@ interface Outcome {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpusDir = join(here, 'template-corpus');
-const referenceSrc = join(here, 'template-reference', 'main.go');
+const referenceSrc = join(here, 'template-reference');
 
 function loadCorpus(): Case[] {
   const cases: Case[] = [];
@@ -88,8 +88,8 @@ function runReference(cases: Case[]): Map<string, Outcome> | string {
   if (missing) return missing;
   workDir = mkdtempSync(join(tmpdir(), 'eso-template-ref-'));
   const pkgDir = join(workDir, 'src', 'esoref');
-  mkdirSync(pkgDir, { recursive: true });
-  copyFileSync(referenceSrc, join(pkgDir, 'main.go'));
+  // The main package and its sprig33 subpackage (import path esoref/sprig33 in GOPATH mode).
+  cpSync(referenceSrc, pkgDir, { recursive: true });
   const bin = join(workDir, 'esoref');
   const env = {
     ...process.env,

@@ -167,7 +167,9 @@ describe('nondeterministicFunctions', () => {
     expect(nondeterministicFunctions(t)).toEqual(['now', 'randAlphaNum', 'uuidv4']);
   });
   it('counts htpasswd only when it may use bcrypt', () => {
-    expect(nondeterministicFunctions('{{ htpasswd .u .p "sha" }}')).toEqual([]);
+    expect(nondeterministicFunctions('{{ htpasswd .u .p "sha" }}{{ (htpasswd "a" .p `sha`) | b64enc }}')).toEqual([]);
+    expect(nondeterministicFunctions('{{ htpasswd .u (randAlpha 3) "sha" }}')).toEqual(['randAlpha']);
+    expect(nondeterministicFunctions('{{ htpasswd .u .p "SHA" }}')).toEqual(['htpasswd']);
     expect(nondeterministicFunctions('{{ htpasswd .u .p "bcrypt" }}{{ "sha" | htpasswd .u .p }}')).toEqual(['htpasswd']);
   });
   it('is empty for deterministic templates and for unparsable ones', () => {

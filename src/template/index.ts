@@ -153,7 +153,8 @@ export function nondeterministicFunctions(text: string, opts: TemplateOptions = 
         n.cmds.forEach(visit);
         return;
       case 'command': {
-        // htpasswd is random only with bcrypt: a literal "sha" algorithm makes it deterministic.
+        // htpasswd is random only with bcrypt. Its algorithm is a sprig.HashAlgorithm, which only a string
+        // constant converts to (anything else fails to render), so the tree tells exactly: "sha" is not random.
         const [f, , , algo] = n.args;
         if (f?.kind === 'identifier' && f.ident === 'htpasswd' && algo?.kind === 'string' && algo.text === 'sha') {
           n.args.slice(1).forEach(visit);

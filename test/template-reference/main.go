@@ -1,5 +1,6 @@
 // Reference renderer for the differential test: Go's text/template with sprig's function map as
-// ESO's v2 engine configures it (no env, expandenv, getHostByName; plus hexdec, toYaml, fromYaml).
+// ESO's v2 engine configures it (no env, expandenv, getHostByName; plus hexdec, toYaml, fromYaml), and
+// htpasswd with sprig 3.3's signature (sprig33/), the version ESO vendors.
 // Reads a JSON array of cases on stdin and writes a JSON array of results on stdout.
 package main
 
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"text/template"
 
+	sprig33 "esoref/sprig33" // package sprig: sprig 3.3 signatures
 	"github.com/Masterminds/sprig" // Debian GOPATH layout of sprig v3
 	"github.com/ghodss/yaml"
 )
@@ -75,6 +77,7 @@ func funcMap() template.FuncMap {
 		delete(fm, name)
 	}
 	fm["hexdec"] = hexdec
+	fm["htpasswd"] = sprig33.Htpasswd
 	fm["toYaml"] = toYaml
 	fm["fromYaml"] = fromYaml
 	return fm

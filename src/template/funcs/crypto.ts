@@ -334,10 +334,9 @@ const CERT = 'sprig.certificate';
 
 export const cryptoFuncs: FuncEntry[] = [
   { name: 'bcrypt', sig: 'func(string) string', fn: bcrypt, nondeterministic: true },
-  // Go's third parameter is the named string type sprig.HashAlgorithm: a string constant converts to it,
-  // a string-typed value does not ("wrong type for value"). Declared as string until the executor
-  // models named string types, so `htpasswd .u .p .alg` is accepted here where Go refuses it.
-  { name: 'htpasswd', sig: 'func(string, string, string) string', fn: htpasswd, nondeterministic: true },
+  // sprig 3.3's third parameter is the named string type sprig.HashAlgorithm: a string constant converts
+  // to it, a string-typed value (variable, field, pipeline) is refused with "wrong type for value".
+  { name: 'htpasswd', sig: 'func(string, string, sprig.HashAlgorithm) string', fn: htpasswd, nondeterministic: true },
   { name: 'genPrivateKey', sig: 'func(string) string', fn: genPrivateKey, nondeterministic: true },
   { name: 'derivePassword', sig: 'func(uint32, string, string, string, string) string', fn: derivePassword },
   { name: 'buildCustomCert', sig: `func(string, string) (${CERT}, error)`, fn: buildCustomCert },
