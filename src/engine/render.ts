@@ -1,6 +1,7 @@
 // The engine: collect → validate and default → plan → fetch → assemble → replace (design.md).
 // Takes data, returns data. A run either produces every Secret or nothing, with every error found.
 
+import { setMaxListeners } from 'node:events';
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
 import { resourceRef } from '../eso/model.js';
 import { storeId } from './stores.js';
@@ -11,6 +12,7 @@ import { prepare, errorSink } from './prepare.js';
 import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
+import { loadTemplateEngine } from './template-engine.js';
 
 export async function render(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -41,6 +43,8 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
 
   // 4. Fetch.
   const ac = new AbortController();
+  // Every in-flight request may listen for the deadline; that is by design, not a leak.
+  setMaxListeners(0, ac.signal);
   const deadline = started + options.deadlineMs;
   const timer = setTimeout(() => ac.abort(), Math.max(0, deadline - Date.now()));
   let fetched;
@@ -68,12 +72,30 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
     const r = pl.reads.get(readId);
     return r?.store ? storeLabel(r.store) : r?.storeKey;
   };
-  const findObj = (list: KubeObject[], name: string, ns: string) =>
-    list.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? defaultNamespace) === ns);
-  const sources = {
-    configMap: (name: string, ns: string) => findObj(c.configMaps, name, ns),
-    secret: (name: string, ns: string) => findObj(c.secrets, name, ns),
+  // templateFrom looks ConfigMaps and Secrets up by namespace/name: indexed once, not searched per use.
+  // The first of a duplicated name wins, as a search from the start of the stream would find it.
+  type Index = Map<unknown, Map<unknown, KubeObject>>;
+  const byName = (list: KubeObject[]): Index => {
+    const index: Index = new Map();
+    for (const o of list) {
+      const ns = o.metadata?.namespace ?? defaultNamespace;
+      let names = index.get(ns);
+      if (!names) index.set(ns, (names = new Map()));
+      if (!names.has(o.metadata?.name)) names.set(o.metadata?.name, o);
+    }
+    return index;
   };
+  let configMaps: Index | undefined;
+  let secrets: Index | undefined;
+  const sources = {
+    configMap: (name: string, ns: string) => (configMaps ??= byName(c.configMaps)).get(ns)?.get(name),
+    secret: (name: string, ns: string) => (secrets ??= byName(c.secrets)).get(ns)?.get(name),
+  };
+  // Templates and rewrite transforms need the template engine; a run without them never loads it.
+  const usesTemplates = externalSecrets.some(
+    (es) => es.spec.target.template !== undefined || es.spec.dataFrom.some((df) => df.rewrite.some((rw) => 'transform' in rw)),
+  );
+  if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
   externalSecrets.forEach((es, i) => {

@@ -3,7 +3,8 @@
 import type { Rewrite } from '../eso/model.js';
 import { compileGoRegexp } from '../providers/shared/go-regexp.js';
 import { byteOrder, goByteValue, goJsonMarshal } from '../providers/shared/json-map.js';
-import { executeTemplate, type TemplateOptions } from '../template/index.js';
+import type { TemplateOptions } from '../template/index.js';
+import { templateEngine } from './template-engine.js';
 
 export function applyRewrites(
   data: Map<string, Uint8Array>,
@@ -34,6 +35,7 @@ function rewriteTransform(data: Map<string, Uint8Array>, template: string, delim
   // ESO uses the default delimiters and no missingkey=error here; the controller flags do not apply.
   void delims;
   const opts: TemplateOptions = { leftDelim: '{{', rightDelim: '}}', missingKey: 'default' };
+  const { executeTemplate } = templateEngine();
   const out = new Map<string, Uint8Array>();
   for (const [k, v] of data) {
     const key = Buffer.from(executeTemplate('transform', template, new Map([['value', Buffer.from(k, 'utf8')]]), opts)).toString('utf8');

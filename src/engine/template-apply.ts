@@ -3,7 +3,8 @@
 
 import type { ExternalSecret, TemplateFrom } from '../eso/model.js';
 import type { KubeObject } from './types.js';
-import { executeTemplate, nondeterministicFunctions, TemplateError, type TemplateOptions } from '../template/index.js';
+import type { TemplateOptions } from '../template/index.js';
+import { templateEngine } from './template-engine.js';
 import { parseKeysAndValues } from './keys-and-values.js';
 import { decode } from './decode.js';
 
@@ -52,6 +53,7 @@ export function applyTemplate(
   // The redacted preview cannot know keys that only a backend would list, so it renders leniently.
   const opts: TemplateOptions = { leftDelim: delims.left, rightDelim: delims.right, missingKey: lenient ? 'default' : 'error' };
 
+  const { executeTemplate, nondeterministicFunctions, TemplateError } = templateEngine();
   const render = (field: string, key: string, text: string): Uint8Array => {
     const nd = nondeterministicFunctions(text, opts);
     if (nd.length) {

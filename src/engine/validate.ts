@@ -5,8 +5,8 @@
 import type { Item, KubeObject, RenderOptions, Result } from './types.js';
 import { prepare, errorSink } from './prepare.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
-import { checkTemplate, nondeterministicFunctions, TemplateError, type TemplateOptions } from '../template/index.js';
-import { referencedKeys } from '../template/references.js';
+import type { TemplateOptions } from '../template/index.js';
+import { loadTemplateEngine } from './template-engine.js';
 
 export interface ValidateOutcome {
   ok: boolean;
@@ -63,6 +63,9 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
   const error = errorSink(results);
   const prep = await prepare(items, options, error);
   const c = prep.collected;
+  // Loaded here, not imported statically: the CLI imports this module for every command.
+  const { checkTemplate, nondeterministicFunctions, TemplateError } = await loadTemplateEngine();
+  const { referencedKeys } = await import('../template/references.js');
   const find = (list: KubeObject[], ns: string) => (name: string) =>
     list.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? prep.defaultNamespace) === ns);
 
