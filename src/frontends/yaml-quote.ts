@@ -105,8 +105,10 @@ export function stringifyObject(obj: unknown): string {
   quoteAmbiguous(doc);
   const text = doc.toString(writeOptions);
   // Safety net for emitter corner cases not covered above: if the text does not read back as the
-  // object, print every string double-quoted (always exact, just less pretty).
-  if (readsBackAs(text, obj)) return text;
+  // object, print every string double-quoted (always exact, just less pretty). Objects made only of
+  // simple strings (below) have no such corner case, and reading every generated Secret back cost more
+  // than printing it, so they skip the check.
+  if (onlySimpleValues(obj, 0) || readsBackAs(text, obj)) return text;
   visit(doc, {
     Scalar(_key, n) {
       if (typeof n.value === 'string') n.type = Scalar.QUOTE_DOUBLE;
@@ -121,4 +123,26 @@ function readsBackAs(text: string, obj: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+// One-line strings of letters, digits and `_ . / = + -`, not starting with a punctuation mark: either
+// plain, or double-quoted without escapes when a reader would take them for a number, boolean or null
+// (isAmbiguousPlain above and the package's own check). Either way they read back as themselves.
+const SIMPLE_STRING = /^[A-Za-z0-9_][A-Za-z0-9_./=+-]*$/;
+
+/** Whether `v` holds nothing but simple strings (keys included), booleans, safe integers and nesting. */
+function onlySimpleValues(v: unknown, depth: number): boolean {
+  if (depth > 32) return false;
+  if (typeof v === 'string') return SIMPLE_STRING.test(v);
+  if (typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !onlySimpleValues(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '__proto__' || !SIMPLE_STRING.test(k) || !onlySimpleValues(x, depth + 1)) return false;
+  }
+  return true;
 }
