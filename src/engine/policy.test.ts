@@ -74,6 +74,9 @@ const cases: Case[] = [
   { ctx: sandbox, store: 'own', key: 'shared', streamStore: 'vault', allowed: true },
   { ctx: web, store: 'own', key: 'shared', streamStore: 'fake', allowed: true },
   { ctx: sandbox, store: 'aws-prod', key: '/prod/payments/db', allowed: false, rule: /no rule allows project "sandbox"/ },
+  // an application without a destination namespace may target only namespaces a rule names
+  { ctx: { ...pay, namespace: '' }, store: 'aws-prod', key: '/prod/payments/db', ns: 'pay-shared', allowed: true },
+  { ctx: { ...web, namespace: '' }, store: 'vault-shared', key: 'shared', ns: 'web', allowed: false, rule: /has no destination namespace/ },
 ];
 
 describe('tenancy policy matrix (shared sidecar)', () => {

@@ -94,9 +94,13 @@ export class Policy {
 
   /** May an ExternalSecret of this app target (live in) this namespace? */
   checkTargetNamespace(namespace: string): string | undefined {
-    if (!this.sharedSidecar || !this.ctx.namespace) return undefined;
-    if (namespace === this.ctx.namespace) return undefined;
+    if (!this.sharedSidecar) return undefined;
+    if (this.ctx.namespace && namespace === this.ctx.namespace) return undefined;
     if (this.rules.some((r) => anyOf(r.targetNamespaces ?? [], namespace))) return undefined;
+    // An application without a destination namespace does not get every namespace: fail closed.
+    if (!this.ctx.namespace) {
+      return `policy: the application has no destination namespace, and namespace ${JSON.stringify(namespace)} is not named in targetNamespaces of a rule for ${who(this.ctx)}`;
+    }
     return `policy: namespace ${JSON.stringify(namespace)} is neither the application's destination namespace ${JSON.stringify(this.ctx.namespace)} nor named in targetNamespaces of a rule for ${who(this.ctx)}`;
   }
 }

@@ -17,7 +17,7 @@ import { readGenerateSettings, splitOptions } from './cmp-settings.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
 import { formatResults } from './result-text.js';
-import { ManifestError, withoutAnnotations, writeManifests } from './stream.js';
+import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
@@ -73,15 +73,6 @@ export function forArgoCd(items: readonly Item[]): Item[] {
   return items
     .filter((it) => String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
     .map((it) => withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)));
-}
-
-/**
- * Argo CD reads a stream that starts with `{` as a sequence of JSON objects (YAMLOrJSONDecoder), and then
- * fails at the first `---`. An untouched JSON file keeps its text, so a stream may start that way: a
- * leading document marker makes it YAML, of which JSON documents are valid members.
- */
-export function asYamlStream(text: string): string {
-  return /^\s*\{/.test(text) ? `---\n${text}` : text;
 }
 
 class Log {

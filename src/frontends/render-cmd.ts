@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
-import { parseManifests, readManifests, writeManifests, ManifestError } from './stream.js';
+import { asYamlStream, parseManifests, readManifests, writeManifests, ManifestError } from './stream.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
@@ -177,6 +177,6 @@ export async function runRender(argv: string[], io: CommandIO): Promise<number> 
   input.report(outcome.results.filter((r) => r.severity !== 'info'));
   if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));
   if (!outcome.ok) return 1;
-  io.stdout(writeManifests(outcome.items));
+  io.stdout(asYamlStream(writeManifests(outcome.items)));
   return 0;
 }

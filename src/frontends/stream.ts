@@ -28,8 +28,8 @@
 //
 // Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
 // of the text: a manifest may hold secret values.
-import { Composer, Document, isAlias, isMap, isSeq, parseAllDocuments, Parser } from 'yaml';
-import type { Node, YAMLMap } from 'yaml';
+import { Composer, Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Parser, Scalar } from 'yaml';
+import type { CST, Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, yamlReason } from './yaml-errors.js';
 import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
@@ -151,7 +151,8 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   const lines = lineStarts(text);
   const lineOf = (offset: number): number => lineAt(lines, offset);
 
-  const tokens = [...new Parser().parse(text)];
+  // One pass over the parser's tokens, as it produces them (the whole token tree of a large stream
+  // is never held at once): segment boundaries, the nesting bound, and composing.
   // Segment boundaries: each document token starts a new segment right after the previous document
   // (and its `...`), so comments and directives between documents belong to the document below them.
   const docStarts: number[] = [];
@@ -159,21 +160,37 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   const closedFlags: boolean[] = [];
   const markerFlags: boolean[] = [];
   let pendingStart = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
-    if (tok.type !== 'document') continue;
-    segStarts.push(docStarts.length === 0 ? 0 : pendingStart);
-    docStarts.push(tok.offset);
-    markerFlags.push(tok.start.some((t) => t.type === 'doc-start'));
-    let j = i + 1;
-    let closed = false;
-    if (tokens[j]?.type === 'doc-end') {
-      closed = true;
-      j++;
+  // After a document: waiting for the token that follows it (a `...` first, then the next token).
+  let after: 'none' | 'document' | 'doc-end' = 'none';
+  // Nesting is bounded before composing: the composer recurses, and a stack overflow deep inside it can
+  // take the whole process down (V8 aborts while compiling a regular expression at that depth).
+  const tooDeep = new Set<number>();
+  const composer = new Composer(readOptions);
+  const docs: Document[] = [];
+  for (const tok of new Parser().parse(text)) {
+    if (after === 'document' && tok.type === 'doc-end') {
+      closedFlags[closedFlags.length - 1] = true;
+      after = 'doc-end';
+    } else if (after !== 'none') {
+      pendingStart = tok.offset;
+      after = 'none';
     }
-    closedFlags.push(closed);
-    pendingStart = j < tokens.length ? tokens[j]!.offset : text.length;
+    if (tok.type === 'document') {
+      segStarts.push(docStarts.length === 0 ? 0 : pendingStart);
+      docStarts.push(tok.offset);
+      markerFlags.push(tok.start.some((t) => t.type === 'doc-start'));
+      closedFlags.push(false);
+      after = 'document';
+      if (cstDepth(tok) > MAX_DEPTH) {
+        tooDeep.add(tok.offset);
+        continue;
+      }
+    }
+    // Each document drops the parser tokens it does not need (dropSourceTokens): kept, they held the
+    // whole token tree, three times the documents' own size.
+    for (const d of composer.next(tok)) docs.push(dropSourceTokens(d as Document));
   }
+  for (const d of composer.end(false, text.length)) docs.push(dropSourceTokens(d as Document));
   const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
   const docIndexAt = (offset: number): number => {
     // Last segment starting at or before `offset` (binary search: streams can hold thousands of documents).
@@ -186,25 +203,11 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     }
     return lo;
   };
-
-  // Nesting is bounded before composing: the composer recurses, and a stack overflow deep inside it can
-  // take the whole process down (V8 aborts while compiling a regular expression at that depth).
-  const tooDeep = new Set<number>();
-  tokens.forEach((tok) => {
-    if (tok.type === 'document' && cstDepth(tok) > MAX_DEPTH) tooDeep.add(tok.offset);
-  });
   for (const offset of tooDeep) {
     const k = docIndexAt(offset);
     errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
   }
 
-  const composer = new Composer(readOptions);
-  const docs: Document[] = [];
-  for (const tok of tokens) {
-    if (tok.type === 'document' && tooDeep.has(tok.offset)) continue;
-    for (const d of composer.next(tok)) docs.push(d as Document);
-  }
-  for (const d of composer.end(false, text.length)) docs.push(d as Document);
   const docByIndex = new Map<number, Document>();
   for (const d of docs) {
     const start = d.range?.[0] ?? 0;
@@ -317,6 +320,40 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     items.push({ object: value as KubeObject, source });
   }
   return errors.length > 0 ? { items: [], errors } : { items, errors };
+}
+
+/**
+ * Removes the parser token from every node and pair except quoted scalars, whose token is how an
+ * edited document prints them with their original escapes (yaml-schema.ts); nothing else reads them.
+ */
+function dropSourceTokens(doc: Document): Document {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop() as { srcToken?: unknown } | null | undefined;
+    if (!n || typeof n !== 'object') continue;
+    if (isScalar(n)) {
+      if (n.type !== Scalar.QUOTE_DOUBLE && n.type !== Scalar.QUOTE_SINGLE) delete n.srcToken;
+    } else if (isMap(n)) {
+      delete n.srcToken;
+      for (const p of n.items) {
+        delete (p as { srcToken?: unknown }).srcToken;
+        stack.push(p.key, p.value);
+      }
+    } else if (isSeq(n)) {
+      delete n.srcToken;
+      for (const it of n.items) {
+        if (isMap(it) || isSeq(it) || isScalar(it) || isAlias(it)) stack.push(it);
+        else if (it && typeof it === 'object') {
+          // A pair inside a flow sequence (`[a: 1]`).
+          delete (it as { srcToken?: unknown }).srcToken;
+          stack.push((it as { key?: unknown }).key, (it as { value?: unknown }).value);
+        }
+      }
+    } else if (isAlias(n)) {
+      delete n.srcToken;
+    }
+  }
+  return doc;
 }
 
 function dedupe(errors: ManifestError[]): ManifestError[] {
@@ -586,6 +623,15 @@ export function replacementFor(original: Item, object: KubeObject): Item {
   const comments = src?.segment ? leadingComments(src.segment.text) : '';
   const source: ReplacementSource = { kind: 'eso-render/replacement', comments };
   return comments === '' ? { object } : { object, source };
+}
+
+/**
+ * kubectl and Argo CD read a stream that starts with `{` as a sequence of JSON objects (YAMLOrJSONDecoder)
+ * and then fail at the first `---`. An untouched JSON file keeps its text, so a written stream may start
+ * that way: a leading document marker makes it YAML, of which JSON documents are valid members.
+ */
+export function asYamlStream(text: string): string {
+  return /^\s*\{/.test(text) && /\n---/.test(text) ? `---\n${text}` : text;
 }
 
 /** Serialise a new object (a generated Secret) with YAML 1.1-safe quoting. */
