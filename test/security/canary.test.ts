@@ -179,6 +179,9 @@ function expectOnlyInSecretData(r: Run, expected: string[]): void {
   expect(leaks(JSON.stringify(rest))).toEqual([]);
   const all = decoded.join('\n');
   for (const c of expected) expect(all.toLowerCase()).toContain(c.toLowerCase());
+  // Store credentials never end up in a Secret either.
+  const credentials = [...Object.values(CRED)];
+  expect(credentials.filter((c) => all.toLowerCase().includes(c.toLowerCase()))).toEqual([]);
 }
 
 // ---- backends -----------------------------------------------------------------------------------------------
