@@ -8,7 +8,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, runCli, type Read, type Scenario } from './harness.js';
+import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
 // Short enough to keep the suite quick, long enough for a loaded 2-core machine to load the SDK.
 const DEADLINE_MS = 5_000;
@@ -122,7 +122,7 @@ const SCENARIOS: AwsScenario[] = [
 ];
 
 describe.concurrent('AWS under faults, through the built CLI', () => {
-  const { limit } = faultMatrix<AwsScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<AwsScenario>(
     {
       backend: 'AWS (moto: Secrets Manager + Parameter Store)',
       scenarios: SCENARIOS,
@@ -144,6 +144,18 @@ describe.concurrent('AWS under faults, through the built CLI', () => {
     },
     { beforeAll, afterAll, it, expect },
   );
+
+  it('Parameter Store down, Secrets Manager up: nothing on stdout, only the Parameter Store reads named', async () => {
+    const proxy = await startFaultProxy({ upstream: moto.url, plan: (req) => (String(req.headers['x-amz-target'] ?? '').startsWith('AmazonSSM.') ? faults.http503() : undefined) });
+    try {
+      const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json'], STREAM, env(proxy.url), DEADLINE_MS + 30_000));
+      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.store === 'aws-ssm'), healthy: ['db-credentials', 'api-token', 'app-config'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: VALUES });
+      expect(proxy.faulted()).toBeGreaterThan(0);
+      expect(problems, r.stderr).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
 
   it('text log: each failing read\'s error line names its key, the extract of a whole secret too', async () => {
     const proxy = await startFaultProxy({ upstream: moto.url, plan: always(faults.http503) });

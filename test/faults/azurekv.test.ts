@@ -12,7 +12,7 @@ import { startTokenServer, type TokenServer } from '../servers/azurekv/token-ser
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, type Read, type Scenario } from './harness.js';
+import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
 const TENANT = '5f0c1a2b-0000-4000-8000-fa0175000001';
 const VAULT_HOST = 'faults-kv.vault.azure.net';
@@ -119,7 +119,7 @@ const SCENARIOS: AzureScenario[] = [
 ];
 
 describe.concurrent('Azure Key Vault under faults, through the built CLI', () => {
-  faultMatrix<AzureScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<AzureScenario>(
     {
       backend: 'Azure Key Vault (loopback HTTPS, service principal)',
       scenarios: SCENARIOS,
@@ -152,4 +152,25 @@ describe.concurrent('Azure Key Vault under faults, through the built CLI', () =>
     },
     { beforeAll, afterAll, it, expect },
   );
+
+  it('one secret failing, the rest healthy: nothing on stdout, only that read named', async () => {
+    const proxy = await startFaultProxy({
+      upstream: `https://127.0.0.1:${vault.port}`,
+      upstreamCa: tls.caPem,
+      upstreamServername: VAULT_HOST,
+      tls,
+      plan: (req) => (req.url.startsWith('/secrets/api-token') ? faults.http503() : undefined),
+    });
+    try {
+      const env = { ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'), ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1', AZURE_AUTHORITY_HOST: token.authorityHost };
+      const r = await limit(() =>
+        runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', path.join(dir, 'creds')], stream(`https://${VAULT_HOST}:${proxy.port}`), env, DEADLINE_MS + 30_000),
+      );
+      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.externalSecret === 'api-token'), healthy: ['db-credentials', 'app-config'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: [...VALUES, SP.clientSecret] });
+      expect(proxy.faulted()).toBeGreaterThan(0);
+      expect(problems, r.stderr).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { startGsmServer, type Fault as GsmFault } from '../servers/gcpsm/server.js';
 import { startTcpFaultProxy, type TcpFault } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, type Read, type Scenario } from './harness.js';
+import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
 const PROJECT = 'fault-project-1';
 const DEADLINE_MS = 5_000;
@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 describe.concurrent('Google Secret Manager under faults, through the built CLI', () => {
-  faultMatrix<GcpScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<GcpScenario>(
     {
       backend: 'GCP Secret Manager (loopback gRPC)',
       scenarios: SCENARIOS,
@@ -123,4 +123,23 @@ describe.concurrent('Google Secret Manager under faults, through the built CLI',
     },
     { beforeAll, afterAll, it, expect },
   );
+
+  it('one secret failing, the rest healthy: nothing on stdout, only that read named', async () => {
+    const gsm = await startGsmServer({
+      projectId: PROJECT,
+      projectNumber: '123456789012',
+      secrets: [
+        { id: 'db-credentials', versions: [{ data: JSON.stringify({ username: 'shop', password: VALUES[0] }) }] },
+        { id: 'api-token', versions: [{ data: VALUES[1] }] },
+        { id: 'app-env', versions: [{ data: JSON.stringify({ ENV: VALUES[2], MODE: 'prod' }) }] },
+      ],
+    });
+    stops.push(() => gsm.stop());
+    gsm.faults.push({ method: 'AccessSecretVersion', match: 'app-env', code: grpc.status.UNAVAILABLE });
+    const env = { ESO_RENDER_GCPSM_ENDPOINT: `127.0.0.1:${gsm.port}`, ESO_RENDER_GCPSM_INSECURE: 'true' };
+    const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json'], STREAM, env, DEADLINE_MS + 30_000));
+    const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.externalSecret === 'app-env'), healthy: ['db-credentials', 'api-token'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: VALUES });
+    expect(gsm.requests.some((q) => q.name?.includes('app-env'))).toBe(true);
+    expect(problems, r.stderr).toEqual([]);
+  });
 });

@@ -271,3 +271,16 @@ export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll
   }
   return { report, limit, baseline: () => baseline, marginMs: () => margin };
 }
+
+/**
+ * A fault that hits only part of the stream: the run must still write nothing, name the failing reads,
+ * and report no error against the ExternalSecrets whose reads succeeded.
+ */
+export function judgePartial(r: Run, o: { baseline: string; failing: Read[]; healthy: string[]; deadlineMs: number; marginMs: number; values: string[] }): string[] {
+  const j = judge(r, { baseline: o.baseline, reads: o.failing, deadlineMs: o.deadlineMs, marginMs: o.marginMs, values: o.values });
+  const problems = [...j.problems];
+  if (j.outcome === 'recovered' || r.code === 0) problems.push('exit 0: a persistent fault on part of the stream must fail the run');
+  const errs = jsonFindings(r.stderr).results.filter((x) => x.level === 'error');
+  for (const h of o.healthy) if (errs.some((x) => x.resourceRef?.name === h)) problems.push(`an error is reported against ${h}, whose reads succeeded`);
+  return problems;
+}

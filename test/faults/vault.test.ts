@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeVault } from '../servers/vault/server.js';
 import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, type Read, type Scenario } from './harness.js';
+import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
 const DEADLINE_MS = 4_000;
 const VALUES = ['vault-pw-Tn4k8', 'vault-cfg-Wq1z5', 'vault-legacy-Ye6m3'];
@@ -121,7 +121,7 @@ const SCENARIOS: VaultScenario[] = [
 ];
 
 describe.concurrent('Vault under faults, through the built CLI', () => {
-  faultMatrix<VaultScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<VaultScenario>(
     {
       backend: 'Vault (loopback, KV v2 + AppRole, KV v1 + token)',
       scenarios: SCENARIOS,
@@ -152,4 +152,16 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
     },
     { beforeAll, afterAll, it, expect },
   );
+
+  it('the KV v1 mount failing, KV v2 healthy: nothing on stdout, only the KV v1 read named', async () => {
+    const proxy = await startFaultProxy({ upstream: vault.url, plan: (req) => (req.url.startsWith('/v1/legacy/') ? faults.http500() : undefined) });
+    try {
+      const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', creds], stream(proxy.url), {}, DEADLINE_MS + 30_000));
+      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.store === 'vault-kv1'), healthy: ['db-credentials', 'app-config'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: VALUES });
+      expect(proxy.faulted()).toBeGreaterThan(0);
+      expect(problems, r.stderr).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
