@@ -297,9 +297,70 @@ function encodeFloat(f: number, bits: 32 | 64): string {
   return s;
 }
 
-/** json.Marshal (indent '' for compact) of a template value. */
+/**
+ * json.Indent with an empty prefix: Go's MarshalIndent marshals compactly and then re-indents the
+ * whole text, so what a type's own JSON marshalling wrote is indented too. Empty `[]`/`{}` stay shut.
+ */
+function indentJson(src: string, indent: string): string {
+  let out = '';
+  let depth = 0;
+  let needIndent = false;
+  let inString = false;
+  const newline = (d: number): string => '\n' + indent.repeat(d);
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += src[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (needIndent && c !== ']' && c !== '}') {
+      needIndent = false;
+      depth++;
+      out += newline(depth);
+    }
+    switch (c) {
+      case '"':
+        inString = true;
+        out += c;
+        break;
+      case '{':
+      case '[':
+        needIndent = true;
+        out += c;
+        break;
+      case ',':
+        out += c + newline(depth);
+        break;
+      case ':':
+        out += ': ';
+        break;
+      case '}':
+      case ']':
+        if (needIndent) needIndent = false; // empty: `{}` / `[]`
+        else {
+          depth--;
+          out += newline(depth);
+        }
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+/** json.Marshal, or json.MarshalIndent with an empty prefix when `indent` is given. */
 export function encodeJson(v: Value, escapeHTML: boolean, indent = ''): string {
-  const enc = (x: Value, depth: number): string => {
+  const compact = encodeCompact(v, escapeHTML);
+  return indent === '' ? compact : indentJson(compact, indent);
+}
+
+function encodeCompact(v: Value, escapeHTML: boolean): string {
+  const enc = (x: Value): string => {
     if (x === null || x === undefined) return 'null';
     switch (typeof x) {
       case 'string':
@@ -314,24 +375,17 @@ export function encodeJson(v: Value, escapeHTML: boolean, indent = ''): string {
     if (x instanceof GoInt) return x.v.toString();
     if (x instanceof GoFloat32) return encodeFloat(x.v, 32);
     if (x instanceof Uint8Array) return '"' + Buffer.from(x).toString('base64') + '"';
-    const nl = indent === '' ? '' : '\n' + indent.repeat(depth + 1);
-    const close = indent === '' ? '' : '\n' + indent.repeat(depth);
-    if (Array.isArray(x)) {
-      if (x.length === 0) return '[]';
-      return '[' + nl + x.map((e) => enc(e, depth + 1)).join(',' + nl) + close + ']';
-    }
+    if (Array.isArray(x)) return '[' + x.map(enc).join(',') + ']';
     if (x instanceof Map) {
-      if (x.size === 0) return '{}';
       const keys = [...x.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const sep = indent === '' ? ':' : ': ';
-      return '{' + nl + keys.map((k) => encodeString(k, escapeHTML) + sep + enc(x.get(k)!, depth + 1)).join(',' + nl) + close + '}';
+      return '{' + keys.map((k) => encodeString(k, escapeHTML) + ':' + enc(x.get(k)!)).join(',') + '}';
     }
     if (x instanceof GoObject && typeof (x as unknown as JsonMarshaler).marshalJSON === 'function') {
       return (x as unknown as JsonMarshaler).marshalJSON();
     }
     return '{}';
   };
-  return enc(v, 0);
+  return enc(v);
 }
 
 const attempt = (f: () => string): string => {
