@@ -7,6 +7,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
+import { parse as parseYaml } from 'yaml';
 import { parseManifests } from '../../src/frontends/stream.js';
 import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
@@ -152,6 +153,26 @@ describe.concurrent('AWS under faults, through the built CLI', () => {
       const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.store === 'aws-ssm'), healthy: ['db-credentials', 'api-token', 'app-config'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: VALUES });
       expect(proxy.faulted()).toBeGreaterThan(0);
       expect(problems, r.stderr).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('KRM function under a persistent fault: the input items back unchanged (no Secret), every read named in results', async () => {
+    const proxy = await startFaultProxy({ upstream: moto.url, plan: always(faults.http503) });
+    try {
+      const items = parseManifests(STREAM).map((i) => i.object);
+      const rl = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig: { apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'faults' }, spec: { deadline: `${DEADLINE_MS}ms` } } });
+      const r = await limit(() => runCli([], rl, env(proxy.url), DEADLINE_MS + 30_000));
+      expect(r.code, r.stderr).toBe(1);
+      const out = parseYaml(r.stdout) as { items: { kind: string }[]; results: { severity: string; message: string; resourceRef?: { name?: string }; field?: { path?: string }; tags?: Record<string, string> }[] };
+      expect(out.items.map((i) => i.kind)).toEqual(items.map((i) => i.kind));
+      expect(out.items.some((i) => i.kind === 'Secret')).toBe(false);
+      for (const read of READS) {
+        const named = out.results.some((x) => x.severity === 'error' && x.resourceRef?.name === read.externalSecret && (x.field?.path ?? '').startsWith(read.field) && x.message.includes(read.store) && (x.tags?.['key'] === read.key || x.message.includes(read.key)));
+        expect(named, `${read.externalSecret} ${read.field}`).toBe(true);
+      }
+      for (const v of VALUES) expect(r.stdout + r.stderr).not.toContain(v);
     } finally {
       await proxy.stop();
     }
