@@ -28,6 +28,8 @@ import {
   elemType,
   goTypeName,
   isTrue,
+  nilMap,
+  nilSlice,
   typedMap,
   typedSlice,
   zeroValue,
@@ -176,8 +178,8 @@ function canBeNil(t: string): boolean {
 }
 
 function zeroOf(t: string): Value {
-  if (t.startsWith('[]')) return t === '[]uint8' ? new Uint8Array(0) : typedSlice([], t.slice(2));
-  if (t.startsWith('map[string]')) return typedMap(new Map(), t.slice(11));
+  if (t.startsWith('[]')) return t === '[]uint8' ? new Uint8Array(0) : nilSlice(t.slice(2));
+  if (t.startsWith('map[string]')) return nilMap(t.slice(11));
   return zeroValue(t);
 }
 

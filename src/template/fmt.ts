@@ -9,6 +9,7 @@ import {
   decodeRuneAt,
   elemType,
   goTypeName,
+  isNilContainer,
   runeToBin,
 } from './values.js';
 
@@ -692,9 +693,14 @@ class Printer {
     }
   }
 
-  printList(items: readonly Value[], verb: string, typeName: string, depth: number, _orig: Value): void {
+  printList(items: readonly Value[], verb: string, typeName: string, depth: number, orig: Value): void {
     if (this.sharpV) {
-      this.buf += typeName + '{';
+      this.buf += typeName;
+      if (isNilContainer(orig)) {
+        this.buf += '(nil)';
+        return;
+      }
+      this.buf += '{';
       for (let i = 0; i < items.length; i++) {
         if (i > 0) this.buf += ', ';
         this.printValue(items[i]!, verb, depth + 1, elemTypeOfName(typeName));
@@ -763,8 +769,14 @@ class Printer {
     if (v instanceof Map) {
       const elem = elemType(v);
       const keys = [...v.keys()].sort(compareBin);
-      if (this.sharpV) this.buf += goTypeName(v) + '{';
-      else this.buf += 'map[';
+      if (this.sharpV) {
+        this.buf += goTypeName(v);
+        if (isNilContainer(v)) {
+          this.buf += '(nil)';
+          return;
+        }
+        this.buf += '{';
+      } else this.buf += 'map[';
       keys.forEach((k, i) => {
         if (i > 0) this.buf += this.sharpV ? ', ' : ' ';
         this.printValue(k, verb, depth + 1, 'string');

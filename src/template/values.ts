@@ -118,6 +118,38 @@ export function typedMap<T extends Value>(m: Map<string, T>, elem: string): Map<
   return m;
 }
 
+/** Marks an empty Array or Map that is Go's nil slice / nil map. */
+const NIL = Symbol('goNil');
+
+type NilTagged = { [NIL]?: true };
+
+/**
+ * Go's nil `map[string]elem`: reads see an empty map, JSON writes `null`, %#v prints `T(nil)`, `eq`
+ * finds it equal to nil, and a write panics as Go's does (sprig's `set` then fails the template).
+ */
+export function nilMap<T extends Value>(elem: string): Map<string, T> {
+  const m = typedMap(new Map<string, T>(), elem);
+  (m as NilTagged)[NIL] = true;
+  m.set = () => {
+    throw new Error('assignment to entry in nil map');
+  };
+  return m;
+}
+
+/** Go's nil `[]elem` (e.g. sprig's rest of an empty list, regexFindAll without a match). */
+export function nilSlice<T extends Value>(elem: string): T[] {
+  const a = typedSlice<T>([], elem);
+  (a as NilTagged)[NIL] = true;
+  return a;
+}
+
+/** True for a nil slice or nil map (an empty one that has never been made). */
+export function isNilContainer(v: Value | undefined): boolean {
+  if (Array.isArray(v)) return v.length === 0 && (v as NilTagged)[NIL] === true;
+  if (v instanceof Map) return (v as NilTagged)[NIL] === true;
+  return false;
+}
+
 /** Element type of an Array or Map: 'interface {}' unless tagged. */
 export function elemType(v: readonly Value[] | ReadonlyMap<string, Value>): string {
   return (v as Tagged)[ELEM] ?? 'interface {}';

@@ -3,7 +3,7 @@
 // executor values: `undefined` is an invalid value, `null` a nil interface.
 import { sprint, sprintf, sprintln } from '../fmt.js';
 import type { XV } from '../exec.js';
-import { GoFloat32, GoInt, GoObject, type Value, decodeRuneAt, elemType, goTypeName, isTrue, zeroValue } from '../values.js';
+import { GoFloat32, GoInt, GoObject, type Value, decodeRuneAt, elemType, goTypeName, isNilContainer, isTrue, zeroValue } from '../values.js';
 
 export interface BuiltinEntry {
   name: string;
@@ -91,8 +91,9 @@ function eq(arg1: XV, ...arg2: XV[]): boolean {
           if (kb === 'invalid') kb = ka;
           if (ka !== kb)
             throw new Error(`non-comparable types <value>: ${goTypeName(arg1 ?? null)}, ${goTypeName(arg ?? null)}: <value>`);
-          const nil1 = arg1 === undefined;
-          const nil2 = arg === undefined;
+          // Go's isNil: an invalid value, or a nil map or slice.
+          const nil1 = arg1 === undefined || isNilContainer(arg1);
+          const nil2 = arg === undefined || isNilContainer(arg);
           if (nil1 || nil2) truth = nil1 === nil2;
           else {
             if (arg instanceof Uint8Array || Array.isArray(arg) || arg instanceof Map)

@@ -4,7 +4,7 @@
 // map[string]interface{} (every number becomes float64); failures land in the map's "Error" key.
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { formatFloat } from '../fmt.js';
-import { GoFloat32, GoInt, GoObject, binToUtf8, utf8ToBin, type Value } from '../values.js';
+import { GoFloat32, GoInt, GoObject, binToUtf8, isNilContainer, utf8ToBin, type Value } from '../values.js';
 import { decodeJson, encodeJson } from './sprig-json.js';
 import { emitYaml, type YamlEvent } from './eso-yaml-emit.js';
 import type { FuncEntry } from './eso-types.js';
@@ -204,7 +204,7 @@ function floatScalar(f: number): string {
 
 /** A template value as goyaml would hold it after reading json.Marshal's output back. */
 function toEvents(v: Value, out: YamlEvent[]): void {
-  if (v === null || v === undefined) {
+  if (v === null || v === undefined || isNilContainer(v)) {
     out.push({ type: 'scalar', value: 'null', style: 'plain' });
     return;
   }

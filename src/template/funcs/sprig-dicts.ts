@@ -1,7 +1,7 @@
 // Sprig's dict functions (dict.go). Dicts are Go map[string]interface{} (JS Maps, mutated in place
 // as Go mutates maps); merge/mergeOverwrite follow dario.cat/mergo v1.0.2's map rules.
 
-import { goKindName, goTypeName as goTypeOf, type Value } from '../values.js';
+import { goKindName, goTypeName as goTypeOf, isNilContainer, type Value } from '../values.js';
 import { strval } from './sprig-conv.js';
 import { assertMap, deepCopy, isEmpty } from './sprig-reflect.js';
 import { SemVersion } from './sprig-semver.js';
@@ -31,7 +31,8 @@ export function mergeInto(dst: Dict, src: ReadonlyMap<string, Value>, overwrite:
       continue;
     }
     const kind = goKindName(sv);
-    if (kind === 'map' && had && dv instanceof Map) {
+    // A nil map in the destination is not merged into (mergo cannot set it); it is replaced below.
+    if (kind === 'map' && had && dv instanceof Map && !isNilContainer(dv)) {
       mergeInto(dv, sv as Dict, overwrite);
     } else if (kind === 'slice') {
       // mergo decides on the emptiness of the whole destination map here, not of the element.
@@ -49,7 +50,11 @@ export function mergeInto(dst: Dict, src: ReadonlyMap<string, Value>, overwrite:
 
 function merge(overwrite: boolean) {
   return (dst: Dict, ...srcs: Dict[]): Value => {
-    for (const src of srcs) mergeInto(dst, src, overwrite);
+    for (const src of srcs) {
+      // mergo makes a nil destination map as soon as a source is not nil.
+      if (isNilContainer(dst) && !isNilContainer(src)) dst = new Map();
+      mergeInto(dst, src, overwrite);
+    }
     return dst;
   };
 }

@@ -3,7 +3,7 @@
 // (sorted keys, optional HTML escaping, Go's float layout, []byte as base64).
 
 import { formatFloat, quote } from '../fmt.js';
-import { decodeRuneAt, GoFloat32, GoInt, GoObject, runeToBin, type Value } from '../values.js';
+import { decodeRuneAt, GoFloat32, GoInt, GoObject, isNilContainer, runeToBin, type Value } from '../values.js';
 import { parseFloat64 } from './sprig-conv.js';
 import type { FuncEntry } from './sprig-types.js';
 
@@ -375,6 +375,7 @@ function encodeCompact(v: Value, escapeHTML: boolean): string {
     if (x instanceof GoInt) return x.v.toString();
     if (x instanceof GoFloat32) return encodeFloat(x.v, 32);
     if (x instanceof Uint8Array) return '"' + Buffer.from(x).toString('base64') + '"';
+    if (isNilContainer(x)) return 'null';
     if (Array.isArray(x)) return '[' + x.map(enc).join(',') + ']';
     if (x instanceof Map) {
       const keys = [...x.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -2,7 +2,7 @@
 // through "reflect" (listItems); results are []interface{} unless sprig's Go signature says otherwise.
 // The non-must variants panic with the must variant's error, which text/template reports the same way.
 
-import { elemType, goKindName, typedMap, typedSlice, type Value } from '../values.js';
+import { elemType, goKindName, nilSlice, typedMap, typedSlice, type Value } from '../values.js';
 import { castToInt64, floatToInt64, strslice, strval } from './sprig-conv.js';
 import { deepEqual, isEmpty, kindOrPanic, listItems, listOrThrow } from './sprig-reflect.js';
 import { goSplit } from './sprig-strings.js';
@@ -24,12 +24,14 @@ function last(list: Value): Value {
   const l = listOrThrow(list, 'Cannot find last on type');
   return l.length === 0 ? null : l[l.length - 1]!;
 }
+// sprig returns a nil slice (JSON null) for the rest/initial of an empty list.
 function rest(list: Value): Value[] {
-  return listOrThrow(list, 'Cannot find rest on type').slice(1);
+  const l = listOrThrow(list, 'Cannot find rest on type');
+  return l.length === 0 ? nilSlice('interface {}') : l.slice(1);
 }
 function initial(list: Value): Value[] {
   const l = listOrThrow(list, 'Cannot find initial on type');
-  return l.slice(0, Math.max(0, l.length - 1));
+  return l.length === 0 ? nilSlice('interface {}') : l.slice(0, l.length - 1);
 }
 function reverse(list: Value): Value[] {
   return [...listOrThrow(list, 'Cannot find reverse on type')].reverse();
@@ -65,7 +67,8 @@ function slice(list: Value, ...indices: Value[]): Value {
 }
 
 function concat(...lists: Value[]): Value {
-  const out: Value[] = [];
+  // Go appends to a nil slice: nothing to append leaves it nil.
+  const out: Value[] = nilSlice('interface {}');
   for (const list of lists) {
     const kind = kindOrPanic(list);
     const items = listItems(list);

@@ -2,7 +2,7 @@
 // reflect.DeepEqual, list access through reflect (any slice kind), deep copies, and the texts of the
 // runtime panics Go's reflect produces (text/template turns a panic into the call's error).
 
-import { elemType, goKindName, goTypeName, GoFloat32, GoInt, GoObject, isTrue, typedMap, typedSlice, type Value } from '../values.js';
+import { elemType, goKindName, goTypeName, GoFloat32, GoInt, GoObject, isNilContainer, isTrue, typedMap, typedSlice, type Value } from '../values.js';
 
 export const NIL_DEREF = 'runtime error: invalid memory address or nil pointer dereference';
 
@@ -46,6 +46,8 @@ export function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
     const bb = b as Uint8Array;
     return a.length === bb.length && a.every((x, i) => x === bb[i]);
   }
+  // DeepEqual tells a nil slice or map from an empty one.
+  if (isNilContainer(a) !== isNilContainer(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as Value[];
     return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
@@ -62,6 +64,7 @@ export function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
 
 /** copystructure.Copy: slices and maps are copied deeply, keeping their Go types. */
 export function deepCopy(v: Value): Value {
+  if (isNilContainer(v)) return v; // a nil map or slice copies as nil
   if (Array.isArray(v)) return typedSlice(v.map(deepCopy), elemType(v));
   if (v instanceof Map) {
     const m = new Map<string, Value>();

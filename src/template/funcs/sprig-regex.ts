@@ -4,7 +4,7 @@
 
 import { RE2JS } from 're2js';
 import { canBackquote, quote } from '../fmt.js';
-import { binToBytes, binToUtf8, decodeRuneAt, type Value } from '../values.js';
+import { binToBytes, binToUtf8, decodeRuneAt, nilSlice, type Value } from '../values.js';
 import type { FuncEntry } from './sprig-types.js';
 import { isDigit, isLetter } from './sprig-unicode.js';
 
@@ -167,7 +167,7 @@ function replaceAll(c: Compiled, src: string, repl: (m: Match) => string): strin
 }
 
 function split(c: Compiled, expr: string, s: string, n: number): string[] {
-  if (n === 0) return [];
+  if (n === 0) return nilSlice('string');
   if (expr.length > 0 && s.length === 0) return [''];
   const matches = allMatches(c, s, n);
   const out: string[] = [];
@@ -202,7 +202,11 @@ function pair<R>(name: string, sig: string, mustSig: string, op: Op<R>): FuncEnt
   ];
 }
 
-const findAll: Op<string[]> = (c, _e, s, n) => allMatches(c, s as string, Number(n as bigint)).map((m) => (s as string).slice(m[0], m[1]));
+// FindAllString gives a nil slice (JSON null) when nothing matches.
+const findAll: Op<string[]> = (c, _e, s, n) => {
+  const found = allMatches(c, s as string, Number(n as bigint)).map((m) => (s as string).slice(m[0], m[1]));
+  return found.length === 0 ? nilSlice('string') : found;
+};
 const find: Op<string> = (c, _e, s) => {
   const m = allMatches(c, s as string, 1)[0];
   return m ? (s as string).slice(m[0], m[1]) : '';
