@@ -12,6 +12,8 @@ export interface Run {
   ms: number;
   /** The process outlived its deadline by far and was killed by the harness. */
   killed: boolean;
+  /** Time from the last byte written (stdout or stderr) to the process's exit. */
+  exitLagMs: number;
 }
 
 /** Runs `node dist/cli.js <args>` with `stdin`; kills it (and says so) if it lives past `killAfterMs`. */
@@ -26,16 +28,24 @@ export function runCli(args: string[], stdin: string, env: Record<string, string
     let stdout = '';
     let stderr = '';
     let killed = false;
+    let lastOutput = started;
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
     }, killAfterMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+      lastOutput = Date.now();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+      lastOutput = Date.now();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started, killed });
+      const now = Date.now();
+      resolve({ code: code ?? -1, stdout, stderr, ms: now - started, killed, exitLagMs: now - lastOutput });
     });
     child.stdin.end(stdin);
   });
@@ -57,6 +67,8 @@ export interface Judgement {
 }
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+/** How long a process may take to exit once it has written its result (a loaded machine is slow). */
+const EXIT_LAG_MS = 1_000;
 
 interface JsonResult {
   level?: string;
@@ -105,6 +117,8 @@ export function judge(r: Run, o: { baseline: string; reads: Read[]; deadlineMs: 
   const problems: string[] = [];
   if (r.killed) problems.push(`still running ${r.ms} ms after start (deadline ${o.deadlineMs} ms): killed`);
   else if (r.ms > o.deadlineMs + o.marginMs) problems.push(`took ${r.ms} ms, deadline ${o.deadlineMs} ms + ${o.marginMs} ms margin`);
+  // Once the result is out, nothing may keep the process alive (sockets, SDK timers).
+  if (!r.killed && r.exitLagMs > EXIT_LAG_MS) problems.push(`the process lived ${r.exitLagMs} ms after its last output`);
   if (STACK_FRAME.test(r.stderr)) problems.push('stack trace on stderr');
   if (/eso-render: internal error/.test(r.stderr)) problems.push('eso-render: internal error on stderr');
   for (const v of o.values) if (r.stderr.includes(v)) problems.push(`a secret value on stderr (${v.slice(0, 8)}…)`);
