@@ -101,6 +101,9 @@ export function createSafeNode(doc: Document, value: unknown): Node {
  * 2-space indent, sequences at the parent's indent, long strings never folded, and YAML 1.1-safe quoting.
  */
 export function stringifyObject(obj: unknown): string {
+  // Objects of simple strings (every generated Secret) are printed directly: the same text as below,
+  // without building a Document per object (the costliest step of writing 10,000 Secrets).
+  if (isPlainRecord(obj) && onlySimpleValues(obj, 0)) return printSimple(obj);
   const doc = new Document(obj, { version: '1.2', schema: 'core', keepUndefined: false });
   quoteAmbiguous(doc);
   const text = doc.toString(writeOptions);
@@ -145,4 +148,77 @@ function onlySimpleValues(v: unknown, depth: number): boolean {
     if (k === '__proto__' || !SIMPLE_STRING.test(k) || !onlySimpleValues(x, depth + 1)) return false;
   }
   return true;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+// Plain spellings the `yaml` package's core schema reads as something other than a string (its tags'
+// own tests); it double-quotes those, as it does everything isAmbiguousPlain names.
+const coreNonString = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+
+function simpleScalar(v: unknown): string {
+  if (typeof v !== 'string') return String(v);
+  // A simple string needs no escape, so its double-quoted form is the string in quotes.
+  return isAmbiguousPlain(v) || coreNonString.some((re) => re.test(v)) ? `"${v}"` : v;
+}
+
+/** What the package prints for a value after `key:` or `- `: inline for scalars and empty collections. */
+function inline(v: unknown): string | undefined {
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+  if (typeof v === 'object' && v !== null) return Object.keys(v).length === 0 ? '{}' : undefined;
+  return simpleScalar(v);
+}
+
+/**
+ * Block YAML for an object that onlySimpleValues accepts, laid out as `doc.toString(writeOptions)` lays
+ * it out: two-space indent, sequences at their key's indent, a map inside a sequence item starting on the
+ * `- ` line. yaml-quote.simple.test.ts compares the two on random objects.
+ */
+function printSimple(obj: Record<string, unknown>): string {
+  const out: string[] = [];
+  const map = (m: Record<string, unknown>, indent: string, first: string) => {
+    let lead = first;
+    for (const [k, v] of Object.entries(m)) {
+      const key = simpleScalar(k);
+      const one = inline(v);
+      if (one !== undefined) out.push(`${lead}${key}: ${one}\n`);
+      else if (Array.isArray(v)) {
+        out.push(`${lead}${key}:\n`);
+        seq(v, indent);
+      } else {
+        out.push(`${lead}${key}:\n`);
+        map(v as Record<string, unknown>, `${indent}  `, `${indent}  `);
+      }
+      lead = indent;
+    }
+  };
+  const seq = (s: unknown[], indent: string) => {
+    for (const v of s) {
+      const one = inline(v);
+      if (one !== undefined) out.push(`${indent}- ${one}\n`);
+      else if (Array.isArray(v)) {
+        // `- - a`: the inner sequence starts on the dash line.
+        const inner: string[] = [];
+        const saved = out.length;
+        seq(v, `${indent}  `);
+        inner.push(...out.splice(saved));
+        inner[0] = `${indent}- ${inner[0]!.slice(indent.length + 2)}`;
+        out.push(...inner);
+      } else map(v as Record<string, unknown>, `${indent}  `, `${indent}- `);
+    }
+  };
+  if (Object.keys(obj).length === 0) return '{}\n';
+  map(obj, '', '');
+  return out.join('');
 }
