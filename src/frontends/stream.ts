@@ -165,6 +165,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   // Nesting is bounded before composing: the composer recurses, and a stack overflow deep inside it can
   // take the whole process down (V8 aborts while compiling a regular expression at that depth).
   const tooDeep = new Set<number>();
+  const lean = text.length >= 256 * 1024;
   const composer = new Composer(readOptions);
   const docs: Document[] = [];
   for (const tok of new Parser().parse(text)) {
@@ -186,11 +187,12 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
         continue;
       }
     }
-    // Each document drops the parser tokens it does not need (dropSourceTokens): kept, they held the
-    // whole token tree, three times the documents' own size.
-    for (const d of composer.next(tok)) docs.push(dropSourceTokens(d as Document));
+    // In a large stream each document drops the parser tokens it does not need (dropSourceTokens): kept,
+    // they held the whole token tree, three times the documents' own size. A small stream keeps them:
+    // walking every node costs more start-up time than the memory is worth.
+    for (const d of composer.next(tok)) docs.push(lean ? dropSourceTokens(d as Document) : (d as Document));
   }
-  for (const d of composer.end(false, text.length)) docs.push(dropSourceTokens(d as Document));
+  for (const d of composer.end(false, text.length)) docs.push(lean ? dropSourceTokens(d as Document) : (d as Document));
   const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
   const docIndexAt = (offset: number): number => {
     // Last segment starting at or before `offset` (binary search: streams can hold thousands of documents).
