@@ -1,5 +1,6 @@
 // Differential test of the template engine against Go: test/template-reference/main.go (Go's
-// text/template + Debian's sprig, with ESO's function-map changes) renders every case of
+// text/template + Debian's sprig, with ESO's function-map changes and sprig 3.3's htpasswd from
+// test/template-reference/sprig33/) renders every case of
 // test/template-corpus/*.yaml in one process, and our engine must give the same bytes (or the same
 // error class) case by case. Cases with `expect` are also checked against that hand-written result,
 // which is all that runs for cases the reference cannot render (`goDiffers`) or when Go is missing.
