@@ -82,13 +82,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    // Never a stack trace to the user: it could carry values from a provider's response.
-    process.stderr.write(`eso-render: internal error: ${e instanceof Error ? e.name : 'unknown'}\n`);
-    process.exitCode = 2;
-  },
-);
+/** Exit once stdout and stderr are flushed: SDK timers (retry sleeps, keep-alive sockets) must not hold the process. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
+  // Never a stack trace to the user: it could carry values from a provider's response.
+  process.stderr.write(`eso-render: internal error: ${e instanceof Error ? e.name : 'unknown'}\n`);
+  exitAfterFlush(2);
+});

@@ -13,6 +13,8 @@ export interface CredentialSources {
   streamSecrets: KubeObject[];
   allowStreamCredentials: boolean;
   serviceAccounts: KubeObject[];
+  /** Stream Secrets that served as credentials; they are not emitted (see render.ts, step 6). */
+  consumed?: Set<KubeObject>;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -45,6 +47,7 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
       if (src.allowStreamCredentials) {
         const s = src.streamSecrets.find((o) => o.metadata?.name === ref.name && (o.metadata?.namespace ?? '') === namespace);
         if (s) {
+          src.consumed?.add(s);
           const data = s['data'] as Record<string, string> | undefined;
           const stringData = s['stringData'] as Record<string, string> | undefined;
           if (stringData && typeof stringData[ref.key] === 'string') return Buffer.from(stringData[ref.key]!, 'utf8');

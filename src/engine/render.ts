@@ -48,6 +48,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
   const deadline = started + options.deadlineMs;
   const timer = setTimeout(() => ac.abort(), Math.max(0, deadline - Date.now()));
   let fetched;
+  const consumedCredentials = new Set<KubeObject>();
   try {
     fetched = await (options.redact ? fetchRedacted : fetchAll)(pl.reads.values(), {
       perStore: options.concurrency.perStore,
@@ -59,6 +60,7 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
         streamSecrets: c.secrets,
         allowStreamCredentials: options.allowStreamCredentials,
         serviceAccounts: [...c.serviceAccounts, ...(options.platformServiceAccounts ?? [])],
+        consumed: consumedCredentials,
       },
       requests: stats.requests,
       onRetry: () => stats.retries++,
@@ -137,6 +139,10 @@ export async function render(items: readonly Item[], options: RenderOptions): Pr
       if (pl.usedStores.has(id)) dropped.add(s.itemIndex);
     }
     for (const g of c.generators) if (pl.usedGenerators.has(g.object)) dropped.add(g.itemIndex);
+    // Store credentials are never emitted: a stream Secret that served as one goes with its store.
+    items.forEach((item, i) => {
+      if (consumedCredentials.has(item.object)) dropped.add(i);
+    });
   }
   const out: Item[] = [];
   items.forEach((item, i) => {
