@@ -173,7 +173,7 @@ function index(item: XV, ...indexes: XV[]): XV {
       const x = item.get(idx);
       item = x !== undefined ? x : zeroValue(elemType(item));
     } else {
-      throw new Error(`can't index item of type ${goTypeName(item)}`);
+      throw new Error(`can't index item of type ${indirectType(item)}`);
     }
   }
   return item;
@@ -188,7 +188,7 @@ function sliceBuiltin(item: XV, ...indexes: XV[]): XV {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string');
     cap = item.length;
   } else if (Array.isArray(item) || item instanceof Uint8Array) cap = item.length;
-  else throw new Error(`can't slice item of type ${goTypeName(item)}`);
+  else throw new Error(`can't slice item of type ${indirectType(item)}`);
   const idx = [0, item.length];
   for (let i = 0; i < indexes.length; i++) {
     const x = indexArg(iface(indexes[i]), cap);
@@ -206,7 +206,13 @@ function length(item: XV): bigint {
   if (item === null) throw new Error('len of nil pointer');
   if (typeof item === 'string' || item instanceof Uint8Array || Array.isArray(item)) return BigInt(item.length);
   if (item instanceof Map) return BigInt(item.size);
-  throw new Error(`len of type ${goTypeName(item)}`);
+  throw new Error(`len of type ${indirectType(item)}`);
+}
+
+/** The type Go names after indirect(): a non-nil pointer is followed to what it points at. */
+function indirectType(v: Value): string {
+  const t = goTypeName(v);
+  return v instanceof GoObject && v.goKind() === 'ptr' ? t.replace(/^\*/, '') : t;
 }
 
 // ---- escapers -----------------------------------------------------------------------------------
