@@ -5,8 +5,7 @@
 // Bundled with esbuild by bench/scenarios/backends.mjs and started with child_process.fork; it answers
 // { id, cmd: 'counts' | 'reset' | 'stop' } messages with { id, result }.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startMoto } from '../../test/helpers/moto.js';
@@ -26,7 +25,6 @@ const PROJECT = 'bench-project';
 const value = (k: number) => JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` });
 
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'eso-bench-backends-'));
   const stops: (() => Promise<void>)[] = [];
 
   // AWS: moto, seeded directly, read through the latency proxy.
@@ -54,9 +52,11 @@ async function main() {
   gsm.delayMs = DELAY;
   stops.push(() => gsm.stop());
 
-  // Azure Key Vault: HTTPS with a private CA, a token endpoint, the vault behind an HTTPS latency proxy.
-  const tls = makeTestTls([VAULT_HOST, 'localhost']);
-  writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
+  // Azure Key Vault: HTTPS with a private CA (made by `--make-tls`, which the client process trusts
+  // through NODE_EXTRA_CA_CERTS, as a real vault's public CA is trusted), a token endpoint, the vault
+  // behind an HTTPS latency proxy.
+  const tlsDir = process.env['ESO_BENCH_TLS_DIR']!;
+  const tls = { caPem: readFileSync(path.join(tlsDir, 'ca.pem'), 'utf8'), keyPem: readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'), certPem: readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') };
   const token = await startTokenServer({ tls, tenantId: TENANT, clientSecrets: { 'bench-app': 'bench-password' } });
   stops.push(() => token.stop());
   const contents = { secrets: {} as Record<string, { version: string; value: string }[]>, certificates: {}, keys: {} };
@@ -78,6 +78,9 @@ async function main() {
     azurekv: akvProxy.requests.filter((r: { path: string }) => r.path.startsWith('/secrets/')).length,
     // Everything, authentication included, for the record.
     all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
+    // Most requests in flight at once, and the backend's own median answer time behind the proxy.
+    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
+    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
   });
   const reset = () => {
     awsProxy.clear();
@@ -93,7 +96,6 @@ async function main() {
     else if (m.cmd === 'reset') reset();
     else if (m.cmd === 'stop') {
       for (const s of stops.reverse()) await s().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
     }
     process.send!({ id: m.id, result });
     if (m.cmd === 'stop') process.disconnect();
@@ -112,13 +114,22 @@ async function main() {
         tenantId: TENANT,
         clientId: 'bench-app',
         clientSecret: 'bench-password',
-        caFile: path.join(dir, 'ca.pem'),
+        caFile: path.join(tlsDir, 'ca.pem'),
       },
     },
   });
 }
 
-main().catch((e: unknown) => {
+/** `--make-tls DIR`: a private CA and a certificate for the vault's host name, as PEM files. */
+function makeTls(dir: string): void {
+  const tls = makeTestTls([VAULT_HOST, 'localhost']);
+  writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
+  writeFileSync(path.join(dir, 'key.pem'), tls.keyPem);
+  writeFileSync(path.join(dir, 'cert.pem'), tls.certPem);
+}
+
+if (process.argv[2] === '--make-tls') makeTls(process.argv[3]!);
+else main().catch((e: unknown) => {
   process.stderr.write(`backend host failed: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

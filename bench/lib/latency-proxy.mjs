@@ -13,19 +13,41 @@ export async function startLatencyProxy({ upstream, delayMs, tls, upstreamTls })
   const target = new URL(upstream);
   const client = target.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 256, ...(upstreamTls ?? {}) });
-  const proxy = { url: '', requests: [], count: () => proxy.requests.length, clear: () => void (proxy.requests.length = 0), stop: undefined };
+  const proxy = {
+    url: '',
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    count: () => proxy.requests.length,
+    clear: () => {
+      proxy.requests.length = 0;
+      proxy.maxInFlight = 0;
+    },
+    /** Median time the upstream itself took to answer (the backend's own service time). */
+    upstreamMedianMs: () => {
+      const xs = proxy.requests.map((r) => r.upstreamMs).filter((x) => x !== undefined).sort((a, b) => a - b);
+      return xs.length ? xs[xs.length >> 1] : undefined;
+    },
+    stop: undefined,
+  };
   const handler = (req, res) => {
     const body = [];
     req.on('data', (c) => body.push(c));
     req.on('end', () => {
-      proxy.requests.push({ method: req.method, path: req.url });
+      const rec = { method: req.method, path: req.url, upstreamMs: undefined };
+      proxy.requests.push(rec);
+      proxy.inFlight++;
+      proxy.maxInFlight = Math.max(proxy.maxInFlight, proxy.inFlight);
+      res.on('close', () => proxy.inFlight--);
       setTimeout(() => {
+        const sent = process.hrtime.bigint();
         const headers = { ...req.headers };
         delete headers.connection;
         if (upstreamTls?.servername) headers.host = `${upstreamTls.servername}:${target.port}`;
         const up = client.request(
           { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent, ...(upstreamTls?.servername ? { servername: upstreamTls.servername } : {}) },
           (ur) => {
+            rec.upstreamMs = Number(process.hrtime.bigint() - sent) / 1e6;
             const h = { ...ur.headers };
             delete h.connection;
             res.writeHead(ur.statusCode ?? 502, h);

@@ -20,6 +20,8 @@ export async function coldStart({ root, runs, sea }) {
     // The floor for any renderer built on the `yaml` package: parse and write the stream, nothing else.
     { name: 'yaml parse+write', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input },
     { name: 'node dist/cli.js render', argv: [process.execPath, 'dist/cli.js', 'render', '-q'], input, check: sameAsInput },
+    // Loading alone (every module `render` needs, no input read): start-up cost apart from parsing.
+    { name: 'node dist/cli.js version', argv: [process.execPath, 'dist/cli.js', 'version'] },
   ];
   if (sea) subjects.push({ name: 'single executable render', argv: [sea, 'render', '-q'], input, check: sameAsInput });
   const t = await interleaved(subjects, runs, { cwd: root });
@@ -51,6 +53,14 @@ export async function coldStart({ root, runs, sea }) {
       target: 1.8,
     },
   ];
+  rows.push({
+    scenario: 'cold start',
+    measure: 'node dist/cli.js version (loading only)',
+    subjectMs: t['node dist/cli.js version'].medianMs,
+    baseline: 'node -e 0',
+    baselineMs: base,
+    ratio: t['node dist/cli.js version'].medianMs / base,
+  });
   rows.push({
     scenario: 'cold start',
     measure: 'yaml parse+write of the same stream (no renderer: the floor)',
