@@ -12,6 +12,8 @@ import { parseManifests } from '../../src/frontends/stream.js';
 import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
 
 const DEADLINE_MS = 4_000;
+// A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
+const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
 const VALUES = ['vault-pw-Tn4k8', 'vault-cfg-Wq1z5', 'vault-legacy-Ye6m3'];
 const CREDENTIALS = { secretId: 'approle-secret-Fv9c2', token: 'hvs.legacy-token-Ud7s1' };
 
@@ -133,7 +135,7 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
         const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
         const proxy = await startFaultProxy({ upstream: vault.url, plan });
         return {
-          env: {},
+          env: { ...REQUEST_TIMEOUT },
           extraArgs: ['--credentials-dir', creds],
           stdin: stream(proxy.url),
           faulted: () => proxy.faulted(),

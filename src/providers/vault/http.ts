@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { withRetry } from '../shared/retry.js';
+import { startAttempt } from '../shared/request-timeout.js';
 import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
 
 export interface VaultTls {
@@ -159,11 +160,23 @@ export class VaultHttp {
     }
     const lib = url.protocol === 'https:' ? https : http;
     this.opts.countRequest();
-    return new Promise<VaultRawResponse>((resolve, reject) => {
-      const r = lib.request(url, { method, headers, agent: this.agent, signal: this.opts.signal }, (res) => {
+    // Each attempt has its own timeout (headers and whole body); after it the attempt fails as ETIMEDOUT
+    // and withRetry tries again inside the run's deadline.
+    const attempt = startAttempt(this.opts.signal, this.opts.deadline);
+    return new Promise<VaultRawResponse>((resolve0, reject0) => {
+      const resolve = (v: VaultRawResponse) => {
+        attempt.done();
+        resolve0(v);
+      };
+      const reject = (e: Error) => {
+        attempt.done();
+        reject0(attempt.timedOut() ? new VaultTransportError('ETIMEDOUT', `no complete answer within ${attempt.ms} ms (per-request timeout)`) : e);
+      };
+      const r = lib.request(url, { method, headers, agent: this.agent, signal: attempt.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (e) => reject(transportError(e)));
+        res.on('aborted', () => reject(transportError(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
