@@ -787,6 +787,11 @@ class Printer {
       return;
     }
     if (v instanceof GoObject) {
+      const syntax = this.sharpV ? v.goSyntax(depth) : undefined;
+      if (syntax !== undefined) {
+        this.fmtS(syntax);
+        return;
+      }
       // Stringers and errors print their String()/Error() for the string verbs.
       if (!this.erroring && !this.sharpV && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) {
         this.printString(v.goString(), verb);

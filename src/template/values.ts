@@ -74,6 +74,13 @@ export abstract class GoObject {
   member(_name: string): { field: Value } | GoMethod | undefined {
     return undefined;
   }
+  /**
+   * What %#v prints when it is not goString(): the type's GoString() method, or Go's struct syntax.
+   * `depth` > 0 inside a container (Go prints a nested pointer as its address, which we cannot).
+   */
+  goSyntax(_depth: number): string | undefined {
+    return undefined;
+  }
   /** Truth in `if`: Go treats structs as true, nil pointers as false. */
   truthy(): boolean {
     return true;

@@ -15,7 +15,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import bcryptjs from 'bcryptjs';
-import { sprint } from '../fmt.js';
+import { quote, sprint } from '../fmt.js';
 import { GoObject, binToUtf8, type Value } from '../values.js';
 import { bin, buf, children, readOne, seq, tlv } from './crypto-der.js';
 import { goKeyParseError, tryPrivateKey } from './crypto-keys.js';
@@ -41,6 +41,9 @@ export class SprigCertificate extends GoObject {
   }
   goString(): string {
     return `{${this.Cert} ${this.Key}}`;
+  }
+  override goSyntax(): string {
+    return `sprig.certificate{Cert:${quote(this.Cert)}, Key:${quote(this.Key)}}`;
   }
   override member(name: string): { field: Value } | undefined {
     if (name === 'Cert') return { field: this.Cert };

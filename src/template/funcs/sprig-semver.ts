@@ -3,6 +3,7 @@
 // The library's regular expressions are compiled with re2js, so they match exactly as in Go.
 
 import { RE2JS } from 're2js';
+import { quote } from '../fmt.js';
 import { GoObject, type GoMethod, type Value } from '../values.js';
 
 const looseSemVerRegex =
@@ -116,6 +117,12 @@ export class SemVersion extends GoObject {
 
   goType(): string {
     return '*semver.Version';
+  }
+  /** %#v of the pointer at the top level: `&semver.Version{major:0x1, ...}` (nested, Go prints an address). */
+  override goSyntax(depth: number): string | undefined {
+    if (depth > 0) return undefined;
+    const hex = (n: bigint): string => '0x' + n.toString(16);
+    return `&semver.Version{major:${hex(this.major)}, minor:${hex(this.minor)}, patch:${hex(this.patch)}, pre:${quote(this.pre)}, metadata:${quote(this.metadata)}, original:${quote(this.original)}}`;
   }
   goKind(): string {
     return 'ptr';

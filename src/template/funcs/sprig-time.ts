@@ -3,6 +3,7 @@
 // "Local" is UTC, as in ESO's container (no TZ, no /etc/localtime). Named zones come from Intl.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { quote } from '../fmt.js';
 import { GoObject, type GoMethod, type Value } from '../values.js';
 
 // ---- locations ----------------------------------------------------------------------------------------
@@ -296,6 +297,13 @@ export class GoTime extends GoObject {
       s += ` m=${sign}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
     }
     return s;
+  }
+  /** time.Time's GoString: a time.Date(...) call in the time's own location. */
+  override goSyntax(): string {
+    const f = this.fields();
+    const loc = this.loc === UTC ? 'time.UTC' : this.loc === LOCAL ? 'time.Local' : `time.Location(${quote(this.loc.name)})`;
+    const month = `time.${LONG_MONTHS[f.month - 1]!}`;
+    return `time.Date(${f.year}, ${month}, ${f.day}, ${f.hour}, ${f.min}, ${f.sec}, ${this.nsec}, ${loc})`;
   }
   marshalJSON(): string {
     return '"' + this.format('2006-01-02T15:04:05.999999999Z07:00') + '"';
