@@ -17,6 +17,8 @@ import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './h
 const TENANT = '5f0c1a2b-0000-4000-8000-fa0175000001';
 const VAULT_HOST = 'faults-kv.vault.azure.net';
 const DEADLINE_MS = 5_000;
+// A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
+const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
 const VALUES = ['azure-pw-Gd2x8', 'azure-token-Nh5b1', 'azure-cfg-Rs9j4'];
 const SP = { clientId: 'fault-sp-app', clientSecret: 'fault-sp-secret-Yt3k6' };
 
@@ -135,6 +137,7 @@ describe.concurrent('Azure Key Vault under faults, through the built CLI', () =>
             ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'),
             ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
             AZURE_AUTHORITY_HOST: token.authorityHost,
+            ...REQUEST_TIMEOUT,
           },
           extraArgs: ['--credentials-dir', path.join(dir, 'creds')],
           stdin: stream(`https://${VAULT_HOST}:${proxy.port}`),

@@ -8,6 +8,7 @@ import type { LookupFunction } from 'node:net';
 import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../engine/credentials.js';
+import { withAttemptTimeout } from '../shared/request-timeout.js';
 import type { AzureStoreConfig } from './store-config.js';
 
 import type { TokenCredential } from '@azure/identity';
@@ -143,6 +144,7 @@ function fixedLookup(address: string): LookupFunction {
 
 export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Promise<Clients> {
   const where = storeLabel(ctx.store);
+  const callerSignals = new WeakMap<object, AbortSignal>();
   const [identity, secrets, keys, certificates] = await Promise.all([
     import('@azure/identity'),
     import('@azure/keyvault-secrets'),
@@ -158,14 +160,23 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
   const options = {
     // Retries run in the provider (counted, bounded by the run's deadline), not in the SDK.
     retryOptions: { maxRetries: 0 },
-    // Counts every HTTP request that leaves the pipeline, the bearer challenge round trip included.
+    // Counts every HTTP request that leaves the pipeline, the bearer challenge round trip included, and
+    // gives each one its own timeout covering the whole body (the SDK's request.timeout stops at the
+    // headers); a timed-out attempt fails as ETIMEDOUT and the provider's retry loop tries again.
     additionalPolicies: [
       {
         policy: {
           name: 'esoRenderRequestCounter',
           sendRequest: (req: unknown, next: (r: unknown) => Promise<unknown>) => {
             ctx.countRequest();
-            return next(req);
+            const r = req as { abortSignal?: AbortSignal };
+            // The same request object may pass twice (the bearer challenge); each pass follows the caller's signal.
+            let outer = callerSignals.get(r);
+            if (!outer) callerSignals.set(r, (outer = r.abortSignal ?? ctx.signal));
+            return withAttemptTimeout(outer, ctx.deadline, (signal) => {
+              r.abortSignal = signal;
+              return next(req);
+            });
           },
         },
         position: 'perRetry' as const,
