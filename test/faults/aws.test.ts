@@ -13,6 +13,8 @@ import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './h
 
 // Short enough to keep the suite quick, long enough for a loaded 2-core machine to load the SDK.
 const DEADLINE_MS = 5_000;
+// A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
+const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
 const VALUES = ['aws-pw-Zk8q1', 'aws-token-Qm3v9', 'aws-cfg-Lr5t2', 'aws-ssm-Hb7w4', 'aws-flag-Px2n6'];
 
 const STREAM = `
@@ -82,6 +84,7 @@ const env = (url: string) => ({
   AWS_ACCESS_KEY_ID: 'AKIAFAULTS0000000001',
   AWS_SECRET_ACCESS_KEY: 'fault-suite-secret',
   AWS_REGION: 'us-east-1',
+  ...REQUEST_TIMEOUT,
 });
 
 beforeAll(async () => {

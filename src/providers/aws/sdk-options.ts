@@ -1,8 +1,10 @@
-// What every AWS client of a run shares: the store's region, adaptive retries that never sleep past
-// the run's deadline, and a middleware that counts each HTTP request (retries included).
+// What every AWS client of a run shares: the store's region, retries that never sleep past the run's
+// deadline, a timeout per attempt, and a middleware that counts each HTTP request (retries included).
 
 import { setMaxListeners } from 'node:events';
 import type { ProviderContext } from '../types.js';
+import { sleep } from '../shared/retry.js';
+import { withAttemptTimeout } from '../shared/request-timeout.js';
 
 /** Attempts per request (1 + retries); the deadline may cut them shorter. */
 export const MAX_ATTEMPTS = 5;
@@ -24,7 +26,7 @@ export function clientOptions(region: string | undefined, credentials: Credentia
     ...(region ? { region } : {}),
     ...(credentials ? { credentials } : {}),
     ...(legacyEndpoint ? { endpoint: legacyEndpoint } : {}),
-    retryMode: 'adaptive',
+    retryMode: 'standard',
     maxAttempts: MAX_ATTEMPTS,
     customUserAgent: 'eso-render',
   } as const;
@@ -35,22 +37,38 @@ interface RetryToken {
   getRetryCount(): number;
   getRetryDelay(): number;
 }
+interface RetryErrorInfo {
+  error?: unknown;
+  errorType?: string;
+  retryAfterHint?: Date;
+}
 interface RetryStrategyV2 {
   mode?: string;
   acquireInitialRetryToken(scope: string): Promise<RetryToken>;
-  refreshRetryTokenForRetry(token: RetryToken, info: { error?: unknown }): Promise<RetryToken>;
+  refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken>;
   recordSuccess(token: RetryToken): void;
 }
 type Handler = (args: unknown) => Promise<unknown>;
+interface RequestHandler {
+  handle(request: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
 interface InstrumentableClient {
-  config: { retryStrategy: () => Promise<unknown> };
+  config: { retryStrategy: () => Promise<unknown>; requestHandler?: RequestHandler };
   middlewareStack: {
     add(mw: (next: Handler, context: unknown) => Handler, opts: { step: 'deserialize'; name: string; priority?: 'low' | 'high' }): void;
   };
 }
 
-/** Adds request counting and the deadline bound to a freshly built client. */
-export function instrument<C>(client: C, ctx: Pick<ProviderContext, 'countRequest' | 'countRetry' | 'deadline'>): C {
+type RunContext = Pick<ProviderContext, 'countRequest' | 'countRetry' | 'deadline' | 'signal'>;
+
+/**
+ * Adds request counting, a timeout per attempt and our own retry strategy to a freshly built client.
+ * The SDK's strategies sleep on timers nothing can cancel (the standard backoff inside
+ * refreshRetryTokenForRetry, the adaptive rate limiter before every call) and those kept the process
+ * alive for seconds after its result under throttling; ours sleeps on the run's signal, never past the
+ * deadline.
+ */
+export function instrument<C>(client: C, ctx: RunContext): C {
   const c = client as unknown as InstrumentableClient;
   // The deserialize step runs once per attempt, below the retry middleware: one call here = one request sent.
   c.middlewareStack.add(
@@ -60,47 +78,67 @@ export function instrument<C>(client: C, ctx: Pick<ProviderContext, 'countReques
     },
     { step: 'deserialize', name: 'esoRenderCountRequests', priority: 'low' },
   );
-  const base = c.config.retryStrategy;
-  let wrapped: Promise<unknown> | undefined;
-  c.config.retryStrategy = () => (wrapped ??= base().then((s) => boundByDeadline(s, ctx)));
+  // Per attempt, headers and body (deserialization reads the body, so this wraps it): after the timeout
+  // the request is destroyed and the attempt fails as a TimeoutError, which the retry strategy retries.
+  const attemptSignals = new WeakMap<object, AbortSignal>();
+  c.middlewareStack.add(
+    (next) => (args) => {
+      const request = (args as { request?: unknown }).request;
+      return withAttemptTimeout(ctx.signal, ctx.deadline, (signal) => {
+        if (request && typeof request === 'object') attemptSignals.set(request, signal);
+        return next(args);
+      });
+    },
+    { step: 'deserialize', name: 'esoRenderAttemptTimeout', priority: 'high' },
+  );
+  const handler = c.config.requestHandler;
+  if (handler && typeof handler.handle === 'function') {
+    const handle = handler.handle.bind(handler);
+    handler.handle = (request, options = {}) => {
+      const signal = request && typeof request === 'object' ? attemptSignals.get(request) : undefined;
+      return handle(request, signal ? { ...options, abortSignal: signal } : options);
+    };
+  }
+  const strategy = deadlineRetryStrategy(ctx);
+  c.config.retryStrategy = async () => strategy;
   return client;
 }
 
-function isV2(s: unknown): s is RetryStrategyV2 {
-  const r = s as Partial<RetryStrategyV2>;
-  return typeof r?.acquireInitialRetryToken === 'function' && typeof r.refreshRetryTokenForRetry === 'function';
+/** Backoff bases as the SDK's standard mode has them: throttling waits longer than other transient faults. */
+const BASE_MS = 100;
+const THROTTLING_BASE_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+
+function retryToken(count: number): RetryToken {
+  // The delay is already slept inside refreshRetryTokenForRetry; the SDK's middleware must not wait again.
+  return { getRetryCount: () => count, getRetryDelay: () => 0 };
 }
 
 /**
- * Gives up on a retry whose backoff (the SDK sleeps inside refreshRetryTokenForRetry) would end after
- * the deadline, and counts the retries it allows.
+ * Retries throttling and transient faults (5xx, resets, timed-out attempts) up to MAX_ATTEMPTS with full
+ * jitter exponential backoff, at least as long as a Retry-After asks; gives up when the wait would end
+ * after the deadline; counts the retries it allows.
  */
-function boundByDeadline(inner: unknown, ctx: Pick<ProviderContext, 'countRetry' | 'deadline'>): unknown {
-  if (!isV2(inner)) return inner;
-  const bounded: RetryStrategyV2 = {
-    mode: inner.mode,
-    acquireInitialRetryToken: (scope) => inner.acquireInitialRetryToken(scope),
+function deadlineRetryStrategy(ctx: Pick<ProviderContext, 'countRetry' | 'deadline' | 'signal'>): RetryStrategyV2 {
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: async () => retryToken(0),
     refreshRetryTokenForRetry: async (token, info) => {
-      const giveUp = info.error ?? new Error('deadline exceeded');
-      const left = ctx.deadline - Date.now();
-      if (left <= 0) throw giveUp;
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(giveUp), left);
-        timer.unref();
-      });
-      try {
-        const next = await Promise.race([inner.refreshRetryTokenForRetry(token, info), deadline]);
-        if (Date.now() + next.getRetryDelay() >= ctx.deadline) throw giveUp;
-        ctx.countRetry();
-        return next;
-      } finally {
-        clearTimeout(timer);
-      }
+      const giveUp = info.error ?? new Error('no retry');
+      const next = token.getRetryCount() + 1;
+      const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
+      if (!retryable || next >= MAX_ATTEMPTS || ctx.signal.aborted) throw giveUp;
+      const base = info.errorType === 'THROTTLING' ? THROTTLING_BASE_MS : BASE_MS;
+      let wait = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (next - 1));
+      if (info.retryAfterHint instanceof Date) wait = Math.max(wait, info.retryAfterHint.getTime() - Date.now());
+      if (Date.now() + wait >= ctx.deadline) throw giveUp;
+      ctx.countRetry();
+      await sleep(wait, ctx.signal);
+      if (ctx.signal.aborted) throw giveUp;
+      return retryToken(next);
     },
-    recordSuccess: (token) => inner.recordSuccess(token),
+    recordSuccess: () => undefined,
   };
-  return bounded;
 }
 
 /**
