@@ -77,5 +77,7 @@ export function rewrite(e: unknown, w: Where, signal?: AbortSignal): ProviderErr
   const raw = e instanceof Error ? e.message : String(e);
   // A body the SDK could not parse says nothing useful (and must not be echoed).
   const detail = code === 'SyntaxError' || /Deserialization error/.test(raw) ? `HTTP ${status ?? '?'}` : sanitize(raw);
-  return new ProviderError(`${w.op}${subject} in ${place(w)} failed: ${code}${detail ? `: ${detail}` : ''}`, { code });
+  // A 5xx without an AWS error shape reads "Unknown: UnknownError"; the status is what tells 500 from 503.
+  const withStatus = status !== undefined && !detail.includes(`HTTP ${status}`) ? ` (HTTP ${status})` : '';
+  return new ProviderError(`${w.op}${subject} in ${place(w)} failed: ${code}${withStatus}${detail ? `: ${detail}` : ''}`, { code });
 }
