@@ -77,7 +77,11 @@ function treeFor(name: string, text: string, opts: TemplateOptions): ParsedTempl
 // ---- execution ----------------------------------------------------------------------------------
 
 /** Replace data values that an error message would otherwise repeat (e.g. from a function's error). */
-function scrub(msg: string, data: ReadonlyMap<string, string>): string {
+function scrub(msg: string, data: ReadonlyMap<string, string>, templateText: string): string {
+  // `fail` prints whatever it is given. A message written in the template is the author's and is kept;
+  // any other was computed, possibly from a secret (lowered, parsed, split), and is not shown.
+  const f = /error calling fail: ([\s\S]*)$/.exec(msg);
+  if (f && !templateText.includes(f[1]!)) msg = msg.slice(0, f.index) + 'error calling fail: [message computed from data, not shown]';
   for (const v of data.values()) {
     if (v.length >= 3 && msg.includes(v)) msg = msg.split(v).join('[redacted]');
   }
@@ -106,7 +110,7 @@ export function executeTemplate(
     return binToBytes(state.run(root, dot));
   } catch (e) {
     // Messages are Go strings (bytes); TemplateError carries readable text.
-    if (e instanceof ExecFailure) throw new TemplateError(binToUtf8(scrub(e.message, dot as Map<string, string>)), 'exec');
+    if (e instanceof ExecFailure) throw new TemplateError(binToUtf8(scrub(e.message, dot as Map<string, string>, pt.text)), 'exec');
     if (isStackOverflow(e))
       throw new TemplateError(`template: ${name}: exceeded maximum template depth (100000)`, 'exec');
     throw e;
