@@ -13,6 +13,8 @@ import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './h
 
 const PROJECT = 'fault-project-1';
 const DEADLINE_MS = 5_000;
+// A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
+const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
 const VALUES = ['gcp-pw-Ja3r7', 'gcp-token-Kc8e2', 'gcp-env-Mv4s9'];
 
 const STREAM = `
@@ -108,7 +110,7 @@ describe.concurrent('Google Secret Manager under faults, through the built CLI',
         };
         stops.push(stop);
         return {
-          env: { ESO_RENDER_GCPSM_ENDPOINT: proxy.endpoint, ESO_RENDER_GCPSM_INSECURE: 'true' },
+          env: { ESO_RENDER_GCPSM_ENDPOINT: proxy.endpoint, ESO_RENDER_GCPSM_INSECURE: 'true', ...REQUEST_TIMEOUT },
           faulted: () => (fault ? budget - (fault.times ?? 0) : proxy.log.filter((l) => l !== 'pass').length),
           seen: () => (fault ? gsm.requests.length : connections),
           stop,

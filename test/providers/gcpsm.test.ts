@@ -197,6 +197,25 @@ describe('gcpsm getSecret', () => {
     }
   });
 
+  it('retries a call that outlives the per-request timeout (ESO_RENDER_REQUEST_TIMEOUT), within the deadline', async () => {
+    server.delayMs = 2_000;
+    process.env['ESO_RENDER_REQUEST_TIMEOUT'] = '300ms';
+    try {
+      const ctx = makeProviderContext({ provider: 'gcpsm', spec: { projectID: PROJECT }, kind: 'ClusterSecretStore', name: 'gcp-store', deadlineMs: 1_500 });
+      const client = await createClient(ctx);
+      clients.push(client);
+      const started = Date.now();
+      const e = await failure(client.getSecret({ key: 'plain' }));
+      expect(e.message).toContain('DEADLINE_EXCEEDED');
+      expect(ctx.requests).toBeGreaterThanOrEqual(2);
+      expect(ctx.retries).toBe(ctx.requests - 1);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      delete process.env['ESO_RENDER_REQUEST_TIMEOUT'];
+      server.delayMs = 0;
+    }
+  });
+
   it('reads a regional store under projects/<p>/locations/<l>', async () => {
     const { client } = await open({ projectID: PROJECT, location: 'europe-west1' });
     expect(text(await client.getSecret({ key: 'db' }))).toBe('regional-db-value');

@@ -12,7 +12,8 @@ import { withRetry } from '../shared/retry.js';
 import type { Connection } from './connection.js';
 import type { GcpLocation } from './names.js';
 import { parentName, secretName, trimSecretName, versionName } from './names.js';
-import { describeGrpcError, grpcCode, isDestroyedOrDisabled, isRetryableGrpc, NOT_FOUND } from './errors.js';
+import { DEADLINE_EXCEEDED, describeGrpcError, grpcCode, isDestroyedOrDisabled, isRetryableGrpc, NOT_FOUND } from './errors.js';
+import { attemptTimeoutMs } from '../shared/request-timeout.js';
 import { makeLimiter } from '../shared/limiter.js';
 import type { GcpStoreConfig } from './store-config.js';
 
@@ -22,8 +23,8 @@ interface SecretMeta {
 }
 
 /**
- * The generated client takes no AbortSignal; a call is bounded by its timeout (the run's remaining
- * time) and the run stops waiting for it as soon as the signal fires.
+ * The generated client takes no AbortSignal; a call is bounded by its timeout (the per-request timeout,
+ * cut to the run's remaining time) and the run stops waiting for it as soon as the signal fires.
  */
 function abortable<T>(p: Promise<T>, signal: AbortSignal, where: string): Promise<T> {
   if (signal.aborted) return Promise.reject(new ProviderError(`${where}: run aborted (deadline)`));
@@ -34,8 +35,11 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal, where: string): Promis
   });
 }
 
-/** Per-call timeout cap; the run deadline shortens it further. */
-const CALL_TIMEOUT_MS = 30_000;
+/**
+ * Retry spacing: up to 6 attempts, full jitter from 200 ms doubling. Together with the channel's short
+ * reconnect backoff (connection.ts) a retry finds a new connection rather than the failed one's backoff.
+ */
+const RETRY = { attempts: 6, baseMs: 200, maxMs: 2_000 };
 
 export class GcpSecretsClient implements SecretsClient {
   private readonly at: GcpLocation;
@@ -55,22 +59,33 @@ export class GcpSecretsClient implements SecretsClient {
     this.where = storeLabel(ctx.store);
   }
 
-  /** gax retries are off: retries go through withRetry so they are counted and end at the deadline. */
+  /**
+   * gax retries are off: retries go through withRetry so they are counted and end at the deadline. The
+   * timeout is per attempt (ESO_RENDER_REQUEST_TIMEOUT, never past the run's deadline).
+   */
   private callOptions() {
-    return { retry: null, timeout: Math.max(1, Math.min(CALL_TIMEOUT_MS, this.ctx.deadline - Date.now())) };
+    return { retry: null, timeout: attemptTimeoutMs(this.ctx.deadline) };
   }
 
-  /** One counted request, retried on throttling/unavailability inside the store's concurrency bound. */
+  /** One counted request, retried on throttling/unavailability/timeouts inside the store's concurrency bound. */
   private rpc<T>(fn: () => Promise<T>): Promise<T> {
     return this.limit(() =>
       withRetry(
         this.ctx,
-        () => {
+        async () => {
           if (Date.now() >= this.ctx.deadline) throw new ProviderError(`${this.where}: deadline exceeded before the request was sent`);
           this.ctx.countRequest();
-          return abortable(fn(), this.ctx.signal, this.where);
+          const used = this.conn.client;
+          try {
+            return await abortable(fn(), this.ctx.signal, this.where);
+          } catch (e) {
+            // A timed-out call may sit on a connection that will never answer: retry on a new one.
+            if (grpcCode(e) === DEADLINE_EXCEEDED && Date.now() < this.ctx.deadline) this.conn.reconnect(used);
+            throw e;
+          }
         },
         isRetryableGrpc,
+        RETRY,
       ),
     );
   }

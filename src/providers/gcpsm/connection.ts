@@ -23,10 +23,28 @@ export const ENV = {
 } as const;
 
 export interface Connection {
-  client: SecretManagerServiceClient;
+  /** The current client; a new one replaces it after reconnect(). */
+  readonly client: SecretManagerServiceClient;
   projectID: string;
+  /**
+   * Drops `stale` (if it is still the current client) for a new channel. grpc-js has no connect timeout:
+   * a connection that never completes its handshake, or dribbles, would hold every later call, so a call
+   * that timed out is retried on a fresh connection.
+   */
+  reconnect(stale: SecretManagerServiceClient): void;
   close(): Promise<void>;
 }
+
+/**
+ * Channel options: a subchannel of our own per client (so a new client really opens a new connection,
+ * not the shared pool's stuck one) and reconnect backoff short enough for retries inside a deadline of
+ * seconds (google-gax sets 1 s, grpc-js doubles it; our retries are spaced and bounded instead).
+ */
+const CHANNEL_OPTIONS = {
+  'grpc.use_local_subchannel_pool': 1,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1_000,
+};
 
 interface ServiceAccountKey {
   type?: string;
@@ -85,7 +103,7 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
 
   const override = process.env[ENV.endpoint];
   const insecure = /^(1|true|yes)$/i.test(process.env[ENV.insecure] ?? '');
-  const opts: Record<string, unknown> = { ...serviceEndpoint(cfg, override, where) };
+  const opts: Record<string, unknown> = { ...serviceEndpoint(cfg, override, where), ...CHANNEL_OPTIONS };
 
   if (override && insecure) {
     // An emulator or test server: plaintext, and an auth client that adds nothing and never probes
@@ -128,10 +146,21 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
       }
     }
   }
-  const client = new SecretManagerServiceClient(opts as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+  const make = () => new SecretManagerServiceClient(opts as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+  let client = make();
+  const dropped: Promise<void>[] = [];
   return {
-    client,
+    get client() {
+      return client;
+    },
     projectID: projectID!,
-    close: () => client.close(),
+    reconnect(stale) {
+      if (stale !== client) return;
+      client = make();
+      dropped.push(stale.close().catch(() => undefined));
+    },
+    close: async () => {
+      await Promise.all([client.close(), ...dropped]);
+    },
   };
 }

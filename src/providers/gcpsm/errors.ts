@@ -20,6 +20,7 @@ const CODE_NAMES: Record<number, string> = {
   16: 'UNAUTHENTICATED',
 };
 
+export const DEADLINE_EXCEEDED = 4;
 export const NOT_FOUND = 5;
 export const FAILED_PRECONDITION = 9;
 
@@ -28,15 +29,19 @@ export function grpcCode(e: unknown): number | undefined {
   return typeof c === 'number' ? c : undefined;
 }
 
-/** Throttling and transient unavailability; the same codes the Go client retries for this API. */
+/**
+ * Throttling and transient unavailability (the codes the Go client retries for this API), and a call
+ * that ran out of its per-request timeout (retried inside the run's deadline).
+ */
 export function isRetryableGrpc(e: unknown): boolean {
   const c = grpcCode(e);
-  return c === 8 || c === 14 || c === 10;
+  return c === 8 || c === 14 || c === 10 || c === DEADLINE_EXCEEDED;
 }
 
 /** `PERMISSION_DENIED: <service text>` */
 export function describeGrpcError(e: unknown): string {
   const c = grpcCode(e);
+  if (c === DEADLINE_EXCEEDED) return 'DEADLINE_EXCEEDED: no answer within the per-request timeout or the run deadline';
   const details = (e as { details?: unknown } | null)?.details;
   const text = typeof details === 'string' && details ? details : e instanceof Error ? e.message : String(e);
   return c === undefined ? text : `${CODE_NAMES[c] ?? `code ${c}`}: ${text}`;
