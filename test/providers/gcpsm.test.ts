@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createClient } from '../../src/providers/gcpsm/index.js';
 import { serviceEndpoint } from '../../src/providers/gcpsm/connection.js';
+import { describeGrpcError } from '../../src/providers/gcpsm/errors.js';
 import { NoSecretError, ProviderError } from '../../src/providers/types.js';
 import type { SecretsClient } from '../../src/providers/types.js';
 import { makeProviderContext, type TestContext } from '../helpers/provider-context.js';
@@ -214,6 +215,13 @@ describe('gcpsm getSecret', () => {
       delete process.env['ESO_RENDER_REQUEST_TIMEOUT'];
       server.delayMs = 0;
     }
+  });
+
+  it('names a connection failure the same way on every run (no grpc-js timestamps)', () => {
+    const at = (t: string) => Object.assign(new Error('x'), { code: grpc.status.UNAVAILABLE, details: `No connection established. Last error: Error: read ECONNRESET (${t})` });
+    const a = describeGrpcError(at('2026-11-27T23:59:28.123Z'));
+    expect(a).toBe('UNAVAILABLE: No connection established. Last error: Error: read ECONNRESET');
+    expect(describeGrpcError(at('2027-01-02T03:04:05.678Z'))).toBe(a);
   });
 
   it('reads a regional store under projects/<p>/locations/<l>', async () => {

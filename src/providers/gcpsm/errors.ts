@@ -38,12 +38,23 @@ export function isRetryableGrpc(e: unknown): boolean {
   return c === 8 || c === 14 || c === 10 || c === DEADLINE_EXCEEDED;
 }
 
+/**
+ * grpc-js stamps its connection errors with the time (`(2026-01-02T03:04:05.678Z)`) and its deadline
+ * errors with elapsed times; the same failure must read the same on every run.
+ */
+function stable(text: string): string {
+  return text
+    .replace(/\s*\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** `PERMISSION_DENIED: <service text>` */
 export function describeGrpcError(e: unknown): string {
   const c = grpcCode(e);
   if (c === DEADLINE_EXCEEDED) return 'DEADLINE_EXCEEDED: no answer within the per-request timeout or the run deadline';
   const details = (e as { details?: unknown } | null)?.details;
-  const text = typeof details === 'string' && details ? details : e instanceof Error ? e.message : String(e);
+  const text = stable(typeof details === 'string' && details ? details : e instanceof Error ? e.message : String(e));
   return c === undefined ? text : `${CODE_NAMES[c] ?? `code ${c}`}: ${text}`;
 }
 
