@@ -293,7 +293,7 @@ describe('Secrets Manager: batching', () => {
     expect(proxy.ops().filter((o) => o === 'secretsmanager.BatchGetSecretValue')).toHaveLength(1);
   });
 
-  it('retries throttling with adaptive backoff, counting every request and retry', async () => {
+  it('retries throttling with jittered backoff, counting every request and retry', async () => {
     await put('t', 'tv');
     let throttles = 2;
     proxy.intercept = (op) => (op === 'secretsmanager.GetSecretValue' && throttles-- > 0 ? throttled() : undefined);
