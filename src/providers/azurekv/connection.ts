@@ -11,7 +11,7 @@ import { storeLabel } from '../../engine/credentials.js';
 import { withAttemptTimeout } from '../shared/request-timeout.js';
 import type { AzureStoreConfig } from './store-config.js';
 
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { KeyClient } from '@azure/keyvault-keys';
 import type { CertificateClient } from '@azure/keyvault-certificates';
@@ -87,6 +87,8 @@ async function buildCredential(ctx: ProviderContext, cfg: AzureStoreConfig, sdk:
     // sovereign/custom/loopback hosts whose metadata is read from the host itself.
     disableInstanceDiscovery: !KNOWN_HOSTS.has(new URL(host).host),
     ...(ca ? { tlsOptions: { ca } } : {}),
+    // Token requests get the per-request timeout too (not counted: they are not Key Vault requests).
+    additionalPolicies: [{ policy: attemptPolicy(ctx, 'esoRenderTokenRequestTimeout', false), position: 'perRetry' }] as unknown as TokenCredentialOptions['additionalPolicies'],
   };
   switch (cfg.authType) {
     case 'ServicePrincipal': {
@@ -142,9 +144,31 @@ function fixedLookup(address: string): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
+/**
+ * A pipeline policy giving each HTTP request its own timeout covering the whole body (the SDK's
+ * request.timeout stops at the headers); a timed-out attempt fails as ETIMEDOUT, which the provider's
+ * retry loop (and the identity library's, for token requests) tries again inside the deadline.
+ */
+function attemptPolicy(ctx: ProviderContext, name: string, count: boolean) {
+  // The same request object may pass twice (the bearer challenge); each pass follows the caller's signal.
+  const callerSignals = new WeakMap<object, AbortSignal>();
+  return {
+    name,
+    sendRequest: (req: unknown, next: (r: unknown) => Promise<unknown>) => {
+      if (count) ctx.countRequest();
+      const r = req as { abortSignal?: AbortSignal };
+      let outer = callerSignals.get(r);
+      if (!outer) callerSignals.set(r, (outer = r.abortSignal ?? ctx.signal));
+      return withAttemptTimeout(outer, ctx.deadline, (signal) => {
+        r.abortSignal = signal;
+        return next(req);
+      });
+    },
+  };
+}
+
 export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Promise<Clients> {
   const where = storeLabel(ctx.store);
-  const callerSignals = new WeakMap<object, AbortSignal>();
   const [identity, secrets, keys, certificates] = await Promise.all([
     import('@azure/identity'),
     import('@azure/keyvault-secrets'),
@@ -161,27 +185,8 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
     // Retries run in the provider (counted, bounded by the run's deadline), not in the SDK.
     retryOptions: { maxRetries: 0 },
     // Counts every HTTP request that leaves the pipeline, the bearer challenge round trip included, and
-    // gives each one its own timeout covering the whole body (the SDK's request.timeout stops at the
-    // headers); a timed-out attempt fails as ETIMEDOUT and the provider's retry loop tries again.
-    additionalPolicies: [
-      {
-        policy: {
-          name: 'esoRenderRequestCounter',
-          sendRequest: (req: unknown, next: (r: unknown) => Promise<unknown>) => {
-            ctx.countRequest();
-            const r = req as { abortSignal?: AbortSignal };
-            // The same request object may pass twice (the bearer challenge); each pass follows the caller's signal.
-            let outer = callerSignals.get(r);
-            if (!outer) callerSignals.set(r, (outer = r.abortSignal ?? ctx.signal));
-            return withAttemptTimeout(outer, ctx.deadline, (signal) => {
-              r.abortSignal = signal;
-              return next(req);
-            });
-          },
-        },
-        position: 'perRetry' as const,
-      },
-    ],
+    // gives each one its own timeout (see attemptPolicy).
+    additionalPolicies: [{ policy: attemptPolicy(ctx, 'esoRenderRequestCounter', true), position: 'perRetry' as const }],
     userAgentOptions: { userAgentPrefix: 'eso-render' },
     ...(agent ? { agent } : {}),
   };

@@ -24,9 +24,19 @@ function isCutOffBody(e: unknown): boolean {
   return /\baborted\b|ECONNRESET|socket hang up/i.test(text);
 }
 
+/**
+ * The token endpoint could not be reached (MSAL's endpoint discovery or token request failed on the
+ * network, a timed-out attempt included): worth another try; a refused credential is not.
+ */
+function isUnreachableTokenEndpoint(e: unknown): boolean {
+  if ((e as { name?: unknown } | null)?.name !== 'CredentialUnavailableError') return false;
+  const text = e instanceof Error ? e.message : '';
+  return /endpoints_resolution_error|network_error|ETIMEDOUT|ECONNRESET|ECONNREFUSED/.test(text);
+}
+
 /** Throttling, server errors, dropped connections, timed-out attempts and bodies cut off by a reset. */
 export function isRetryableHttp(e: unknown): boolean {
-  if (isCutOffBody(e)) return true;
+  if (isCutOffBody(e) || isUnreachableTokenEndpoint(e)) return true;
   const status = httpStatus(e);
   if (status !== undefined && status >= 400) return status === 408 || status === 429 || status >= 500;
   const code = errorCode(e);
