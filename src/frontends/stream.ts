@@ -152,7 +152,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   const lineOf = (offset: number): number => lineAt(lines, offset);
 
   // One pass over the parser's tokens, as it produces them (the whole token tree of a large stream
-  // is never held at once): segment boundaries, the nesting bound, and composing.
+  // is never held at once): segment boundaries, the nesting bound, composing, and each document's data.
   // Segment boundaries: each document token starts a new segment right after the previous document
   // (and its `...`), so comments and directives between documents belong to the document below them.
   const docStarts: number[] = [];
@@ -162,12 +162,77 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
   let pendingStart = 0;
   // After a document: waiting for the token that follows it (a `...` first, then the next token).
   let after: 'none' | 'document' | 'doc-end' = 'none';
+  const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
+  const docIndexAt = (offset: number): number => {
+    // Last segment starting at or before `offset` (binary search: streams can hold thousands of documents).
+    let lo = 0;
+    let hi = segStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   // Nesting is bounded before composing: the composer recurses, and a stack overflow deep inside it can
   // take the whole process down (V8 aborts while compiling a regular expression at that depth).
   const tooDeep = new Set<number>();
   const lean = text.length >= 256 * 1024;
+  // A resource's parsed document is needed again only if the resource is edited; it is then read again
+  // from the resource's own text (documentAgain), so the documents of a large stream are not all held at
+  // once. Not with directives (`%YAML 1.1` carries over to later documents) nor for sequences and Lists,
+  // whose members point into their document.
+  const rereadable = !/(?:^|\n)%/.test(text);
   const composer = new Composer(readOptions);
-  const docs: Document[] = [];
+  type Parsed = { k: number; value: unknown; where: { file: string | undefined; index: number; line: number }; format: StreamSource['format']; doc?: Document };
+  const parsed: Parsed[] = [];
+  const docErrors: ManifestError[] = [];
+  const conversionErrors: ManifestError[] = [];
+  const seen = new Set<number>();
+  const onDocument = (doc: Document): void => {
+    const k = docIndexAt(doc.range?.[0] ?? 0);
+    for (const e of doc.errors) {
+      docErrors.push(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }));
+    }
+    // The first document of a segment is its resource; with any error nothing below is used.
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (doc.errors.length > 0 || doc.contents === null) return;
+    const where = { file: origin, index: k, line: lineOf(doc.contents.range?.[0] ?? docStarts[k]!) };
+    const { depth, aliases } = nestingDepth(doc.contents);
+    if (depth > MAX_DEPTH) {
+      conversionErrors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, where));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS(toJSOptions);
+    } catch (e) {
+      // The package's messages are not reused (they may quote an anchor name); only their kind is.
+      const msg = e instanceof Error ? e.message : '';
+      const reason = /excessive alias/i.test(msg)
+        ? `alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`
+        : /alias/i.test(msg)
+          ? yamlReason('BAD_ALIAS')
+          : 'the document cannot be converted to data';
+      conversionErrors.push(new ManifestError(reason, where));
+      return;
+    }
+    if (aliases) {
+      if (valueDepth(value) > MAX_DEPTH) {
+        conversionErrors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels once aliases are expanded`, where));
+        return;
+      }
+      value = unshare(value);
+    }
+    if (value === null || value === undefined) return;
+    const format: StreamSource['format'] = looksLikeJson(text, doc.contents as Node) ? 'json' : 'yaml';
+    const keep = !rereadable || Array.isArray(value) || (isPlainObject(value) && Array.isArray(value.items));
+    // In a large stream a kept document drops the parser tokens it does not need (dropSourceTokens):
+    // kept, they held the whole token tree, three times the document's own size. A small stream keeps
+    // them: walking every node costs more start-up time than the memory is worth.
+    parsed.push({ k, value, where, format, ...(keep ? { doc: lean ? dropSourceTokens(doc) : doc } : {}) });
+  };
   for (const tok of new Parser().parse(text)) {
     if (after === 'document' && tok.type === 'doc-end') {
       closedFlags[closedFlags.length - 1] = true;
@@ -187,85 +252,26 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
         continue;
       }
     }
-    // In a large stream each document drops the parser tokens it does not need (dropSourceTokens): kept,
-    // they held the whole token tree, three times the documents' own size. A small stream keeps them:
-    // walking every node costs more start-up time than the memory is worth.
-    for (const d of composer.next(tok)) docs.push(lean ? dropSourceTokens(d as Document) : (d as Document));
+    for (const d of composer.next(tok)) onDocument(d as Document);
   }
-  for (const d of composer.end(false, text.length)) docs.push(lean ? dropSourceTokens(d as Document) : (d as Document));
-  const segEnd = (k: number): number => (k + 1 < segStarts.length ? segStarts[k + 1]! : text.length);
-  const docIndexAt = (offset: number): number => {
-    // Last segment starting at or before `offset` (binary search: streams can hold thousands of documents).
-    let lo = 0;
-    let hi = segStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  for (const d of composer.end(false, text.length)) onDocument(d as Document);
   for (const offset of tooDeep) {
     const k = docIndexAt(offset);
     errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
   }
-
-  const docByIndex = new Map<number, Document>();
-  for (const d of docs) {
-    const start = d.range?.[0] ?? 0;
-    const k = docIndexAt(start);
-    if (!docByIndex.has(k)) docByIndex.set(k, d);
-    for (const e of d.errors) {
-      errors.push(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }));
-    }
-  }
+  errors.push(...docErrors);
   if (errors.length > 0) {
     // kubectl also reads concatenated JSON objects (`{...}{...}`), which are not YAML.
     const values = splitJsonStream(text);
     if (values) return readJsonStream(text, values, origin, lineOf);
     return { items: [], errors: dedupe(errors) };
   }
-
   // Which documents hold resources; the others' text is folded into a neighbour's segment.
-  type Parsed = { k: number; doc: Document; value: unknown };
-  const parsed: Parsed[] = [];
-  for (let k = 0; k < segStarts.length; k++) {
-    const doc = docByIndex.get(k);
-    if (!doc || doc.contents === null) continue;
-    const where = { file: origin, index: k, line: lineOf(doc.contents.range?.[0] ?? docStarts[k]!) };
-    const { depth, aliases } = nestingDepth(doc.contents);
-    if (depth > MAX_DEPTH) {
-      errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, where));
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS(toJSOptions);
-    } catch (e) {
-      // The package's messages are not reused (they may quote an anchor name); only their kind is.
-      const msg = e instanceof Error ? e.message : '';
-      const reason = /excessive alias/i.test(msg)
-        ? `alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`
-        : /alias/i.test(msg)
-          ? yamlReason('BAD_ALIAS')
-          : 'the document cannot be converted to data';
-      errors.push(new ManifestError(reason, where));
-      continue;
-    }
-    if (aliases) {
-      if (valueDepth(value) > MAX_DEPTH) {
-        errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels once aliases are expanded`, where));
-        continue;
-      }
-      value = unshare(value);
-    }
-    if (value === null || value === undefined) continue;
-    parsed.push({ k, doc, value });
-  }
+  errors.push(...conversionErrors);
 
   const items: Item[] = [];
   for (let p = 0; p < parsed.length; p++) {
-    const { k, doc, value } = parsed[p]!;
+    const { k, value, where, format, doc } = parsed[p]!;
     // The segment: from the end of the previous resource-bearing document (or the stream start) to the
     // end of this one; the last resource also takes whatever trails the stream.
     const from = p === 0 ? 0 : segEnd(parsed[p - 1]!.k);
@@ -280,12 +286,11 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       hasDirectives: /(?:^|\n)%/.test(text.slice(from, docStarts[firstDocInSegment]!)),
       bodyStart: docStarts[k]! - from,
     };
-    const contents = doc.contents as Node;
-    const where = { file: origin, index: k, line: lineOf(contents.range?.[0] ?? docStarts[k]!) };
-    const format: StreamSource['format'] = looksLikeJson(text, contents) ? 'json' : 'yaml';
+    const contents = doc?.contents as Node | undefined;
     const compactSequences = seqStyleIsCompact(segment.text);
     const indent = indentStep(segment.text);
-    const base = { kind: 'eso-render/stream' as const, format, origin, index: k, doc, compactSequences, indent };
+    const fields = { kind: 'eso-render/stream' as const, format, origin, index: k, compactSequences, indent };
+    const base = { ...fields, doc: doc! };
 
     if (Array.isArray(value)) {
       if (format !== 'json') {
@@ -310,18 +315,34 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       expandMembers(value.items as unknown[], memberNodes, where, segment, base, items, errors, lineOf);
       continue;
     }
-    const source: StreamSource = {
-      ...base,
-      member: undefined,
-      resourceIndex: items.length,
-      snapshot: JSON.stringify(value),
-      node: contents,
-      segment,
-      group: undefined,
-    };
+    const own = { member: undefined, resourceIndex: items.length, snapshot: JSON.stringify(value), segment, group: undefined };
+    const source: StreamSource = doc ? { ...base, ...own, node: contents! } : withDocumentAgain({ ...fields, ...own });
     items.push({ object: value as KubeObject, source });
   }
   return errors.length > 0 ? { items: [], errors } : { items, errors };
+}
+
+/**
+ * A source whose `doc` and `node` are read again from the resource's own text on first use (only an
+ * edited resource needs them). They are not enumerable, so copying a source does not read them.
+ */
+function withDocumentAgain(fields: Omit<StreamSource, 'doc' | 'node'>): StreamSource {
+  let doc: Document | undefined;
+  const load = () => (doc ??= documentAgain(fields.segment!, fields.snapshot));
+  return Object.defineProperties({ ...fields }, { doc: { get: load }, node: { get: () => load().contents } }) as StreamSource;
+}
+
+/** The resource's document, parsed from its segment as readManifests parsed it from the stream. */
+function documentAgain(segment: Segment, snapshot: string): Document {
+  const composer = new Composer(readOptions);
+  const docs: Document[] = [];
+  for (const tok of new Parser().parse(segment.text)) for (const d of composer.next(tok)) docs.push(d as Document);
+  for (const d of composer.end(false, segment.text.length)) docs.push(d as Document);
+  const doc = docs.find((d) => d.range?.[0] === segment.bodyStart);
+  if (!doc || doc.errors.length > 0 || JSON.stringify(doc.toJS(toJSOptions)) !== snapshot) {
+    throw new Error('internal: a resource does not read back from its own text');
+  }
+  return doc;
 }
 
 /**
