@@ -1,6 +1,7 @@
 // The `spec.provider.gcpsm` block, read into a typed shape with ESO's field names and defaults.
 
 import type { SecretKeySelector } from '../types.js';
+import { obj, selector, str } from '../shared/spec-read.js';
 
 export type AuthMode =
   | { kind: 'serviceAccountKey'; ref: SecretKeySelector }
@@ -16,22 +17,6 @@ export interface GcpStoreConfig {
 }
 
 type Problem = { field: string; message: string };
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function selector(v: unknown): SecretKeySelector | undefined {
-  const o = obj(v);
-  if (!o || !str(o['name']) || !str(o['key'])) return undefined;
-  const sel: SecretKeySelector = { name: o['name'] as string, key: o['key'] as string };
-  if (str(o['namespace'])) sel.namespace = o['namespace'] as string;
-  return sel;
-}
 
 export function checkStore(spec: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
