@@ -3,12 +3,11 @@
 // call a function (no arguments with a ResourceList on stdin; a legacy plugin's config file as argv[1]).
 
 import { existsSync, statSync } from 'node:fs';
-import { runRender, type CommandIO } from './frontends/render-cmd.js';
-import { runValidate } from './frontends/validate-cmd.js';
-import { runGenerate } from './frontends/cmp.js';
+import type { CommandIO } from './frontends/render-cmd.js';
 import { VERSION } from './version.js';
 
-// Until the KRM front end lands, its shape is declared here.
+// Each command's front end is imported when the command runs, so `version` and `--help` load nothing
+// and each front end loads only what it uses.
 
 const usage = `Usage: eso-render <command> [options]
 
@@ -46,9 +45,9 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'render':
-      return runRender(rest, io);
+      return (await import('./frontends/render-cmd.js')).runRender(rest, io);
     case 'validate':
-      return runValidate(rest, io);
+      return (await import('./frontends/validate-cmd.js')).runValidate(rest, io);
     case 'version':
     case '--version':
       io.stdout(`eso-render ${VERSION}\n`);
@@ -67,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       return r.code;
     }
     case 'generate':
-      return runGenerate(rest, io);
+      return (await import('./frontends/cmp.js')).runGenerate(rest, io);
     default:
       // kustomize's legacy exec plugins are called with the plugin config file as the only argument.
       if (existsSync(cmd) && statSync(cmd).isFile()) {

@@ -162,31 +162,6 @@ describe('single executable', () => {
     expect(a.stderr).not.toMatch(/Cannot find module|internal error|only supports loading built-in modules/);
     expect(errors(a)).toEqual(errors(b));
   });
-
-  it('starts at least as fast as node dist/cli.js (measured side by side)', () => {
-    const dir = path.dirname(sea);
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const report: string[] = [];
-    const ratios: number[] = [];
-    for (const [label, args] of [
-      ['version', ['version']],
-      ['render quickstart', ['render', '-f', 'quickstart', '-q']],
-    ] as const) {
-      const s: number[] = [];
-      const n: number[] = [];
-      // Alternate, so load on the machine hits both alike; one warm-up each.
-      run([sea], [...args], { cwd: dir });
-      run(node, [...args], { cwd: dir });
-      for (let i = 0; i < 7; i++) {
-        s.push(run([sea], [...args], { cwd: dir }).ms);
-        n.push(run(node, [...args], { cwd: dir }).ms);
-      }
-      const ratio = median(s) / median(n);
-      ratios.push(ratio);
-      report.push(`${label}: single executable ${median(s).toFixed(0)} ms, node dist/cli.js ${median(n).toFixed(0)} ms, ratio ${ratio.toFixed(2)}`);
-    }
-    console.log(`start-up (median of 7):\n${report.join('\n')}`);
-    // A little room for a shared, noisy machine; measured ratios are well below 1.
-    for (const r of ratios) expect(r).toBeLessThan(1.1);
-  });
+  // Start-up against node dist/cli.js is measured by the benchmark (npm run bench, cold start), not here:
+  // a timed test on a shared machine is noise, and speed claims belong with side-by-side medians.
 });
