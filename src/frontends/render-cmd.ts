@@ -37,6 +37,7 @@ Options:
       --keep-stores            keep SecretStores/ClusterSecretStores in the output
       --deadline DURATION      overall deadline, Go duration (default 50s)
       --concurrency N          concurrent requests per store (default 16)
+      --global-concurrency N   concurrent requests over all stores (default 64)
       --log-format text|json   format of the summary and findings on stderr (default text)
       --redact                 preview: contact no backend, show placeholders derived from each reference
       --rollout-on-change      stamp a checksum of consumed Secrets into workloads' pod templates
@@ -68,6 +69,7 @@ const commonOptions = {
   'keep-stores': { type: 'boolean' },
   deadline: { type: 'string' },
   concurrency: { type: 'string' },
+  'global-concurrency': { type: 'string' },
   'log-format': { type: 'string' },
   redact: { type: 'boolean' },
   'rollout-on-change': { type: 'boolean' },
@@ -139,6 +141,14 @@ export async function readCommandInput(name: string, usage: string, argv: string
       return 2;
     }
     options.concurrency = { ...options.concurrency, perStore: n };
+  }
+  if (v['global-concurrency']) {
+    const n = Number(v['global-concurrency']);
+    if (!Number.isInteger(n) || n < 1) {
+      io.stderr(`eso-render ${name}: --global-concurrency must be a positive whole number\n`);
+      return 2;
+    }
+    options.concurrency = { ...options.concurrency, global: n };
   }
   if (cfg.problems.some((p) => p.severity === 'error')) {
     report(cfg.problems);
