@@ -602,6 +602,8 @@ function nodeText(src: StreamSource, object: KubeObject): string {
       doc = src.doc.clone();
       if (doc.directives) doc.directives.docStart = null;
       above = leadingComments(src.segment.text.slice(0, src.segment.bodyStart));
+      // The parser also keeps those comments as the document's commentBefore; printing both doubled them.
+      if (above !== '') doc.commentBefore = null;
     } else {
       doc = new Document(null, readOptions);
       doc.contents = src.node.clone() as Document['contents'];
