@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
+import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
 import { parse as parseYaml } from 'yaml';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
+import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
 
 // Short enough to keep the suite quick, long enough for a loaded 2-core machine to load the SDK.
 const DEADLINE_MS = 5_000;
@@ -105,28 +105,13 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-interface AwsScenario extends Scenario {
-  make: () => Fault;
-}
-
-const SCENARIOS: AwsScenario[] = [
-  { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
-  { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
-  { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
-  { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
+const SCENARIOS: HttpScenario[] = [
+  ...httpFaultScenarios(),
   { fault: 'ThrottlingException (400)', make: faults.awsThrottling, transient: 'recovered' },
-  { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
-  { fault: 'truncated JSON body (200)', make: faults.truncated },
-  { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
-  { fault: 'HTML error page (200)', make: () => faults.html(200) },
-  // A request that never answers, or answers past the deadline: one stuck request must not sink the
-  // run when retrying it would have worked (issue 10: per-request timeouts).
-  { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
-  { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
 ];
 
 describe.concurrent('AWS under faults, through the built CLI', () => {
-  const { limit, baseline, marginMs } = faultMatrix<AwsScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
     {
       backend: 'AWS (moto: Secrets Manager + Parameter Store)',
       scenarios: SCENARIOS,

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
-import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
+import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
+import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
 
 const TENANT = '5f0c1a2b-0000-4000-8000-fa0175000001';
 const VAULT_HOST = 'faults-kv.vault.azure.net';
@@ -103,25 +103,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface AzureScenario extends Scenario {
-  make: () => Fault;
-}
-
-const SCENARIOS: AzureScenario[] = [
-  { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
-  { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
-  { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
-  { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
-  { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
-  { fault: 'truncated JSON body (200)', make: faults.truncated },
-  { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
-  { fault: 'HTML error page (200)', make: () => faults.html(200) },
-  { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
-  { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
-];
+const SCENARIOS: HttpScenario[] = httpFaultScenarios();
 
 describe.concurrent('Azure Key Vault under faults, through the built CLI', () => {
-  const { limit, baseline, marginMs } = faultMatrix<AzureScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
     {
       backend: 'Azure Key Vault (loopback HTTPS, service principal)',
       scenarios: SCENARIOS,

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { cliPath, repoRoot } from '../helpers/cli.js';
+import { faults, type Fault } from '../helpers/fault-proxy.js';
 
 export interface Run {
   code: number;
@@ -297,4 +298,27 @@ export function judgePartial(r: Run, o: { baseline: string; failing: Read[]; hea
   const errs = jsonFindings(r.stderr).results.filter((x) => x.level === 'error');
   for (const h of o.healthy) if (errs.some((x) => x.resourceRef?.name === h)) problems.push(`an error is reported against ${h}, whose reads succeeded`);
   return problems;
+}
+
+/** A scenario whose fault is one the HTTP fault proxy injects. */
+export interface HttpScenario extends Scenario {
+  make: () => Fault;
+}
+
+/** The faults every HTTP backend is put through (AWS adds its own throttling error). */
+export function httpFaultScenarios(): HttpScenario[] {
+  return [
+    { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
+    { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
+    { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
+    { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
+    { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
+    { fault: 'truncated JSON body (200)', make: faults.truncated },
+    { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
+    { fault: 'HTML error page (200)', make: () => faults.html(200) },
+    // A request that never answers, or answers past the deadline: one stuck request must not sink the
+    // run when retrying it would have worked (issue 10: per-request timeouts).
+    { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
+    { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
+  ];
 }

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeVault } from '../servers/vault/server.js';
-import { always, faults, firstN, startFaultProxy, type Fault } from '../helpers/fault-proxy.js';
+import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, judgePartial, runCli, type Read, type Scenario } from './harness.js';
+import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
 
 const DEADLINE_MS = 4_000;
 // A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
@@ -105,25 +105,10 @@ afterAll(async () => {
   if (creds) rmSync(creds, { recursive: true, force: true });
 });
 
-interface VaultScenario extends Scenario {
-  make: () => Fault;
-}
-
-const SCENARIOS: VaultScenario[] = [
-  { fault: 'HTTP 500', make: faults.http500, transient: 'recovered' },
-  { fault: 'HTTP 502', make: faults.http502, transient: 'recovered' },
-  { fault: 'HTTP 503', make: faults.http503, transient: 'recovered' },
-  { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1), transient: 'recovered' },
-  { fault: 'connection reset mid-body', make: faults.reset, transient: 'recovered' },
-  { fault: 'truncated JSON body (200)', make: faults.truncated },
-  { fault: 'HTML error page (502)', make: () => faults.html(502), transient: 'recovered' },
-  { fault: 'HTML error page (200)', make: () => faults.html(200) },
-  { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
-  { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
-];
+const SCENARIOS: HttpScenario[] = httpFaultScenarios();
 
 describe.concurrent('Vault under faults, through the built CLI', () => {
-  const { limit, baseline, marginMs } = faultMatrix<VaultScenario>(
+  const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
     {
       backend: 'Vault (loopback, KV v2 + AppRole, KV v1 + token)',
       scenarios: SCENARIOS,
