@@ -29,7 +29,7 @@
 // Errors (ManifestError) name the origin, the document index, the List item and the line, never any part
 // of the text: a manifest may hold secret values.
 import { Composer, Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Parser, Scalar } from 'yaml';
-import type { CST, Node, YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, yamlReason } from './yaml-errors.js';
 import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
