@@ -30,16 +30,26 @@ export function attemptTimeoutMs(deadline: number): number {
 /** The error an attempt ends with when its timeout passes first; the retry loops treat it as transient. */
 export class RequestTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
-  constructor(readonly ms: number) {
-    super(`no complete answer within the per-request timeout of ${ms} ms`);
+  constructor(
+    readonly ms: number,
+    byDeadline = false,
+  ) {
+    super(byDeadline ? `no complete answer before the run's deadline (${ms} ms left)` : `no complete answer within the per-request timeout of ${ms} ms`);
     this.name = 'TimeoutError';
   }
+}
+
+/** How an attempt's timeout reads in a message: the per-request timeout, or the deadline that cut it. */
+export function timeoutText(a: { ms: number; byDeadline: boolean }): string {
+  return a.byDeadline ? `before the run's deadline (${a.ms} ms left)` : `within ${a.ms} ms (per-request timeout)`;
 }
 
 export interface Attempt {
   /** Aborted when the run's signal aborts or the attempt's timeout passes. */
   signal: AbortSignal;
   ms: number;
+  /** The run's deadline, not the per-request timeout, set this attempt's limit. */
+  byDeadline: boolean;
   timedOut(): boolean;
   /** Stops the timer and drops the listener on the run's signal (call when the attempt settles). */
   done(): void;
@@ -48,6 +58,7 @@ export interface Attempt {
 /** A signal for one attempt: follows the run's signal and aborts with a RequestTimeoutError after the attempt's timeout. */
 export function startAttempt(run: AbortSignal, deadline: number): Attempt {
   const ms = attemptTimeoutMs(deadline);
+  const byDeadline = ms < requestTimeoutMs();
   const ac = new AbortController();
   let timedOut = false;
   const onRunAbort = () => ac.abort(run.reason);
@@ -55,11 +66,12 @@ export function startAttempt(run: AbortSignal, deadline: number): Attempt {
   else run.addEventListener('abort', onRunAbort, { once: true });
   const timer = setTimeout(() => {
     timedOut = true;
-    ac.abort(new RequestTimeoutError(ms));
+    ac.abort(new RequestTimeoutError(ms, byDeadline));
   }, ms);
   return {
     signal: ac.signal,
     ms,
+    byDeadline,
     timedOut: () => timedOut,
     done: () => {
       clearTimeout(timer);
@@ -77,7 +89,7 @@ export async function withAttemptTimeout<T>(run: AbortSignal, deadline: number, 
   let onTimeout: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     onTimeout = () => {
-      if (a.timedOut()) reject(new RequestTimeoutError(a.ms));
+      if (a.timedOut()) reject(new RequestTimeoutError(a.ms, a.byDeadline));
     };
     a.signal.addEventListener('abort', onTimeout, { once: true });
   });

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { withRetry } from '../shared/retry.js';
-import { startAttempt } from '../shared/request-timeout.js';
+import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
 
 export interface VaultTls {
@@ -170,7 +170,7 @@ export class VaultHttp {
       };
       const reject = (e: Error) => {
         attempt.done();
-        reject0(attempt.timedOut() ? new VaultTransportError('ETIMEDOUT', `no complete answer within ${attempt.ms} ms (per-request timeout)`) : e);
+        reject0(attempt.timedOut() ? new VaultTransportError('ETIMEDOUT', `no complete answer ${timeoutText(attempt)}`) : e);
       };
       const r = lib.request(url, { method, headers, agent: this.agent, signal: attempt.signal }, (res) => {
         const chunks: Buffer[] = [];
