@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { KubeObject } from './types.js';
 import type { CredentialResolver, ResolvedStore, SecretKeySelector } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
+import { storeLabel } from '../common/store-label.js';
 
 export interface CredentialSources {
   credentialsDir?: string;
@@ -19,10 +20,6 @@ export interface CredentialSources {
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const KEY = /^[-._a-zA-Z0-9]+$/;
-
-export function storeLabel(store: Pick<ResolvedStore, 'kind' | 'name' | 'namespace'>): string {
-  return store.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${store.name}` : `SecretStore/${store.namespace}/${store.name}`;
-}
 
 export function makeCredentialResolver(store: ResolvedStore, src: CredentialSources): CredentialResolver {
   return {

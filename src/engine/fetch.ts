@@ -4,7 +4,8 @@
 
 import type { PlannedRead } from './plan.js';
 import type { CredentialSources } from './credentials.js';
-import { makeCredentialResolver, storeLabel } from './credentials.js';
+import { makeCredentialResolver } from './credentials.js';
+import { storeLabel } from '../common/store-label.js';
 import { loadGenerator, loadProvider } from '../providers/registry.js';
 import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';

@@ -8,7 +8,7 @@ import { resourceRef } from '../eso/model.js';
 import { storeId } from './stores.js';
 import { fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
-import { storeLabel } from './credentials.js';
+import { storeLabel } from '../common/store-label.js';
 import { prepare, errorSink } from './prepare.js';
 import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';

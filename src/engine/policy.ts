@@ -5,7 +5,7 @@
 
 import type { AppContext, TenancyPolicy, TenancyRule } from './types.js';
 import type { ResolvedStore } from '../providers/types.js';
-import { storeLabel } from './credentials.js';
+import { storeLabel } from '../common/store-label.js';
 
 const globCache = new Map<string, RegExp>();
 export function glob(pattern: string): RegExp {

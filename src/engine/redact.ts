@@ -6,7 +6,7 @@
 import type { KubeObject } from './types.js';
 import type { PlannedRead } from './plan.js';
 import { fetchAll, type FetchOptions, type ReadResult } from './fetch.js';
-import { storeLabel } from './credentials.js';
+import { storeLabel } from '../common/store-label.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 
 export const ANNOTATION_REDACTED = 'eso-render.dev/redacted';

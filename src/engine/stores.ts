@@ -7,7 +7,7 @@ import { isKnownProvider } from '../providers/registry.js';
 import { compileGoRegexp } from '../providers/shared/go-regexp.js';
 import { namespaceLabels, selectorMatches, type LabelSelector } from './selectors.js';
 import type { StoreRef } from '../eso/model.js';
-import { storeLabel } from './credentials.js';
+import { storeLabel } from '../common/store-label.js';
 
 export interface StoreTable {
   get(ref: StoreRef, namespace: string): ResolvedStore | undefined;

@@ -3,7 +3,7 @@
 
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { NoSecretError, ProviderError } from '../types.js';
-import { storeLabel } from '../../engine/credentials.js';
+import { storeLabel } from '../../common/store-label.js';
 import { jsonToSecretMap } from '../shared/json-map.js';
 import { compileGoRegexp } from '../shared/go-regexp.js';
 import { withRetry } from '../shared/retry.js';

@@ -7,7 +7,7 @@ import tls, { rootCertificates } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
-import { storeLabel } from '../../engine/credentials.js';
+import { storeLabel } from '../../common/store-label.js';
 import { withAttemptTimeout } from '../shared/request-timeout.js';
 import type { AzureStoreConfig } from './store-config.js';
 

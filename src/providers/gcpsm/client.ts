@@ -3,7 +3,7 @@
 
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { NoSecretError, ProviderError } from '../types.js';
-import { storeLabel } from '../../engine/credentials.js';
+import { storeLabel } from '../../common/store-label.js';
 import { escapeDots, gjsonGet, isValidJson } from '../shared/gjson.js';
 import { goJsonMarshal, jsonToSecretMap } from '../shared/json-map.js';
 import { convertKeys } from '../shared/keys.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
-import { storeLabel } from '../../engine/credentials.js';
+import { storeLabel } from '../../common/store-label.js';
 import type { GcpStoreConfig } from './store-config.js';
 
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';

@@ -3,7 +3,7 @@
 
 import type { ProviderContext, SecretsClient } from '../types.js';
 import { ProviderError } from '../types.js';
-import { storeLabel } from '../../engine/credentials.js';
+import { storeLabel } from '../../common/store-label.js';
 import { checkStore, readStore } from './store-config.js';
 import { GcpSecretsClient } from './client.js';
 import { connect } from './connection.js';

@@ -1,14 +1,12 @@
 // ESO's `vault` provider (eso-semantics §5.4). The registry loads this module only when a store uses it.
 
 import { ProviderError } from '../types.js';
-import type { ProviderContext, ResolvedStore, SecretsClient } from '../types.js';
+import type { ProviderContext, SecretsClient } from '../types.js';
 import { VaultConnection } from './connection.js';
 import { VaultKvClient } from './kv-client.js';
 import { VaultSpecError, parseVaultSpec } from './store-spec.js';
+import { storeLabel } from '../../common/store-label.js';
 
-export function storeLabel(store: ResolvedStore): string {
-  return store.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${store.name}` : `SecretStore/${store.namespace ?? ''}/${store.name}`;
-}
 
 export async function createClient(ctx: ProviderContext): Promise<SecretsClient> {
   const label = storeLabel(ctx.store);
