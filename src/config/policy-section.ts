@@ -1,7 +1,7 @@
 // `spec.policy` of a RenderConfig: the tenancy policy (src/engine/policy.ts, docs/security.md), checked
 // field by field. A misspelt key in a policy would widen or narrow access silently, so unknown fields are
 // errors here as everywhere in the config.
-import type { TenancyPolicy, TenancyRule } from '../engine/types.js';
+import type { GeneratorGrant, TenancyPolicy, TenancyRule } from '../engine/types.js';
 
 /** Reports one problem at a spec path (`spec.policy.rules[0].match.apps`). */
 export type Report = (specPath: string, message: string) => void;
@@ -22,9 +22,51 @@ function stringList(v: unknown, at: string, report: Report): string[] | undefine
   return v as string[];
 }
 
-const ruleFields = ['name', 'match', 'stores', 'targetNamespaces', 'allowStreamStores'] as const;
+const ruleFields = ['name', 'match', 'stores', 'targetNamespaces', 'allowStreamStores', 'generators'] as const;
 const matchFields = ['projects', 'apps', 'namespaces'] as const;
 const storeFields = ['kind', 'name', 'namespace', 'keys'] as const;
+const generatorFields = ['kind', 'name', 'namespace', 'origin', 'methods'] as const;
+/** Vault's HTTP verbs a VaultDynamicSecret may use (spec.method); POST and PUT are both Vault's write. */
+export const generatorMethods = ['GET', 'LIST', 'POST', 'PUT', 'DELETE'] as const;
+
+function readGeneratorGrant(s: unknown, at: string, report: Report): GeneratorGrant | undefined {
+  if (!isRecord(s)) {
+    report(at, 'must be a mapping with kind and name');
+    return undefined;
+  }
+  unknownFields(s, generatorFields, at, report);
+  if (typeof s.kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(s.kind)) {
+    report(`${at}.kind`, 'must be a generator kind such as VaultDynamicSecret');
+    return undefined;
+  }
+  if (typeof s.name !== 'string' || s.name === '') {
+    report(`${at}.name`, 'must be a non-empty string (a glob pattern)');
+    return undefined;
+  }
+  const g: GeneratorGrant = { kind: s.kind, name: s.name };
+  if (s.namespace !== undefined) {
+    if (typeof s.namespace !== 'string' || s.namespace === '') {
+      report(`${at}.namespace`, 'must be a non-empty string');
+      return undefined;
+    }
+    g.namespace = s.namespace;
+  }
+  if (s.origin !== undefined) {
+    if (s.origin !== 'platform' && s.origin !== 'application') {
+      report(`${at}.origin`, 'must be platform (generators of the platform configuration) or application (generators the app defines)');
+      return undefined;
+    }
+    g.origin = s.origin;
+  }
+  if (s.methods !== undefined) {
+    if (!Array.isArray(s.methods) || s.methods.some((m) => typeof m !== 'string' || !(generatorMethods as readonly string[]).includes(m))) {
+      report(`${at}.methods`, `must be a list of ${generatorMethods.join(', ')}`);
+      return undefined;
+    }
+    g.methods = s.methods as string[];
+  }
+  return g;
+}
 
 function readRule(v: unknown, at: string, report: Report): TenancyRule | undefined {
   if (!isRecord(v)) {
@@ -71,6 +113,16 @@ function readRule(v: unknown, at: string, report: Report): TenancyRule | undefin
           store.keys = keys;
         }
         rule.stores!.push(store);
+      });
+    }
+  }
+  if (v.generators !== undefined) {
+    if (!Array.isArray(v.generators)) report(`${at}.generators`, 'must be a list of {kind, name, namespace, origin, methods}');
+    else {
+      rule.generators = [];
+      v.generators.forEach((g, i) => {
+        const grant = readGeneratorGrant(g, `${at}.generators[${i}]`, report);
+        if (grant) rule.generators!.push(grant);
       });
     }
   }

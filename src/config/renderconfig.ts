@@ -9,6 +9,7 @@ import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, t
 import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
+import { platformResourceSections } from './platform-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -200,6 +201,21 @@ const specSections: Record<string, SectionReader> = {
     }
   },
 };
+
+// ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
+for (const sec of platformResourceSections) {
+  const accept = (path: string, obj: unknown, r: Reader, where = ''): void => {
+    if (!isRecord(obj)) return problem(r, path, `${where}must be one of ${sec.what}, got ${describe(obj)}`);
+    const why = sec.check(obj as KubeObject);
+    if (why) problem(r, path, `${where}${why}`);
+    else sec.add(r.options, obj as KubeObject);
+  };
+  specSections[sec.field] = (v, r) => {
+    if (!Array.isArray(v)) return problem(r, `spec.${sec.field}`, `must be a list of ${sec.what}, got ${describe(v)}`);
+    v.forEach((o, i) => accept(`spec.${sec.field}[${i}]`, o, r));
+  };
+  specSections[sec.files] = (v, r) => readFiles(`spec.${sec.files}`, v, r, (item, label) => accept(`spec.${sec.files}`, item.object, r, label));
+}
 
 const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
 

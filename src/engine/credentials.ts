@@ -13,7 +13,16 @@ export interface CredentialSources {
   /** Secrets from the stream, consulted only when allowed. */
   streamSecrets: KubeObject[];
   allowStreamCredentials: boolean;
+  /** ServiceAccounts in the stream. */
   serviceAccounts: KubeObject[];
+  /** ServiceAccounts the platform configuration declares. */
+  platformServiceAccounts?: KubeObject[];
+  /**
+   * Set in the shared sidecar (docs/security.md, Tenancy): a store the app defines resolves credentials and
+   * ServiceAccounts only in the app's destination namespace, as a namespaced SecretStore would in ESO; a
+   * platform store resolves ServiceAccounts only from the platform's list, never from the app's stream.
+   */
+  tenancy?: { appNamespace?: string };
   /** Stream Secrets that served as credentials; they are not emitted (see render.ts, step 6). */
   consumed?: Set<KubeObject>;
 }
@@ -26,8 +35,11 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
     async resolve(ref: SecretKeySelector, field: string): Promise<Uint8Array> {
       const where = `${storeLabel(store)} ${field}`;
       // ESO: a SecretStore may only read its own namespace; a ClusterSecretStore must name one.
-      const namespace = store.kind === 'SecretStore' ? store.namespace : ref.namespace;
+      // An app-defined store in the shared sidecar acts as a SecretStore of the app's destination namespace.
+      const confined = src.tenancy !== undefined && store.origin === 'stream';
+      const namespace = store.kind === 'SecretStore' ? store.namespace : (ref.namespace ?? (confined ? src.tenancy?.appNamespace : undefined));
       if (!namespace) throw new ProviderError(`${where}: secret reference ${ref.name}/${ref.key} must name a namespace in a ClusterSecretStore`);
+      if (confined && namespace !== src.tenancy?.appNamespace) throw outsideAppNamespace(where, `credential ${namespace}/${ref.name}`, src.tenancy?.appNamespace);
       if (!ref.name || !NAME.test(ref.name) || !NAME.test(namespace) || !ref.key || !KEY.test(ref.key)) {
         throw new ProviderError(`${where}: invalid secret reference (name, namespace or key)`);
       }
@@ -59,7 +71,19 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
       );
     },
     serviceAccount(name: string, namespace: string): KubeObject | undefined {
-      return src.serviceAccounts.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace);
+      const match = (o: KubeObject) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace;
+      const platform = src.platformServiceAccounts ?? [];
+      if (!src.tenancy) return src.serviceAccounts.find(match) ?? platform.find(match);
+      // A platform store takes its identity from the platform only: an app cannot point it at a role.
+      if (store.origin === 'platform') return platform.find(match);
+      if (namespace !== src.tenancy.appNamespace) throw outsideAppNamespace(storeLabel(store), `ServiceAccount ${namespace}/${name}`, src.tenancy.appNamespace);
+      return platform.find(match) ?? src.serviceAccounts.find(match);
     },
   };
+}
+
+function outsideAppNamespace(where: string, what: string, appNamespace: string | undefined): ProviderError {
+  return new ProviderError(
+    `${where}: ${what} is outside the application's destination namespace ${JSON.stringify(appNamespace ?? '')}; in the shared sidecar a store or generator defined in the application's own manifests may only use credentials and ServiceAccounts of that namespace`,
+  );
 }

@@ -48,6 +48,8 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
     byStore.set(r.storeKey, list);
   }
 
+  // In the shared sidecar (tenancy set), what the app defines never borrows the sidecar's own identity.
+  const refuseAmbient = (store: ResolvedStore) => o.credentials.tenancy !== undefined && store.origin === 'stream';
   const count = (key: string) => (n = 1) => {
     o.requests[key] = (o.requests[key] ?? 0) + n;
   };
@@ -74,9 +76,10 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
               const mod = await loadGenerator(String(gen.kind));
               const store: ResolvedStore = {
                 kind: 'SecretStore', name: String(gen.metadata?.name), namespace: r.read.namespace, provider: String(gen.kind),
-                spec: {}, resource: gen, origin: 'stream',
+                spec: {}, resource: gen, origin: r.read.origin,
               };
               return mod.generate({
+                ...(refuseAmbient(store) ? { refuseAmbientIdentity: true } : {}),
                 generator: gen,
                 credentials: makeCredentialResolver(store, o.credentials),
                 signal: o.signal,
@@ -96,6 +99,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
       try {
         const mod = await loadProvider(store.provider);
         const ctx: ProviderContext = {
+          ...(refuseAmbient(store) ? { refuseAmbientIdentity: true } : {}),
           store,
           credentials: makeCredentialResolver(store, o.credentials),
           signal: o.signal,

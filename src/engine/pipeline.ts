@@ -9,7 +9,7 @@ import { storeId } from './stores.js';
 import { fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
 import { storeLabel } from '../common/store-label.js';
-import { prepare, errorSink } from './prepare.js';
+import { prepare, errorSink, warningResults } from './prepare.js';
 import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
@@ -39,6 +39,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
 
   const prep = await prepare(items, options, error);
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
+  results.push(...warningResults(c));
   stats.externalSecrets = externalSecrets.length;
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
@@ -60,7 +61,9 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
         ...(options.credentialsDir ? { credentialsDir: options.credentialsDir } : {}),
         streamSecrets: c.secrets,
         allowStreamCredentials: options.allowStreamCredentials,
-        serviceAccounts: [...c.serviceAccounts, ...(options.platformServiceAccounts ?? [])],
+        serviceAccounts: c.serviceAccounts,
+        platformServiceAccounts: options.platformServiceAccounts ?? [],
+        ...(options.sharedSidecar ? { tenancy: options.context?.namespace ? { appNamespace: options.context.namespace } : {} } : {}),
         consumed: consumedCredentials,
       },
       requests: stats.requests,

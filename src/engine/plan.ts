@@ -11,7 +11,7 @@ export type ReadOp =
   | { op: 'get'; ref: RemoteRef }
   | { op: 'map'; ref: RemoteRef }
   | { op: 'find'; ref: FindRef }
-  | { op: 'generate'; generator: KubeObject; namespace: string };
+  | { op: 'generate'; generator: KubeObject; namespace: string; origin: 'stream' | 'platform' };
 
 export interface PlannedRead {
   id: string;
@@ -48,8 +48,9 @@ export function plan(
   externalSecrets: ExternalSecret[],
   stores: StoreTable,
   namespaces: Map<string, Record<string, string>>,
-  findGenerator: (kind: string, name: string, namespace: string) => KubeObject | undefined,
+  findGenerator: (kind: string, name: string, namespace: string) => { object: KubeObject; origin: 'stream' | 'platform' } | undefined,
   policy?: Policy,
+  trustStreamNamespaces = true,
 ): Plan {
   const p: Plan = { reads: new Map(), entryReads: [], usedStores: new Set(), usedGenerators: new Set(), problems: [] };
   let generated = 0;
@@ -66,7 +67,7 @@ export function plan(
       p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration` });
       return undefined;
     }
-    const denied = checkConditions(store, es.namespace, namespaces) ?? policy?.checkStore(store);
+    const denied = checkConditions(store, es.namespace, namespaces, trustStreamNamespaces) ?? policy?.checkStore(store);
     if (denied) {
       p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: denied });
       return undefined;
@@ -100,15 +101,22 @@ export function plan(
       const field = `spec.dataFrom[${i}]`;
       if (df.generatorRef) {
         const g = df.generatorRef;
-        const gen = findGenerator(g.kind, g.name, es.namespace);
-        if (!gen) {
-          p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream` });
+        const found = findGenerator(g.kind, g.name, es.namespace);
+        if (!found) {
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream or the platform configuration` });
           return;
         }
-        p.usedGenerators.add(gen);
+        // A generator that reaches a backend is a store with an inline connection: policy first, no request if refused.
+        const denied = policy?.checkGenerator({ kind: g.kind, name: g.name, namespace: es.namespace, origin: found.origin, generator: found.object });
+        if (denied) {
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: denied });
+          return;
+        }
+        const gen = found.object;
+        if (found.origin === 'stream') p.usedGenerators.add(gen);
         // Every generator use is its own read: ESO generates afresh for each ExternalSecret.
         const id = `generator\u0000${generated++}`;
-        p.reads.set(id, { id, storeKey: `${g.kind}/${es.namespace}/${g.name}`, read: { op: 'generate', generator: gen, namespace: es.namespace } });
+        p.reads.set(id, { id, storeKey: `${g.kind}/${es.namespace}/${g.name}`, read: { op: 'generate', generator: gen, namespace: es.namespace, origin: found.origin } });
         entries.set(field, id);
         return;
       }

@@ -1,9 +1,10 @@
-// The platform's tenancy policy (issue 10): which stores and keys each Argo CD project, application and
-// destination namespace may use. Without a policy every store is allowed, except that the shared sidecar
-// (`generate`) refuses stores an application defines in its own manifests (other than the fake store,
-// which holds only its own data). Every refusal names the rule, or says that no rule matched.
+// The platform's tenancy policy (issues 10 and 14): which stores, keys and generators each Argo CD project,
+// application and destination namespace may use. Without a policy every store is allowed, except that the
+// shared sidecar (`generate`) refuses stores and generators an application defines in its own manifests
+// (other than the fake store and the local generators, which hold only their own data) and generator
+// writes. Every refusal names the rule, or says that no rule matched.
 
-import type { AppContext, TenancyPolicy, TenancyRule } from './types.js';
+import type { AppContext, GeneratorGrant, KubeObject, TenancyPolicy, TenancyRule } from './types.js';
 import type { ResolvedStore } from '../providers/types.js';
 import { storeLabel } from '../common/store-label.js';
 
@@ -103,4 +104,81 @@ export class Policy {
     }
     return `policy: namespace ${JSON.stringify(namespace)} is neither the application's destination namespace ${JSON.stringify(this.ctx.namespace)} nor named in targetNamespaces of a rule for ${who(this.ctx)}`;
   }
+
+  /**
+   * May this app use this generator, with the method it asks for? A generator that reaches a backend is a
+   * store with an inline connection: checked like one, before any request is made.
+   */
+  checkGenerator(g: GeneratorUse): string | undefined {
+    if (LOCAL_GENERATORS.has(g.kind)) return undefined;
+    const label = `${g.kind} ${g.namespace}/${g.name}`;
+    const method = generatorMethod(g.generator);
+    const grants = this.generatorGrants(g);
+    if (g.origin === 'stream' && this.sharedSidecar && !grants.length) {
+      return `policy: generator ${label} is defined in the application's own manifests and reaches a backend; the shared sidecar only uses generators the platform supplies (no rule for ${who(this.ctx)} grants it with origin: application)`;
+    }
+    if (!this.policy && !this.sharedSidecar) return undefined;
+    if (!grants.length) {
+      if (!this.policy) return method && isWrite(method) ? writeRefusal(label, method, 'no policy is configured') : undefined;
+      return `policy: no rule allows ${who(this.ctx)} to use generator ${label}${g.origin === 'platform' ? ' (a platform generator needs a generators entry)' : ''}`;
+    }
+    if (method === undefined || grants.some((x) => methodAllowed(x.grant.methods, method))) return undefined;
+    return writeRefusal(label, method, `rule ${[...new Set(grants.map((x) => x.rule.name))].join(', ')} allows methods ${[...new Set(grants.flatMap((x) => x.grant.methods ?? defaultMethods))].join(', ')}`);
+  }
+
+  private generatorGrants(g: GeneratorUse): { rule: TenancyRule; grant: GeneratorGrant }[] {
+    const origin = g.origin === 'stream' ? 'application' : 'platform';
+    const out: { rule: TenancyRule; grant: GeneratorGrant }[] = [];
+    for (const rule of this.rules) {
+      for (const grant of rule.generators ?? []) {
+        if ((grant.origin ?? 'platform') === origin && grant.kind === g.kind && glob(grant.name).test(g.name) && anyOf(grant.namespace ? [grant.namespace] : undefined, g.namespace)) {
+          out.push({ rule, grant });
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** One generatorRef, resolved: the generator, where it was defined, and the ExternalSecret namespace it serves. */
+export interface GeneratorUse {
+  kind: string;
+  name: string;
+  namespace: string;
+  origin: 'stream' | 'platform';
+  generator: KubeObject;
+}
+
+/** Generators that compute their output locally and reach no backend: allowed like the fake store. */
+export const LOCAL_GENERATORS: ReadonlySet<string> = new Set(['Fake', 'Password', 'UUID']);
+
+const defaultMethods = ['GET', 'LIST'];
+
+/**
+ * The Vault method a generator uses, as ESO reads VaultDynamicSecret's spec.method: "" or GET, LIST and
+ * DELETE are themselves, any other string is a write (the Go client's Write, a PUT). Other kinds that
+ * carry a method (Webhook) are named by it. Undefined for kinds without one.
+ */
+export function generatorMethod(gen: KubeObject): string | undefined {
+  const spec = gen['spec'];
+  const m = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)['method'] : undefined;
+  if (gen.kind === 'VaultDynamicSecret') {
+    if (m === undefined || m === '' || m === 'GET') return 'GET';
+    if (m === 'LIST' || m === 'DELETE') return m;
+    return typeof m === 'string' && /^(POST|PUT)$/.test(m) ? m : 'PUT';
+  }
+  return typeof m === 'string' && m !== '' ? m.toUpperCase() : undefined;
+}
+
+const isWrite = (method: string): boolean => !defaultMethods.includes(method);
+
+function methodAllowed(allowed: string[] | undefined, method: string): boolean {
+  const list = allowed ?? defaultMethods;
+  if (list.includes(method)) return true;
+  // POST and PUT are the same write to Vault.
+  return (method === 'POST' || method === 'PUT') && (list.includes('POST') || list.includes('PUT'));
+}
+
+function writeRefusal(label: string, method: string, why: string): string {
+  return `policy: generator ${label} uses method ${method} (spec.method), which writes to or deletes on the backend; ${why}: a rule's generators entry must list it in methods`;
 }

@@ -31,9 +31,16 @@ export function errorSink(results: Result[]): ErrorSink {
   };
 }
 
+/** Collection's warnings (ClusterExternalSecret selections), as results. */
+export function warningResults(c: Collected): Result[] {
+  return c.warnings.map((w) => ({ severity: 'warning', message: w.message, resourceRef: resourceRef(w.object), field: { path: w.field } }));
+}
+
 export async function prepare(items: readonly Item[], options: RenderOptions, error: ErrorSink): Promise<Prepared> {
   // 1. Collect.
-  const c = collect(items);
+  // In the shared sidecar, Namespace labels come from the platform only (an app could ship forged ones).
+  const trustStreamNamespaces = options.sharedSidecar !== true;
+  const c = collect(items, { platform: options.platformNamespaces ?? [], trustStream: trustStreamNamespaces });
   for (const p of c.problems) error(p.object, p.field, p.message);
   const defaultNamespace = options.context?.namespace || 'default';
   const { table, problems: storeProblems } = buildStoreTable(c.stores.map((s) => s.object), options.platformStores, defaultNamespace);
@@ -60,12 +67,22 @@ export async function prepare(items: readonly Item[], options: RenderOptions, er
   }
 
   // 3. Plan.
-  const generatorIndex = new Map<string, KubeObject>();
-  for (const g of c.generators) {
-    generatorIndex.set(`${g.object.kind}/${g.object.metadata?.namespace ?? defaultNamespace}/${g.object.metadata?.name}`, g.object);
-  }
+  // Generators from the platform configuration and from the stream; one defined in both is an error, as for stores.
+  const generatorIndex = new Map<string, { object: KubeObject; origin: 'stream' | 'platform' }>();
+  const addGenerator = (object: KubeObject, origin: 'stream' | 'platform') => {
+    const id = `${object.kind}/${object.metadata?.namespace ?? defaultNamespace}/${object.metadata?.name}`;
+    const prior = generatorIndex.get(id);
+    if (prior) {
+      const where = prior.origin === origin ? `twice in the ${origin === 'stream' ? 'stream' : 'platform configuration'}` : 'in both the stream and the platform configuration';
+      error(object, 'metadata.name', `generator ${object.kind} ${object.metadata?.namespace ?? defaultNamespace}/${object.metadata?.name} is defined ${where}`);
+      return;
+    }
+    generatorIndex.set(id, { object, origin });
+  };
+  for (const g of options.platformGenerators ?? []) addGenerator(g, 'platform');
+  for (const g of c.generators) addGenerator(g.object, 'stream');
   const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
-  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy);
+  const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy, trustStreamNamespaces);
   for (const p of pl.problems) error(p.es.object, p.field, p.message);
   for (const s of table.all()) {
     if (s.provider !== 'fake' && pl.usedStores.has(storeId(s.kind, s.name, s.namespace))) await checkStore(s);

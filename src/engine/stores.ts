@@ -82,10 +82,11 @@ export function buildStoreTable(
 
 /**
  * ClusterSecretStore spec.conditions: when present, the namespace must match one of them.
- * Returns an error message, or undefined when allowed. Namespace labels come from Namespace resources in
- * the stream; a namespaceSelector that needs labels we do not have fails closed.
+ * Returns an error message, or undefined when allowed. Namespace labels come from the Namespaces the
+ * platform declares (and, outside the shared sidecar, those in the stream: `trustStream`); a
+ * namespaceSelector that needs labels we do not have fails closed.
  */
-export function checkConditions(store: ResolvedStore, namespace: string, namespaces: Map<string, Record<string, string>>): string | undefined {
+export function checkConditions(store: ResolvedStore, namespace: string, namespaces: Map<string, Record<string, string>>, trustStream = true): string | undefined {
   if (store.kind !== 'ClusterSecretStore') return undefined;
   const conds = (store.resource['spec'] as Record<string, unknown>)['conditions'];
   if (!Array.isArray(conds) || conds.length === 0) return undefined;
@@ -106,5 +107,9 @@ export function checkConditions(store: ResolvedStore, namespace: string, namespa
     }
   }
   const base = `using cluster store "${store.name}" is not allowed from namespace "${namespace}": denied by spec.condition`;
-  return needLabels ? `${base} (a namespaceSelector needs the Namespace ${namespace} in the stream to know its labels)` : base;
+  if (!needLabels) return base;
+  const where = trustStream
+    ? 'in the stream or in spec.namespaces/spec.namespaceFiles of the platform RenderConfig'
+    : 'in spec.namespaces/spec.namespaceFiles of the platform RenderConfig (the shared sidecar does not trust Namespaces the application ships)';
+  return `${base} (a namespaceSelector needs the Namespace ${namespace} declared ${where} to know its labels)`;
 }

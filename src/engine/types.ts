@@ -65,8 +65,15 @@ export interface RenderOptions {
   delimiters: { left: string; right: string };
   /** Argo CD context, when known. */
   context?: AppContext;
-  /** Extra ServiceAccounts the platform knows about (for auth.jwt.serviceAccountRef and the like). */
+  /**
+   * ServiceAccounts the platform declares (auth.jwt.serviceAccountRef and the like). In the shared sidecar
+   * a platform store resolves ServiceAccounts only from here, never from the app's stream.
+   */
   platformServiceAccounts?: KubeObject[];
+  /** Namespaces (with their labels) the platform declares, for namespaceSelectors (docs/security.md, Tenancy). */
+  platformNamespaces?: KubeObject[];
+  /** Generators (generators.external-secrets.io) the platform supplies, granted by policy rules like stores. */
+  platformGenerators?: KubeObject[];
   /** Folder that relative paths in the configuration resolved against (informational). */
   baseDir?: string;
   /** The platform's tenancy policy: which apps may use which stores, keys and namespaces. */
@@ -97,6 +104,21 @@ export interface TenancyRule {
   targetNamespaces?: string[];
   /** Let the matched apps define their own stores in their manifests (the fake store is always allowed). */
   allowStreamStores?: boolean;
+  /** Generators that reach a backend the matched apps may use (local ones, such as Fake, always are). */
+  generators?: GeneratorGrant[];
+}
+
+/**
+ * One generator grant. `origin: platform` (default) grants generators of the platform configuration,
+ * `application` generators the app defines itself. `methods` are the Vault methods allowed (default GET
+ * and LIST); POST or PUT allows every write.
+ */
+export interface GeneratorGrant {
+  kind: string;
+  name: string;
+  namespace?: string;
+  origin?: 'platform' | 'application';
+  methods?: string[];
 }
 
 export interface TenancyPolicy {

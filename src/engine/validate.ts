@@ -3,7 +3,7 @@
 // and template references to keys that no data entry provides. Findings are Results, like render's.
 
 import type { Item, KubeObject, RenderOptions, Result } from './types.js';
-import { prepare, errorSink } from './prepare.js';
+import { prepare, errorSink, warningResults } from './prepare.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
 import type { TemplateOptions } from '../template/index.js';
 import { loadTemplateEngine } from './template-engine.js';
@@ -63,6 +63,7 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
   const error = errorSink(results);
   const prep = await prepare(items, options, error);
   const c = prep.collected;
+  results.push(...warningResults(c));
   // Loaded here, not imported statically: the CLI imports this module for every command.
   const { checkTemplate, nondeterministicFunctions, TemplateError } = await loadTemplateEngine();
   const { referencedKeys } = await import('../template/references.js');

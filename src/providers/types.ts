@@ -64,6 +64,12 @@ export interface ProviderContext {
   deadline: number;
   /** Concurrency allowed for this store's requests. */
   concurrency: number;
+  /**
+   * Set by the engine for a store the application defines itself, in the shared sidecar: the provider
+   * must not fall back to the process's ambient identity (VAULT_TOKEN, its ServiceAccount token, the AWS
+   * default chain, IRSA, ADC, managed or workload identity) and fails naming the field to set instead.
+   */
+  refuseAmbientIdentity?: boolean;
   /** Count one backend request (for the request counters and the benchmarks). */
   countRequest(n?: number): void;
   /** Count one retry. */
@@ -104,6 +110,8 @@ export interface GeneratorContext {
   countRetry(): void;
   /** Namespace of the ExternalSecret using the generator. */
   namespace: string;
+  /** As ProviderContext.refuseAmbientIdentity, for a generator the application defines itself. */
+  refuseAmbientIdentity?: boolean;
 }
 
 export interface GeneratorModule {

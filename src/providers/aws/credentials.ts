@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Tag } from '@aws-sdk/client-sts';
 import { ProviderError, type ProviderContext } from '../types.js';
 import { describeStore, rewrite } from './errors.js';
+import { ambientIdentityRefused } from '../shared/ambient.js';
 import { clientOptions, instrument, type CredentialProvider, type Credentials } from './sdk-options.js';
 import type { AwsStoreSpec } from './store-spec.js';
 
@@ -52,6 +53,14 @@ async function chain(ctx: ProviderContext, spec: AwsStoreSpec, region: string | 
 
 async function baseCredentials(ctx: ProviderContext, spec: AwsStoreSpec, region: string | undefined, clients: StsClients): Promise<CredentialProvider | undefined> {
   const { secretRef, jwt } = spec.auth;
+  if (ctx.refuseAmbientIdentity && !secretRef) {
+    // An app-defined store in the shared sidecar: neither the default chain nor the process's web identity.
+    throw ambientIdentityRefused(
+      describeStore(ctx.store),
+      jwt ? "the sidecar's web identity token, AWS_WEB_IDENTITY_TOKEN_FILE, which auth.jwt uses offline" : "the AWS SDK's default chain: environment, shared files, IRSA web identity, container and instance metadata",
+      `${FIELD}.secretRef`,
+    );
+  }
   if (secretRef) {
     const text = async (ref: typeof secretRef.accessKeyID, field: string) =>
       Buffer.from(await ctx.credentials.resolve(ref, `${FIELD}.secretRef.${field}`)).toString('utf8');

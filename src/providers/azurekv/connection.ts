@@ -8,6 +8,7 @@ import type { LookupFunction } from 'node:net';
 import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
+import { ambientIdentityRefused } from '../shared/ambient.js';
 import { withAttemptTimeout } from '../shared/request-timeout.js';
 import type { AzureStoreConfig } from './store-config.js';
 
@@ -80,6 +81,14 @@ async function text(ctx: ProviderContext, ref: AzureStoreConfig['clientId'], fie
 
 async function buildCredential(ctx: ProviderContext, cfg: AzureStoreConfig, sdk: Sdk, ca: string[] | undefined): Promise<TokenCredential> {
   const where = storeLabel(ctx.store);
+  if (ctx.refuseAmbientIdentity && cfg.authType !== 'ServicePrincipal') {
+    // Managed identity is the node's or pod's; workload identity offline is the sidecar's own projected token.
+    throw ambientIdentityRefused(
+      where,
+      cfg.authType === 'ManagedIdentity' ? "the sidecar's managed identity (instance metadata)" : "the sidecar's workload identity (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID)",
+      'spec.provider.azurekv.authType: ServicePrincipal with authSecretRef',
+    );
+  }
   const host = authorityHost(cfg, where);
   const common = {
     authorityHost: host,

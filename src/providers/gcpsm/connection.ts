@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
+import { ambientIdentityRefused } from '../shared/ambient.js';
 import type { GcpStoreConfig } from './store-config.js';
 
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -92,6 +93,13 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
   if (cfg.auth.kind === 'workloadIdentityFederation') {
     throw new ProviderError(
       `${where}: auth.workloadIdentityFederation is not supported by eso-render; give the renderer Application Default Credentials (an external_account file in GOOGLE_APPLICATION_CREDENTIALS) and drop the auth block`,
+    );
+  }
+  if (ctx.refuseAmbientIdentity && cfg.auth.kind !== 'serviceAccountKey') {
+    throw ambientIdentityRefused(
+      where,
+      cfg.auth.kind === 'workloadIdentity' ? "the sidecar's workload identity" : "Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS, workload identity, the metadata server",
+      'spec.provider.gcpsm.auth.secretRef.secretAccessKeySecretRef',
     );
   }
   const key = await serviceAccountKey(ctx, cfg);

@@ -19,6 +19,8 @@ export interface AuthDeps {
   /** Namespace used to look up ServiceAccounts of a SecretStore (the store's namespace). */
   storeNamespace?: string;
   env: NodeJS.ProcessEnv;
+  /** An app-defined connection in the shared sidecar: no VAULT_TOKEN, no own ServiceAccount token. */
+  refuseAmbientIdentity?: boolean;
 }
 
 export class VaultAuthError extends Error {}
@@ -32,10 +34,30 @@ export function authMethodOf(auth: VaultAuthSpec | undefined): string | undefine
   return order.find((m) => auth[m] !== undefined);
 }
 
+/**
+ * Whether this spec would log in with the process's ambient identity: `VAULT_TOKEN` (no auth method) or
+ * the process's own ServiceAccount token (kubernetes auth without secretRef/serviceAccountRef). Returns
+ * the ambient source and the field to set instead, or undefined.
+ */
+export function ambientFallback(spec: VaultStoreSpec, field: string): { fallback: string; setInstead: string } | undefined {
+  const method = authMethodOf(spec.auth);
+  if (!method) {
+    return { fallback: 'VAULT_TOKEN', setInstead: `${field}.auth (tokenSecretRef, appRole, kubernetes.secretRef, jwt.secretRef, userPass, ldap or cert)` };
+  }
+  const k = spec.auth?.kubernetes;
+  if (method === 'kubernetes' && k && !k.secretRef && !k.serviceAccountRef) {
+    return { fallback: `the sidecar's ServiceAccount token (${SA_TOKEN_PATH_ENV})`, setInstead: `${field}.auth.kubernetes.secretRef` };
+  }
+  return undefined;
+}
+
 /** Returns the token to send, or undefined to send none. */
 export async function login(spec: VaultStoreSpec, deps: AuthDeps): Promise<string | undefined> {
   const auth = spec.auth;
   const method = authMethodOf(auth);
+  // Checked again where the token is made (VaultConnection.open refuses first): no ambient identity.
+  const ambient = deps.refuseAmbientIdentity ? ambientFallback(spec, 'spec.provider.vault') : undefined;
+  if (ambient) throw new VaultAuthError(`defined in the application's own manifests: the shared sidecar never lends it its own identity (${ambient.fallback}); set ${ambient.setInstead}`);
   if (!auth || !method) {
     // The Go client picks up VAULT_TOKEN from the environment; with an empty auth block ESO has no method.
     const envToken = deps.env.VAULT_TOKEN?.trim();

@@ -5,7 +5,8 @@
 import type { CredentialResolver } from '../types.js';
 import type { VaultStoreSpec } from './store-spec.js';
 import { VaultHttp, VaultRequest, VaultRawResponse, VaultTls } from './http.js';
-import { login } from './auth.js';
+import { ambientFallback, login } from './auth.js';
+import { ambientIdentityRefused } from '../shared/ambient.js';
 
 /** Environment variables the Go client reads that we honour too (docs/providers/vault.md). */
 export const TLS_SERVER_NAME_ENV = 'VAULT_TLS_SERVER_NAME';
@@ -19,6 +20,10 @@ export interface ConnectionDeps {
   countRetry(): void;
   storeNamespace?: string;
   env?: NodeJS.ProcessEnv;
+  /** See ProviderContext.refuseAmbientIdentity. */
+  refuseAmbientIdentity?: boolean;
+  /** How the connection is named in a refusal (`SecretStore/ns/name`, `VaultDynamicSecret/ns/name`). */
+  label?: string;
 }
 
 export class VaultConnection {
@@ -33,6 +38,11 @@ export class VaultConnection {
 
   static async open(spec: VaultStoreSpec, deps: ConnectionDeps, field = 'spec.provider.vault'): Promise<VaultConnection> {
     const env = deps.env ?? process.env;
+    if (deps.refuseAmbientIdentity) {
+      // Before anything is read or sent: an app-defined connection never uses the sidecar's identity.
+      const ambient = ambientFallback(spec, field);
+      if (ambient) throw ambientIdentityRefused(deps.label ?? field, ambient.fallback, ambient.setInstead);
+    }
     const tls: VaultTls = {};
     if (spec.caBundle) tls.ca = spec.caBundle;
     else if (spec.caProvider) {
@@ -75,6 +85,7 @@ export class VaultConnection {
       credentials: this.deps.credentials,
       ...(this.deps.storeNamespace ? { storeNamespace: this.deps.storeNamespace } : {}),
       env: this.env,
+      ...(this.deps.refuseAmbientIdentity ? { refuseAmbientIdentity: true } : {}),
     });
     return this.tokenPromise;
   }

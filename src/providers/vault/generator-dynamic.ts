@@ -63,7 +63,7 @@ async function connectionFor(ctx: GeneratorContext, provider: Obj): Promise<Vaul
     perRun = new Map();
     connections.set(ctx.signal, perRun);
   }
-  const key = `${ctx.namespace}\u0000${JSON.stringify(provider)}`;
+  const key = `${ctx.namespace}\u0000${ctx.refuseAmbientIdentity === true}\u0000${JSON.stringify(provider)}`;
   let p = perRun.get(key);
   if (!p) {
     p = VaultConnection.open(parseVaultSpec(provider, 'spec.provider'), {
@@ -74,6 +74,8 @@ async function connectionFor(ctx: GeneratorContext, provider: Obj): Promise<Vaul
       countRequest: (n) => ctx.countRequest(n),
       countRetry: () => ctx.countRetry(),
       storeNamespace: ctx.namespace,
+      ...(ctx.refuseAmbientIdentity ? { refuseAmbientIdentity: true } : {}),
+      label: `VaultDynamicSecret/${String(ctx.generator.metadata?.namespace ?? ctx.namespace)}/${String(ctx.generator.metadata?.name ?? '')}`,
     }, 'spec.provider');
     perRun.set(key, p);
   }

@@ -26,6 +26,8 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
       countRequest: (n) => ctx.countRequest(n),
       countRetry: () => ctx.countRetry(),
       ...(ctx.store.namespace ? { storeNamespace: ctx.store.namespace } : {}),
+      ...(ctx.refuseAmbientIdentity ? { refuseAmbientIdentity: true } : {}),
+      label,
     });
   } catch (e) {
     if (e instanceof ProviderError) throw e;
