@@ -73,7 +73,8 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
     serviceAccount(name: string, namespace: string): KubeObject | undefined {
       const match = (o: KubeObject) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace;
       const platform = src.platformServiceAccounts ?? [];
-      if (!src.tenancy) return src.serviceAccounts.find(match) ?? platform.find(match);
+      // The platform's declaration of a ServiceAccount wins over one of the same name in the stream.
+      if (!src.tenancy) return platform.find(match) ?? src.serviceAccounts.find(match);
       // A platform store takes its identity from the platform only: an app cannot point it at a role.
       if (store.origin === 'platform') return platform.find(match);
       if (namespace !== src.tenancy.appNamespace) throw outsideAppNamespace(storeLabel(store), `ServiceAccount ${namespace}/${name}`, src.tenancy.appNamespace);
