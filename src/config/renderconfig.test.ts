@@ -274,3 +274,41 @@ describe('Go durations', () => {
 it('exports the spec fields the schema must describe', () => {
   expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'serviceAccounts', 'serviceAccountFiles', 'namespaces', 'namespaceFiles', 'generators', 'generatorFiles']);
 });
+
+describe('platform facts: serviceAccounts, namespaces, generators (src/config/platform-section.ts)', () => {
+  const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: 'shop' } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'shop' } } };
+  const gen = { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', metadata: { name: 'db', namespace: 'shop' }, spec: {} };
+  const cfg = (spec: unknown) => ({ apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'p' }, spec });
+
+  it('reads them inline into the options', () => {
+    const { options, problems } = loadRenderConfig(cfg({ serviceAccounts: [sa], namespaces: [ns], generators: [gen] }), '/');
+    expect(problems).toEqual([]);
+    expect(options.platformServiceAccounts).toEqual([sa]);
+    expect(options.platformNamespaces).toEqual([ns]);
+    expect(options.platformGenerators).toEqual([gen]);
+  });
+
+  it('refuses a manifest of another kind in each, naming the field', () => {
+    const { problems } = loadRenderConfig(cfg({ serviceAccounts: [ns], namespaces: [sa], generators: [sa], serviceAccountFiles: 'x' }), '/');
+    const text = problems.map((p) => `${p.field?.path}: ${p.message}`).join('\n');
+    expect(text).toMatch(/spec.serviceAccounts\[0\]: holds v1 Namespace; only v1 ServiceAccount belongs here/);
+    expect(text).toMatch(/spec.namespaces\[0\]: holds v1 ServiceAccount; only v1 Namespace belongs here/);
+    expect(text).toMatch(/spec.generators\[0\]: holds v1 ServiceAccount; only generators \(generators.external-secrets.io\) belong here/);
+    expect(text).toMatch(/spec.serviceAccountFiles: must be a list of paths/);
+    const noNs = loadRenderConfig(cfg({ serviceAccounts: [{ ...sa, metadata: { name: 'reader' } }] }), '/');
+    expect(noNs.problems[0]!.message).toMatch(/ServiceAccount has no metadata.namespace/);
+  });
+
+  it('reads them from files, and from a ConfigMap function config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eso-render-facts-'));
+    writeFileSync(join(dir, 'facts-ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labels: {x: y}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n');
+    const fromFiles = loadRenderConfig(cfg({ namespaceFiles: ['facts-ns.yaml'] }), dir);
+    expect(fromFiles.problems).toEqual([]);
+    expect(fromFiles.options.platformNamespaces?.map((n) => n.metadata?.name)).toEqual(['a', 'b']);
+    const cm = loadRenderConfig({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fn' }, data: { namespaceFiles: 'facts-ns.yaml', serviceAccounts: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: r, namespace: a}\n' } }, dir);
+    expect(cm.problems).toEqual([]);
+    expect(cm.options.platformNamespaces).toHaveLength(2);
+    expect(cm.options.platformServiceAccounts?.map((s) => s.metadata?.name)).toEqual(['r']);
+  });
+});

@@ -301,6 +301,12 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   templateRightDelimiter: { spec: 'templateDelimiters.right', type: 'string' },
   rolloutOnChange: { spec: 'rollout.onChange', type: 'bool' },
   policy: { spec: 'policy', type: 'mapping' },
+  serviceAccounts: { spec: 'serviceAccounts', type: 'manifests' },
+  serviceAccountFiles: { spec: 'serviceAccountFiles', type: 'list' },
+  namespaces: { spec: 'namespaces', type: 'manifests' },
+  namespaceFiles: { spec: 'namespaceFiles', type: 'list' },
+  generators: { spec: 'generators', type: 'manifests' },
+  generatorFiles: { spec: 'generatorFiles', type: 'list' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

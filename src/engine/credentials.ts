@@ -76,7 +76,15 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
       // The platform's declaration of a ServiceAccount wins over one of the same name in the stream.
       if (!src.tenancy) return platform.find(match) ?? src.serviceAccounts.find(match);
       // A platform store takes its identity from the platform only: an app cannot point it at a role.
-      if (store.origin === 'platform') return platform.find(match);
+      if (store.origin === 'platform') {
+        const declared = platform.find(match);
+        if (!declared && src.serviceAccounts.some(match)) {
+          throw new ProviderError(
+            `${storeLabel(store)}: ServiceAccount ${namespace}/${name} is not declared by the platform (spec.serviceAccounts or spec.serviceAccountFiles of the RenderConfig); the one the application ships is not used for a platform store's identity`,
+          );
+        }
+        return declared;
+      }
       if (namespace !== src.tenancy.appNamespace) throw outsideAppNamespace(storeLabel(store), `ServiceAccount ${namespace}/${name}`, src.tenancy.appNamespace);
       return platform.find(match) ?? src.serviceAccounts.find(match);
     },

@@ -201,7 +201,7 @@ describe('hostile tenant: IRSA ServiceAccounts of platform stores come from the 
     const p = writePlatform(tmp.root, { stores: [irsaStore] });
     const r = await tenancy.run([forged, reads(irsaStore, 'payments/db')], p, { ...app, sidecar: awsSidecar(true) });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/ServiceAccount payments\/secrets-reader referenced by spec.provider.aws.auth.jwt.serviceAccountRef of .*aws-irsa.* was not found/);
+    expect(r.stderr).toMatch(/ClusterSecretStore\/aws-irsa: ServiceAccount payments\/secrets-reader is not declared by the platform \(spec.serviceAccounts or spec.serviceAccountFiles of the RenderConfig\); the one the application ships is not used/);
     expect(proxy.seen).toEqual([]);
   });
 
