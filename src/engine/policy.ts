@@ -119,11 +119,11 @@ export class Policy {
     }
     if (!this.policy && !this.sharedSidecar) return undefined;
     if (!grants.length) {
-      if (!this.policy) return method && isWrite(method) ? writeRefusal(label, method, 'no policy is configured') : undefined;
+      if (!this.policy) return method && isWrite(method) ? writeRefusal(label, method, g.generator, 'no policy is configured') : undefined;
       return `policy: no rule allows ${who(this.ctx)} to use generator ${label}${g.origin === 'platform' ? ' (a platform generator needs a generators entry)' : ''}`;
     }
     if (method === undefined || grants.some((x) => methodAllowed(x.grant.methods, method))) return undefined;
-    return writeRefusal(label, method, `rule ${[...new Set(grants.map((x) => x.rule.name))].join(', ')} allows methods ${[...new Set(grants.flatMap((x) => x.grant.methods ?? defaultMethods))].join(', ')}`);
+    return writeRefusal(label, method, g.generator, `rule ${[...new Set(grants.map((x) => x.rule.name))].join(', ')} allows methods ${[...new Set(grants.flatMap((x) => x.grant.methods ?? defaultMethods))].join(', ')}`);
   }
 
   private generatorGrants(g: GeneratorUse): { rule: TenancyRule; grant: GeneratorGrant }[] {
@@ -179,6 +179,8 @@ function methodAllowed(allowed: string[] | undefined, method: string): boolean {
   return (method === 'POST' || method === 'PUT') && (list.includes('POST') || list.includes('PUT'));
 }
 
-function writeRefusal(label: string, method: string, why: string): string {
-  return `policy: generator ${label} uses method ${method} (spec.method), which writes to or deletes on the backend; ${why}: a rule's generators entry must list it in methods`;
+function writeRefusal(label: string, method: string, gen: KubeObject, why: string): string {
+  const raw = (gen['spec'] as Record<string, unknown> | undefined)?.['method'];
+  const given = typeof raw === 'string' && raw !== method ? `spec.method ${JSON.stringify(raw)}, which ESO sends as a write` : 'spec.method';
+  return `policy: generator ${label} uses method ${method} (${given}), which writes to or deletes on the backend; ${why}: a rule's generators entry must list it in methods`;
 }
