@@ -9,6 +9,8 @@ import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, t
 import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
+import { readPlatformKey } from './platform-key.js';
+import { readSealSection } from './seal-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -199,6 +201,18 @@ const specSections: Record<string, SectionReader> = {
       else r.options.rolloutOnChange = x;
     }
   },
+  platformKeyFile(v, r) {
+    if (typeof v !== 'string' || v.trim() === '') return problem(r, 'spec.platformKeyFile', `must be a path, got ${describe(v)}`);
+    try {
+      r.options.platformKey = readPlatformKey(resolve(r.baseDir, v), r.fieldName('spec.platformKeyFile'));
+    } catch (e) {
+      problem(r, 'spec.platformKeyFile', (e as Error).message.replace(/^[^:]+: /, ''));
+    }
+  },
+  seal(v, r) {
+    const seal = readSealSection(v, r.baseDir, (path, message) => problem(r, path, message));
+    if (seal) r.options.seal = seal;
+  },
 };
 
 const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -285,6 +299,8 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   templateRightDelimiter: { spec: 'templateDelimiters.right', type: 'string' },
   rolloutOnChange: { spec: 'rollout.onChange', type: 'bool' },
   policy: { spec: 'policy', type: 'mapping' },
+  platformKeyFile: { spec: 'platformKeyFile', type: 'string' },
+  seal: { spec: 'seal', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);
