@@ -11,6 +11,7 @@ import { parseManifests } from '../../src/frontends/stream.js';
 import { CmpWorkdir, runGenerate } from '../cmp/support.js';
 import { runCli } from '../helpers/cli.js';
 import { createHash } from 'node:crypto';
+import { controllerKeys } from '../helpers/sealing.js';
 import { digestLikeWindows, digestsOf, esoMapInput, recoverPins } from '../helpers/pin-scan.js';
 
 const PIN = '4721';
@@ -102,6 +103,8 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'platform.key'), Buffer.from('0123456789abcdef0123456789abcdef-platform-key-for-tests'));
   const config = (spec: string) => `apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: platform}\nspec:\n${spec}`;
   writeFileSync(path.join(dir, 'keyed.yaml'), config(`  platformKeyFile: ${path.join(dir, 'platform.key')}\n  rollout: {onChange: true}\n`));
+  writeFileSync(path.join(dir, 'cert.pem'), controllerKeys().certPem);
+  writeFileSync(path.join(dir, 'sealed.yaml'), config(`  platformKeyFile: ${path.join(dir, 'platform.key')}\n  rollout: {onChange: true}\n  seal: {certFile: ${path.join(dir, 'cert.pem')}, required: true}\n`));
   writeFileSync(path.join(dir, 'no-key.yaml'), config('  keepStores: false\n'));
   writeFileSync(path.join(dir, 'no-key-rollout.yaml'), config('  rollout: {onChange: true}\n'));
 });
@@ -128,6 +131,7 @@ describe('a 4-digit PIN cannot be recovered from what Argo CD shows unmasked', (
       control: runCli(['render', '-q', '-f', path.join(work.extract(app(PIN)), 'apps/pin')]),
       keyed: generate('keyed.yaml'),
       noKey: generate('no-key.yaml'),
+      sealed: generate('sealed.yaml'),
     };
     for (const [name, run] of Object.entries(runs)) {
       const r = await run;
@@ -159,6 +163,16 @@ describe('a 4-digit PIN cannot be recovered from what Argo CD shows unmasked', (
     expect(secrets).toHaveLength(3);
     for (const s of secrets) expect(s.metadata?.annotations?.['reconcile.external-secrets.io/data-hash']).toBeUndefined();
     expect(recovered('noKey')).toEqual([]);
+  }, 300_000);
+
+  it('generate with sealing (issue 17): only SealedSecrets, and nothing found in them or beside them', () => {
+    const objs = parseManifests(outputs['sealed']!).map((i) => i.object);
+    expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect(objs.filter((o) => o.kind === 'SealedSecret')).toHaveLength(3);
+    // Everything is scanned here, the ciphertexts included (nothing in a SealedSecret is masked by Argo CD).
+    const withoutCiphertext = objs.map((o) => (o.kind === 'SealedSecret' ? { ...o, spec: { ...(o['spec'] as object), encryptedData: {} } } : o));
+    expect(JSON.stringify(withoutCiphertext)).not.toContain(PIN);
+    expect(recovered('sealed')).toEqual([]);
   }, 300_000);
 
   it('generate without a key and rollout on (platform or parameter): refused, naming the setting, nothing printed', async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/engine/types.js';
 import { parseManifests } from '../../src/frontends/stream.js';
 import { runCli } from '../helpers/cli.js';
+import { CmpWorkdir, quickstartFiles, runGenerate, type CmpEnv } from '../cmp/support.js';
 import { controllerKeys, unseal, unsealValue, type ControllerKeys } from '../helpers/sealing.js';
 
 const BINARY = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -237,5 +238,77 @@ spec:
     const bytes = sealed.find((o) => o.metadata?.name === 'bytes')!;
     expect(() => unseal(keys.privateKeyPem, bytes)).not.toThrow();
     expect(() => unseal(other.privateKeyPem, bytes)).toThrow();
+  });
+});
+
+describe('generate (the Argo CD sidecar) with spec.seal.required', () => {
+  let work: CmpWorkdir;
+  beforeAll(() => {
+    work = new CmpWorkdir();
+    const config = (seal: string) => `apiVersion: eso-render.dev/v1alpha1
+kind: RenderConfig
+metadata: {name: platform}
+spec:
+  platformKeyFile: ${file('key')}
+  rollout: {onChange: true}
+  seal:
+${seal}`;
+    writeFileSync(file('required.yaml'), config(`    certFile: ${file('cert.pem')}\n    required: true\n`));
+    writeFileSync(file('optional.yaml'), config(`    certFile: ${file('cert.pem')}\n`));
+    writeFileSync(
+      file('by-project.yaml'),
+      config(`    required: true\n    destinations:\n      - match: {projects: [payments]}\n        certFile: ${file('other.pem')}\n      - match: {namespaces: [shop]}\n        certFile: ${file('cert.pem')}\n`),
+    );
+  });
+  afterAll(() => work?.dispose());
+
+  const gen = (config: string, e: Omit<CmpEnv, 'sidecar'> = {}) => runGenerate(work.extract(quickstartFiles('apps/shop')), 'apps/shop', { ...e, sidecar: { ESO_RENDER_CONFIG: file(config) } });
+
+  it('every Secret of the quickstart comes out sealed, and unseals to what plain generate prints', async () => {
+    const sealed = await gen('required.yaml');
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const objs = parseManifests(sealed.stdout).map((i) => i.object);
+    expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect(objs.filter((o) => o.kind === 'SealedSecret').map((o) => o.metadata?.name).sort()).toEqual(['app-config', 'db-credentials']);
+    const plain = await gen('optional.yaml', { parameters: [{ name: 'seal', string: 'false' }] });
+    expect(plain.code, plain.stderr).toBe(0);
+    const plainObjs = parseManifests(plain.stdout).map((i) => i.object);
+    for (const o of objs.filter((x) => x.kind === 'SealedSecret')) {
+      expect(unseal(keys.privateKeyPem, o)).toEqual(plainObjs.find((p) => p.kind === 'Secret' && p.metadata?.name === o.metadata?.name));
+    }
+    // The Deployment is stamped, and identically: the stamp is keyed, not derived from ciphertext.
+    expect(objs.find((o) => o.kind === 'Deployment')).toEqual(plainObjs.find((o) => o.kind === 'Deployment'));
+  });
+
+  it('an Application cannot turn required sealing off, by parameter or plugin env', async () => {
+    for (const e of [{ parameters: [{ name: 'seal', string: 'false' }] }, { pluginEnv: { ESO_RENDER_SEAL: 'false' } }]) {
+      const r = await gen('required.yaml', e);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('spec.seal.required');
+    }
+  });
+
+  it('per-destination certificates follow the Argo CD project, then the namespace', async () => {
+    const pay = await gen('by-project.yaml', { project: 'payments' });
+    const shop = await gen('by-project.yaml', { project: 'default' });
+    for (const [r, right, wrong] of [[pay, other, keys], [shop, keys, other]] as const) {
+      expect(r.code, r.stderr).toBe(0);
+      const s = parseManifests(r.stdout).map((i) => i.object).filter((o) => o.kind === 'SealedSecret');
+      expect(s).toHaveLength(2);
+      for (const o of s) {
+        expect(() => unseal(right.privateKeyPem, o)).not.toThrow();
+        expect(() => unseal(wrong.privateKeyPem, o)).toThrow();
+      }
+    }
+  });
+
+  it('no matching destination and no certFile: the run fails naming the setting', async () => {
+    const files = quickstartFiles('apps/x');
+    for (const k of Object.keys(files)) files[k] = files[k]!.replace(/namespace: shop/g, 'namespace: other');
+    const refused = await runGenerate(work.extract(files), 'apps/x', { namespace: 'other', sidecar: { ESO_RENDER_CONFIG: file('by-project.yaml') } });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('no sealing certificate for namespace other');
   });
 });
