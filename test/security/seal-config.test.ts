@@ -5,10 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRenderConfig } from './renderconfig.js';
-import { readSealCertificate } from './seal-section.js';
-import { applyGenerateDigestRules } from '../frontends/cmp-seal.js';
-import { controllerKeys } from '../../test/helpers/sealing.js';
+import { loadRenderConfig } from '../../src/config/renderconfig.js';
+import { readSealCertificate } from '../../src/config/seal-section.js';
+import { applyGenerateDigestRules } from '../../src/frontends/cmp-seal.js';
+import { controllerKeys } from '../helpers/sealing.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seal-section-'));
 const day = 86400_000;
