@@ -40,6 +40,8 @@ export interface AssembleInputs {
   delims: { left: string; right: string };
   /** Redacted preview: templates render with missingkey=default. */
   lenientTemplates?: boolean;
+  /** How the data-hash annotation is computed (digest.ts); absent: ESO's. `null`: left out. */
+  dataHash?: ((data: Map<string, Uint8Array>) => string) | null;
 }
 
 function describeFind(f: { path?: string; name?: { regexp: string }; tags?: Record<string, string> }): string {
@@ -203,7 +205,8 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   else if (creationPolicy === 'Orphan') addSyncOption(draft.annotations, 'Prune=false');
   else addSyncOption(draft.annotations, 'ServerSideApply=true');
   draft.labels[LABEL_MANAGED] = 'true';
-  draft.annotations[ANNOTATION_DATA_HASH] = dataHash(draft.data);
+  if (inp.dataHash === null) delete draft.annotations[ANNOTATION_DATA_HASH];
+  else draft.annotations[ANNOTATION_DATA_HASH] = (inp.dataHash ?? dataHash)(draft.data);
   draft.annotations[ANNOTATION_SOURCE] = `${es.namespace}/${es.name}`;
 
   const metadata: Record<string, unknown> = { name: targetName(es) };

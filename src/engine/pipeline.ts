@@ -11,7 +11,9 @@ import { assemble } from './assemble.js';
 import { storeLabel } from '../common/store-label.js';
 import { prepare, errorSink, warningResults } from './prepare.js';
 import { fetchRedacted, redactSecret } from './redact.js';
-import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
+import { ANNOTATION_ROLLOUT, ROLLOUT_REFUSED, stampWorkload, type RenderedSecret } from './rollout.js';
+import { dataHashFunction, PLATFORM_KEY_SETTING, rolloutChecksumFunction, sealKey } from './digest.js';
+import { sealSecret } from './seal.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
 
@@ -37,6 +39,12 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     return { ok: false, results, stats };
   };
 
+  // Sealing without a key could only be random (drift on every render) or unkeyed: refused before any request.
+  const sealingKey = options.seal ? sealKey(options) : undefined;
+  if (options.seal && !sealingKey) {
+    results.push({ severity: 'error', message: `sealing needs the platform key: set ${PLATFORM_KEY_SETTING} (or spec.seal.keyFile, --seal-key-file)`, field: { path: 'spec.platformKeyFile' } });
+    return finish({ ok: false });
+  }
   const prep = await prepare(items, options, error);
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   results.push(...warningResults(c));
@@ -104,8 +112,9 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
+  const dataHash = dataHashFunction(options) ?? null;
   externalSecrets.forEach((es, i) => {
-    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
+    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, dataHash });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
     const idx = esItemIndex[i]!;
     if (!replacements.has(idx)) replacements.set(idx, []);
@@ -121,7 +130,17 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
-      replacements.get(idx)!.push(options.redact ? redactSecret(a.secret) : a.secret);
+      const secret = options.redact ? redactSecret(a.secret) : a.secret;
+      if (options.seal) {
+        const sealed = sealSecret(secret, a.secret.metadata?.namespace ?? es.namespace, options.context, options.seal, sealingKey!);
+        if (!sealed.ok) {
+          error(es.object, sealed.field, sealed.message, {});
+          return;
+        }
+        replacements.get(idx)!.push(sealed.object);
+      } else {
+        replacements.get(idx)!.push(secret);
+      }
       stats.secretsEmitted++;
       const name = String(a.secret.metadata?.name);
       rendered.set(`${es.namespace}/${name}`, {
@@ -149,6 +168,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     });
   }
   const out: Item[] = [];
+  const checksum = rolloutChecksumFunction(options);
   items.forEach((item, i) => {
     const rep = replacements.get(i);
     if (rep) {
@@ -157,8 +177,13 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     }
     if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
-    const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true) : undefined;
+    const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true, checksum) : undefined;
+    if (stamped === ROLLOUT_REFUSED) {
+      error(item.object, 'spec.template.metadata.annotations', `rollout-on-change needs the platform key in the shared sidecar (a checksum of secret data would be shown unmasked by Argo CD): set ${PLATFORM_KEY_SETTING} in the platform configuration, or turn rollout-on-change off`, {});
+      return;
+    }
     out.push(stamped ? { object: stamped, source: item.source } : item);
   });
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
   return finish({ ok: true, items: out });
 }

@@ -1,5 +1,6 @@
 // The data the engine takes and returns. Front ends translate their wire formats into these and back;
 // nothing here reads stdin, writes stdout or touches the filesystem.
+import type { SealOptions } from './seal-types.js';
 
 /** A Kubernetes object as plain JSON-compatible data. */
 export type KubeObject = {
@@ -91,6 +92,13 @@ export interface RenderOptions {
    * local), and every provider value is replaced by a placeholder derived from its reference.
    */
   redact?: boolean;
+  /**
+   * The platform key (`spec.platformKeyFile`, at least 32 bytes): keys every digest of secret data in the
+   * output (digest.ts) and derives deterministic sealing (seal.ts). Never printed.
+   */
+  platformKey?: Uint8Array;
+  /** Emit each Secret as a Bitnami SealedSecret (seal.ts, docs/sealed.md). */
+  seal?: SealOptions;
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

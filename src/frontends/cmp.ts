@@ -14,6 +14,7 @@ import type { AppContext, Item, RenderOutcome, RenderStats, Result } from '../en
 import { killAllChildren } from './_child_process.js';
 import { buildApp, repositoryRoot, type BuildResult } from './build-app.js';
 import { readGenerateSettings, splitOptions } from './cmp-settings.js';
+import { applyGenerateDigestRules } from './cmp-seal.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
 import { formatResults } from './result-text.js';
@@ -35,7 +36,9 @@ Per Application (plugin parameters, or plugin.env as ARGOCD_ENV_ESO_RENDER_<NAME
   kustomize-build-options  --enable-helm, --load-restrictor LoadRestrictionsRootOnly, --reorder,
                            --helm-kube-version, --helm-api-versions, --helm-debug   (KUSTOMIZE_BUILD_OPTIONS)
   allow-empty              true: an empty result is not an error     (ALLOW_EMPTY)
-  rollout-on-change        true: stamp Secret checksums into workloads (ROLLOUT_ON_CHANGE)
+  rollout-on-change        true: stamp Secret checksums into workloads (ROLLOUT_ON_CHANGE); needs the
+                           platform key (spec.platformKeyFile)
+  seal                     false: plain Secrets where the platform seals but does not require it (SEAL)
   deadline                 shorter deadline than the platform's, Go duration (DEADLINE)
   log-format               text | json                               (LOG_FORMAT)
 
@@ -182,6 +185,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
   // An Application may shorten the platform's deadline, never extend it.
   if (settings.deadlineMs !== undefined) options.deadlineMs = Math.min(options.deadlineMs, settings.deadlineMs);
   if (settings.rolloutOnChange) options.rolloutOnChange = true;
+  const refused = applyGenerateDigestRules(options, settings);
+  if (refused) return fail(2, [{ severity: 'error', message: refused }]);
   const deadline = started + options.deadlineMs;
 
   const abort = new AbortController();

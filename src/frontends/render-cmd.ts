@@ -12,6 +12,7 @@ import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
 import { formatResults } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { applySealFlags, sealFlagOptions } from './seal-flags.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
@@ -41,6 +42,10 @@ Options:
       --log-format text|json   format of the summary and findings on stderr (default text)
       --redact                 preview: contact no backend, show placeholders derived from each reference
       --rollout-on-change      stamp a checksum of consumed Secrets into workloads' pod templates
+      --platform-key-file FILE key (32+ bytes) for every digest of secret data in the output (HMAC-SHA256)
+      --seal-cert FILE         emit SealedSecrets for this controller certificate (kubeseal --fetch-cert)
+      --seal-scope SCOPE       strict (default), namespace-wide or cluster-wide
+      --seal-key-file FILE     key sealing derives under (default: the platform key)
   -q, --quiet                  no summary line on stderr
   -h, --help                   this help
 
@@ -73,6 +78,7 @@ const commonOptions = {
   'log-format': { type: 'string' },
   redact: { type: 'boolean' },
   'rollout-on-change': { type: 'boolean' },
+  ...sealFlagOptions,
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -128,6 +134,11 @@ export async function readCommandInput(name: string, usage: string, argv: string
   if (v['keep-stores']) options.keepStores = true;
   if (v['rollout-on-change']) options.rolloutOnChange = true;
   if (v.redact) options.redact = true;
+  const sealProblem = applySealFlags(v, options, io.cwd);
+  if (sealProblem) {
+    io.stderr(`eso-render ${name}: ${sealProblem}\n`);
+    return 2;
+  }
   try {
     if (v.deadline) options.deadlineMs = parseGoDuration(v.deadline);
   } catch (e) {

@@ -25,6 +25,7 @@ import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
+import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
 // ---- canaries -----------------------------------------------------------------------------------------
 
@@ -257,7 +258,14 @@ beforeAll(async () => {
   credential('apps', 'azure-sp-wrong', 'ClientSecret', CRED.azureWrongSecret);
   credential('apps', 'gcp-sa', 'key.json', CRED.gcpKey);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
+  sealKeys = controllerKeys();
+  writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
+  writeFileSync(path.join(dir, 'platform.key'), randomBytes(32));
 }, 60_000);
+
+/** Sealing on (issue 17): the same runs must hold no canary anywhere but inside the ciphertext. */
+let sealKeys: ControllerKeys;
+const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '--seal-cert', path.join(dir, 'seal-cert.pem')];
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
@@ -352,6 +360,34 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const input = yamlStream([...stores(urls()), ...failingObjs]);
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], input);
       expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
+    });
+
+    it(`every backend, failing ${which}, with sealing on: fails closed, no canary`, async () => {
+      const failingObjs = backends(which).flatMap((b) => b.failing);
+      const ok = backends().map((b) => b.ok);
+      const input = yamlStream([...stores(urls()), ...ok, ...failingObjs]);
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '20s', ...SEALING()], input);
+      expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
+    });
+  }
+
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+    it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
+      const backend = backends().find((x) => x.name === b)!;
+      const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
+      const input = yamlStream([...used, backend.ok]);
+      const key = ['--platform-key-file', path.join(dir, 'platform.key')];
+      const [sealed, plain] = await Promise.all([cli(['render', '--deadline', '20s', ...SEALING()], input), cli(['render', '--deadline', '20s', ...key], input)]);
+      expect(sealed.code, sealed.stderr).toBe(0);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(leaks(sealed.stderr)).toEqual([]);
+      expect(leaks(sealed.stdout)).toEqual([]);
+      const objs = parseManifests(sealed.stdout).map((i) => i.object);
+      expect(objs.map((o) => o.kind)).toEqual(['SealedSecret']);
+      const secret = unseal(sealKeys.privateKeyPem, objs[0]!);
+      expect(secret).toEqual(parseManifests(plain.stdout).map((i) => i.object).find((o) => o.kind === 'Secret'));
+      const decoded = Object.values(secret['data'] as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')).join('\n');
+      for (const c of canariesOf(backend.values)) expect(decoded.toLowerCase()).toContain(c.toLowerCase());
     });
   }
 
