@@ -38,7 +38,7 @@ describe('docs/krm.md', () => {
     const spec = config.spec as Record<string, unknown>;
     // With spec.seal the Secret is a SealedSecret; the demo controller key of kustomize-examples/sealed unseals it.
     const db = spec.seal
-      ? unseal(readText(join(examplesDir, 'sealed', 'demo-keys', 'controller.key')), items.find((i) => i.kind === 'SealedSecret' && i.metadata.name === 'db-credentials')!)
+      ? unseal(readText(join(repoRoot, 'test', 'fixtures', 'sealed-demo', 'controller.key')), items.find((i) => i.kind === 'SealedSecret' && i.metadata.name === 'db-credentials')!)
       : items.find((i) => i.kind === 'Secret' && i.metadata.name === 'db-credentials')!;
     expect(decode((db as any).data.password)).toBe('correct-horse-battery-staple');
     expect(items.some((i) => i.kind === 'ClusterSecretStore')).toBe(spec.keepStores === true);

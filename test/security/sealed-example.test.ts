@@ -44,7 +44,7 @@ describe.skipIf(!hasKubectl)('kustomize-examples/sealed', () => {
   });
 
   it('the committed SealedSecrets unseal into the Secrets of the plaintext render', async () => {
-    const privateKey = readFileSync(path.join(example, 'demo-keys', 'controller.key'), 'utf8');
+    const privateKey = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'sealed-demo', 'controller.key'), 'utf8');
     const sealed = parseManifests(readFileSync(path.join(example, 'rendered', 'quickstart.yaml'))).map((i) => i.object);
     expect(sealed.filter((o) => o.kind === 'Secret')).toEqual([]);
     const plain = await runCli(['render', '-q', '--rollout-on-change', '--platform-key-file', path.join(example, 'demo-keys', 'platform.key'), '-f', 'kustomize-examples/quickstart']);
