@@ -1856,6 +1856,11 @@ export function gjsonGet(json: Uint8Array | string, path: string): GjsonResult {
   return { exists: true, bytes, str: bytesToString(bytes), kind: kindOf(r), raw: r.raw };
 }
 
+/** Where gjson's validator stopped, and whether the text is valid JSON (binary string). */
+export function gjsonValidAt(json: string): [number, boolean] {
+  return validpayload(json, 0);
+}
+
 /** gjson.Valid on bytes. */
 export function gjsonValid(json: Uint8Array | string): boolean {
   return valid(toBin(json));
