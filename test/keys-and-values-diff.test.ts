@@ -130,8 +130,11 @@ function generated(n: number, seed: number): Case[] {
         lines.splice(Math.floor(r() * (lines.length + 1)), 0, `<<: {${m.map((k) => `${k}: ${flowSafe(pick(r, PLAIN.filter((p) => !/[#,:{}[\]]/.test(p))))}`).join(', ')}}`);
       }
       text = lines.join('\n') + (r() < 0.7 ? '\n' : '');
+      if (r() < 0.15) text = text.replace(/\n+$/, ''); // output that ends inside a block scalar
+      if (r() < 0.08) text = text.split('\n').map((l) => (l ? '  ' + l : l)).join('\n'); // indented as a whole
       if (r() < 0.1) text = '---\n' + text;
-      if (r() < 0.1) text += '---\nother: doc\n';
+      if (r() < 0.1) text += '\n---\nother: doc\n';
+      if (r() < 0.08) text = text.replace(/\n/g, '\r\n');
     }
     out.push({ name: `generated/${i}`, text: Buffer.from(text, 'utf8') });
   }
@@ -182,7 +185,7 @@ function compareExpect(c: Case, got: Outcome): string | null {
 }
 
 const corpus = loadCorpus();
-const cases = [...corpus, ...generated(700, 20260516)];
+const cases = [...corpus, ...generated(900, 20260516)];
 let reference: Map<string, GoOut> | Error;
 let ref: GoReference | undefined;
 try {

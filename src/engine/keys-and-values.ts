@@ -219,7 +219,13 @@ interface Ctx {
 const LIBYAML_ESCAPES = new Set(['0', 'a', 'b', 't', '\t', 'n', 'v', 'f', 'r', 'e', ' ', '"', "'", '\\', 'N', '_', 'L', 'P', 'x', 'u', 'U', '\n', '\r']);
 
 function scalarOf(node: Node & { value?: unknown; type?: string; tag?: string; range?: [number, number, number] }, ctx: Ctx): GoVal {
-  const text = String(node.value ?? '');
+  let text = String(node.value ?? '');
+  // A block scalar that runs to the end of a text with no final line break: libyaml keeps no line
+  // break there (the `yaml` package adds one for clip and keep chomping).
+  if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range && node.range[1] >= ctx.src.length
+    && !ctx.src.endsWith('\n') && text.endsWith('\n')) {
+    text = text.slice(0, -1);
+  }
   if (node.type === 'QUOTE_DOUBLE' && node.range) {
     const raw = ctx.src.slice(node.range[0], node.range[1]);
     for (let i = raw.indexOf('"') + 1; i < raw.length - 1; i++) {
@@ -425,7 +431,8 @@ function checkInput(text: Uint8Array | string): string {
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   // YAML printable: tab, LF, CR, 0x20-0x7E, NEL, 0xA0-0xD7FF, 0xE000-0xFFFD, astral.
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/.test(s)) fail('yaml: control characters are not allowed');
-  return s;
+  // libyaml reads CR LF, CR and NEL as one line feed everywhere (its READ_LINE), in scalars too.
+  return s.replace(/\r\n?|\u0085/g, '\n');
 }
 
 /**
