@@ -299,12 +299,13 @@ function decode(n: Node | null, ctx: Ctx): GoVal {
   return fail('unsupported YAML node');
 }
 
+let nanKeys = 0;
 const identity = (k: GoVal): string => {
   switch (k.t) {
     case 'str': return 's:' + k.v;
     case 'int': return 'i:' + k.v;
     case 'uint': return 'u:' + k.v;
-    case 'float': return Number.isNaN(k.v) ? 'nan:' + Math.random() : 'f:' + (Object.is(k.v, -0) ? '0' : k.v);
+    case 'float': return Number.isNaN(k.v) ? `nan:${nanKeys++}` : 'f:' + (Object.is(k.v, -0) ? '0' : k.v); // NaN is never equal to a key
     case 'bool': return 'b:' + k.v;
     case 'null': return 'n:';
     default: return fail('invalid map key');

@@ -33,32 +33,42 @@ export function ugly(src: string): string {
   return dst;
 }
 
-/** Go's buf as a mutable array of one-byte strings would be slow; a small builder with truncation. */
+/** Go's []byte buf: appends, and edits only near its end (the last byte, a truncation, a tail). */
 class Buf {
-  parts: string[] = [];
+  private parts: string[] = [];
+  private starts: number[] = [];
   len = 0;
   s(): string {
-    if (this.parts.length > 1) this.parts = [this.parts.join('')];
-    return this.parts[0] ?? '';
+    return this.parts.join('');
   }
   push(x: string): void {
+    if (x.length === 0) return;
     this.parts.push(x);
+    this.starts.push(this.len);
     this.len += x.length;
   }
-  at(i: number): string {
-    return this.s()[i]!;
+  last(): string {
+    const t = this.parts[this.parts.length - 1];
+    return t ? t[t.length - 1]! : '';
   }
-  set(i: number, c: string): void {
-    const t = this.s();
-    this.parts = [t.slice(0, i) + c + t.slice(i + 1)];
+  setLast(c: string): void {
+    const k = this.parts.length - 1;
+    this.parts[k] = this.parts[k]!.slice(0, -1) + c;
+  }
+  /** The text from `start` to the end. */
+  tailFrom(start: number): string {
+    let k = this.parts.length - 1;
+    while (k > 0 && this.starts[k]! > start) k--;
+    return this.parts[k]!.slice(start - this.starts[k]!) + this.parts.slice(k + 1).join('');
   }
   truncate(n: number): void {
-    const t = this.s();
-    this.parts = [t.slice(0, n)];
+    while (this.parts.length && this.starts[this.parts.length - 1]! >= n) {
+      this.parts.pop();
+      this.starts.pop();
+    }
+    const k = this.parts.length - 1;
+    if (k >= 0) this.parts[k] = this.parts[k]!.slice(0, n - this.starts[k]!);
     this.len = n;
-  }
-  slice(a: number, b: number): string {
-    return this.s().slice(a, b);
   }
 }
 
@@ -128,7 +138,7 @@ function parsestr(s: string): string {
   return '';
 }
 
-function isLess(json: string, buf: string, a: Pair, b: Pair, byVal: boolean): boolean {
+function isLess(json: string, buf: { slice(a: number, b: number): string }, a: Pair, b: Pair, byVal: boolean): boolean {
   const k1 = json.slice(a.kstart, a.kend);
   const k2 = json.slice(b.kstart, b.kend);
   let v1: string;
@@ -154,7 +164,9 @@ function isLess(json: string, buf: string, a: Pair, b: Pair, byVal: boolean): bo
 function sortPairs(json: string, buf: Buf, pairs: Pair[]): void {
   if (pairs.length === 0) return;
   const vstart = pairs[0]!.vstart;
-  const b = buf.s();
+  const tail = buf.tailFrom(vstart);
+  // isLess reads buf[p.vstart:p.vend]: the same text, offset by vstart.
+  const b = { slice: (a: number, e: number) => tail.slice(a - vstart, e - vstart) };
   const less = (x: Pair, y: Pair) => {
     if (isLess(json, b, x, y, false)) return true;
     if (isLess(json, b, y, x, false)) return false;
@@ -302,10 +314,10 @@ function appendPrettyObject(
         if (open === '{' && sortkeys) sortPairs(json, buf, pairs);
         if (n > 0) {
           nl = buf.len;
-          if (buf.at(nl - 1) === ' ') buf.set(nl - 1, '\n');
+          if (buf.last() === ' ') buf.setLast('\n');
           else buf.push('\n');
         }
-        if (buf.at(buf.len - 1) !== open) appendTabs(buf, prefix, indent, tabs);
+        if (buf.last() !== open) appendTabs(buf, prefix, indent, tabs);
       }
       buf.push(close);
       return [i + 1, nl, open !== '{'];
@@ -318,7 +330,7 @@ function appendPrettyObject(
       const p: Pair = { kstart: 0, kend: 0, vstart: 0, vend: 0 };
       if (pretty) {
         nl = buf.len;
-        if (buf.at(nl - 1) === ' ') buf.set(nl - 1, '\n');
+        if (buf.last() === ' ') buf.setLast('\n');
         else buf.push('\n');
         if (open === '{' && sortkeys) {
           p.kstart = i;
