@@ -4,7 +4,9 @@
 // one process; ours must give the same keys and values byte for byte, or fail where Go fails.
 // Cases: test/keys-and-values-corpus/*.yaml (hand-written: YAML 1.1 scalars, tags, anchors, merges,
 // multi-document, null keys, Unicode) plus seeded generated documents. A reference that cannot be
-// built fails this file.
+// built fails this file. Debian's yaml.v2 2.4.0 is the code that sigs.k8s.io/yaml's goyaml.v2 fork
+// and go.yaml.in/yaml/v2 (v2.4.x, what ESO v2.9.0 resolves) continue; ghodss/yaml's
+// convertToJSONableObject is sigs.k8s.io/yaml v1.6.0's, word for word but for one error's capital.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
