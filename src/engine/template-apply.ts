@@ -114,7 +114,7 @@ function applyTemplateFrom(
     write(target, key, v);
   };
   const keysAndValues = (f: string, key: string, text: string) => {
-    const out = Buffer.from(render(f, key, text)).toString('utf8');
+    const out = render(f, key, text);
     let parsed: Map<string, string>;
     try {
       parsed = parseKeysAndValues(out);
