@@ -128,6 +128,7 @@ describe('assertPathUnder: the last check before a request', () => {
     expect(() => assertPathUnder(at('/v1/secret/database'), '/v1/secret/database', '/v1/secret/data')).toThrow(/not under/);
     expect(() => assertPathUnder(at('/v1/secret/data/a%2Fb'), '/v1/secret/data/a%2Fb', '/v1/secret/data')).toThrow(/encoded-separator/);
     expect(() => assertPathUnder(at('/v1/secret/data//x'), '/v1/secret/data//x', '/v1/secret/data')).toThrow(/empty/);
+    expect(() => assertPathUnder(at('/v1/secret/metadata/dev/'), '/v1/secret/metadata/dev/', '/v1/secret/metadata')).not.toThrow();
   });
   it('accepts the path it was given when it is under the prefix', () => {
     expect(() => assertPathUnder(at('/v1/secret/data/a%20b/c'), '/v1/secret/data/a%20b/c', '/v1/secret/data')).not.toThrow();

@@ -133,7 +133,8 @@ export function encodePath(segments: readonly string[]): string {
 export function assertPathUnder(url: URL, built: string, prefix: string): void {
   const p = url.pathname;
   if (p !== built) throw new PathEscapeError('the request path changed when the URL was normalised (a dot segment or an encoded separator)');
-  const decoded = p.split('/').map((s) => {
+  // A trailing `/` (a Vault LIST of a folder) is not a segment.
+  const decoded = (p.endsWith('/') ? p.slice(0, -1) : p).split('/').map((s) => {
     try {
       return decodeURIComponent(s);
     } catch {
