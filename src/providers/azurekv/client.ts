@@ -187,6 +187,7 @@ export class AzureSecretsClient implements SecretsClient {
       }
     }
     let names: string[] = [];
+    this.clients.expect('/secrets');
     try {
       // A failed page ends the SDK's iterator, so a retry lists again from the first page.
       names = await this.call('secret', async () => {

@@ -43,9 +43,9 @@ export interface Clients {
   /** Drops pooled connections of our own agent (the SDK's default agents unref theirs). */
   close(): void;
   /**
-   * Declares the object path (`/secrets/<name>[/<version>]`, `/keys/…`, `/certificates/…`) a read is about
-   * to request. Every request path is checked against the declared ones (and `/secrets`, the list) after
-   * URL normalisation; any other path is refused unsent (see pathGuardPolicy).
+   * Declares the object path (`/secrets/<name>[/<version>]`, `/keys/…`, `/certificates/…`, or `/secrets`
+   * for a find) a read is about to request. Every request path is checked against the declared ones after
+   * URL normalisation (the SDK's URL builder and ours); any other path is refused unsent (pathGuardPolicy).
    */
   expect(path: string): void;
 }
@@ -60,7 +60,9 @@ export class AzurePathError extends Error {
 
 /**
  * The last check before a Key Vault request leaves: the path the SDK built must be unchanged by URL
- * normalisation (no dot segment, no encoded separator) and be `/secrets` (the list) or a declared path.
+ * normalisation (no dot segment, no encoded separator) and be a declared path. The SDK's own URL builder
+ * already resolves `.` segments (`/secrets/.` becomes `/secrets/`, the list), which is why the paths are
+ * declared exactly rather than checked by shape.
  */
 export function pathGuardPolicy(allowed: ReadonlySet<string>) {
   return {
@@ -76,7 +78,7 @@ export function pathGuardPolicy(allowed: ReadonlySet<string>) {
       }
       const p = parsed.length > 1 && parsed.endsWith('/') ? parsed.slice(0, -1) : parsed;
       if (rawPath !== parsed) return Promise.reject(new AzurePathError('refused to send the request: its path changed when the URL was normalised (a dot segment or an encoded separator)'));
-      if (p !== '/secrets' && !allowed.has(p)) return Promise.reject(new AzurePathError('refused to send the request: its path is not the object the key names'));
+      if (!allowed.has(p)) return Promise.reject(new AzurePathError('refused to send the request: its path is not the object the key names'));
       return next(req);
     },
   };

@@ -19,7 +19,9 @@ export const azurekvKeyRules: KeyRules = {
     else {
       const parts = ref.key.split('/');
       const name = parts.length > 1 ? parts[1]! : ref.key;
-      if (!NAME.test(name)) {
+      if (parts.length > 1 && !['secret', 'cert', 'key'].includes(parts[0]!)) {
+        out.push({ field: 'key', reason: `key ${quote(ref.key)}: ${quote(parts[0]!)} is not an object type (secret/, cert/ or key/); eso-render refuses it before any request` });
+      } else if (!NAME.test(name)) {
         out.push({ field: 'key', reason: `key ${quote(ref.key)}: the object name ${quote(name)} is not a Key Vault name (letters, digits and '-', at most 127); eso-render refuses it before any request` });
       }
     }
