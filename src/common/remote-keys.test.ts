@@ -41,6 +41,12 @@ describe('pathProblem: what is refused', () => {
     ['a\u009bb', /control character \(U\+009B\)/],
     ['a\u2028b', /control character \(U\+2028\)/],
     ['a\u2029b', /control character \(U\+2029\)/],
+    ['a/\uff0e\uff0e/b', /NFKC\) turns into a dot segment/],
+    ['a/\u2024\u2024/b', /NFKC\) turns into a dot segment/],
+    ['a\uff0fb', /NFKC\) turns into/],
+    ['a\ufe56b', /NFKC\) turns into/],
+    ['a/%ef%bc%8e%ef%bc%8e/b', /NFKC/],
+    ['a%ef%bc%8fb', /NFKC/],
     ['/a', /leading '\/'/],
     ['a/', /trailing '\/'/],
     ['', /empty segment/],
@@ -75,7 +81,7 @@ describe('quote', () => {
 
 describe('an accepted key, encoded per segment and normalised by new URL, stays under its prefix', () => {
   // Keys built from the characters that matter: separators, dots, escapes, controls, letters.
-  const piece = fc.constantFrom('a', 'B', '.', '..', '/', '%', '2e', '2E', '2f', '25', '5c', '\\', '?', '#', '\u0000', '\n', '\u0085', '\u2028', ' ', 'é', '%2e', '%2f', '%252e', ';', '=', '@', ':');
+  const piece = fc.constantFrom('a', 'B', '.', '..', '/', '%', '2e', '2E', '2f', '25', '5c', '\\', '?', '#', '\u0000', '\n', '\u0085', '\u2028', ' ', 'é', '%2e', '%2f', '%252e', ';', '=', '@', ':', '\uff0e', '\uff0f', '%ef%bc%8e');
   const key = fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => p.join(''));
 
   it('property: accepted keys never leave /v1/secret/data/, refused ones are refused for a reason', () => {

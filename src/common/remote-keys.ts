@@ -66,8 +66,17 @@ function percentProblem(value: string): string | undefined {
       return 'a percent-encoded byte sequence that is not UTF-8';
     }
     if (CONTROL.test(text)) return 'a percent-encoded control character';
+    if (nfkcAdds(text, '/\\?#%.')) return 'a percent-encoded character that Unicode normalisation (NFKC) turns into a separator or a dot';
   }
   return undefined;
+}
+
+/** Whether NFKC normalisation (which some servers apply) creates one of `chars` that `text` lacked. */
+function nfkcAdds(text: string, chars: string): boolean {
+  const nf = text.normalize('NFKC');
+  if (nf === text) return false;
+  const count = (t: string, c: string) => t.split(c).length - 1;
+  return [...chars].some((c) => count(nf, c) > count(text, c));
 }
 
 /**
@@ -84,6 +93,8 @@ export function pathProblem(value: string, opts: SegmentOptions = {}): string | 
   if (value.includes('#')) return "a '#'";
   const pct = percentProblem(value);
   if (pct) return pct;
+  // Fullwidth and compatibility forms (U+FF0E '．', U+FF0F '／', U+2024 '․', …) become '.', '/' under NFKC.
+  if (nfkcAdds(value, '/\\?#%')) return "a character that Unicode normalisation (NFKC) turns into '/', '\\', '?', '#' or '%'";
   let body = value;
   if (body.startsWith('/')) {
     if (!opts.leadingSlash) return "a leading '/' (an empty first segment)";
@@ -98,6 +109,7 @@ export function pathProblem(value: string, opts: SegmentOptions = {}): string | 
     if (s === '.' || s === '..') return `a '${s}' segment`;
   }
   if (segments.some((s) => s === '')) return "an empty segment ('//')";
+  if (segments.some((s) => ['.', '..'].includes(s.normalize('NFKC')))) return 'a segment that Unicode normalisation (NFKC) turns into a dot segment';
   return undefined;
 }
 
