@@ -82,8 +82,8 @@ function nfkcAdds(text: string, chars: string): boolean {
 /**
  * Why `value`, a `/`-separated path, is not canonical, or undefined when it is: no control character,
  * backslash, `?` or `#`; no percent-encoded `.`, `/`, `\`, `?`, `#`, `%` or control character and no
- * percent-encoding that is not UTF-8; no `.` or `..` segment and no empty segment (with the leading and
- * trailing `/` the options allow).
+ * percent-encoding that is not UTF-8; no character that NFKC normalisation turns into one of those; no
+ * `.` or `..` segment and no empty segment (with the leading and trailing `/` the options allow).
  */
 export function pathProblem(value: string, opts: SegmentOptions = {}): string | undefined {
   const control = CONTROL.exec(value);
@@ -111,12 +111,6 @@ export function pathProblem(value: string, opts: SegmentOptions = {}): string | 
   if (segments.some((s) => s === '')) return "an empty segment ('//')";
   if (segments.some((s) => ['.', '..'].includes(s.normalize('NFKC')))) return 'a segment that Unicode normalisation (NFKC) turns into a dot segment';
   return undefined;
-}
-
-/** Why one path segment (a name that must not contain `/`) is refused. */
-export function segmentProblem(value: string): string | undefined {
-  if (value.includes('/')) return "a '/'";
-  return pathProblem(value);
 }
 
 /** The message for a refused sub-field: what was refused, then why such keys are refused at all. */
