@@ -14,6 +14,7 @@ import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { resolveIdentities, type Contribution, type StreamSecret } from './identity.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -100,7 +101,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   );
   if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
-  const rendered = new Map<string, RenderedSecret>();
+  const contributions: Contribution[] = [];
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -118,18 +119,31 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
-      replacements.get(idx)!.push(options.redact ? redactSecret(a.secret) : a.secret);
-      stats.secretsEmitted++;
-      const name = String(a.secret.metadata?.name);
-      rendered.set(`${es.namespace}/${name}`, {
-        namespace: es.namespace,
-        name,
-        dataHash: a.secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] ?? '',
-        optedIn: es.annotations[ANNOTATION_ROLLOUT] === 'true',
-      });
+      contributions.push({ es, itemIndex: idx, order: i, secret: a.secret });
     }
   });
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // One Secret per namespace/name, merged with the stream's Secret of that name where ESO would merge.
+  const streamSecrets: StreamSecret[] = [];
+  items.forEach((item, i) => {
+    if (item.object.apiVersion === 'v1' && item.object.kind === 'Secret') streamSecrets.push({ object: item.object, itemIndex: i });
+  });
+  const ids = resolveIdentities(contributions, streamSecrets, defaultNamespace, (o) => consumedCredentials.has(o));
+  for (const w of ids.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(w.es.object), field: { path: w.field } });
+  for (const e of ids.errors) error(e.es.object, e.field, e.message, {});
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+  for (const [idx, secrets] of ids.placements) replacements.set(idx, secrets.map((s) => (options.redact ? redactSecret(s) : s)));
+  const rendered = new Map<string, RenderedSecret>();
+  for (const s of ids.secrets) {
+    stats.secretsEmitted++;
+    rendered.set(`${s.namespace}/${s.name}`, {
+      namespace: s.namespace,
+      name: s.name,
+      dataHash: s.secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] ?? '',
+      optedIn: s.contributors.some((es) => es.annotations[ANNOTATION_ROLLOUT] === 'true'),
+    });
+  }
 
   // 6. Replace: each ExternalSecret's place is taken by its Secret; consumed stores and generators go.
   const dropped = new Set<number>();
