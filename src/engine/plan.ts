@@ -100,6 +100,12 @@ export function plan(
       const field = `spec.dataFrom[${i}]`;
       if (df.generatorRef) {
         const g = df.generatorRef;
+        if (g.kind === 'ClusterGenerator') {
+          // ESO resolves a cluster-scoped ClusterGenerator into a virtual namespaced generator
+          // (runtime/esutils/resolvers/generator.go); eso-render reads namespaced generators from the stream only.
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef.kind`, message: `generator kind ClusterGenerator (${g.name}) is not supported by eso-render: reference a namespaced generator kind (for example Password) in the stream` });
+          return;
+        }
         const gen = findGenerator(g.kind, g.name, es.namespace);
         if (!gen) {
           p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream` });
