@@ -148,9 +148,9 @@ export function addSyncOptions(annotations: Record<string, string>, ...options: 
   annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
 }
 
-/** Annotations that make a resource an Argo CD hook (Argo CD reads Helm's as its own). */
+/** The annotations that make a resource an Argo CD hook (Argo CD reads Helm's as its own). */
 export function isHookAnnotation(key: string): boolean {
-  return /^(helm\.sh\/hook|argocd\.argoproj\.io\/hook)/.test(key);
+  return key === 'helm.sh/hook' || key === 'argocd.argoproj.io/hook';
 }
 
 export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
@@ -209,7 +209,7 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
     const field = !t ? `metadata.annotations.${k}` : hasKey(t.metadata?.annotations, k) ? `spec.target.template.metadata.annotations.${k}` : 'spec.target.template.templateFrom';
     warnings.push({
       field,
-      message: `annotation ${k} is copied onto Secret ${targetName(es)}, which makes the Secret an Argo CD hook: Argo CD applies it outside the normal sync and deletes it as the hook's delete policy says (ESO's Secret is never a hook); with a target.template, only template.metadata.annotations reach the Secret`,
+      message: `annotation ${k} is copied onto Secret ${targetName(es)}, which makes the Secret an Argo CD hook: Argo CD creates it outside the normal sync, does not keep it as part of the application and deletes it as its hook-delete-policy says (ESO's Secret is never a hook); with a target.template, only template.metadata.annotations reach the Secret`,
     });
   }
 
