@@ -5,7 +5,6 @@ import type { ExternalSecret } from '../eso/model.js';
 import {
   ANNOTATION_DATA_HASH,
   ANNOTATION_SOURCE,
-  ARGOCD_SYNC_OPTIONS,
   LABEL_CREATED_BY,
   LABEL_MANAGED,
 } from '../eso/model.js';
@@ -20,6 +19,9 @@ import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSourc
 import { createdByHash, dataHash } from './hash.js';
 import { isOrchestratorAnnotation } from './orchestrator.js';
 import { assignKeys, byteOrder, hasKey, setKey, sortedRecord } from '../common/records.js';
+import { addSyncOptions, isMergePolicy, targetName } from './identity.js';
+
+export { targetName };
 
 export interface EntryError {
   field: string;
@@ -140,13 +142,6 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
   return out;
 }
 
-/** Add Argo CD sync options to the annotation (a comma-separated list, Argo CD's syntax), keeping the user's. */
-export function addSyncOptions(annotations: Record<string, string>, ...options: string[]): void {
-  const cur = annotations[ARGOCD_SYNC_OPTIONS];
-  const opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  for (const option of options) if (!opts.includes(option)) opts.push(option);
-  annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
-}
 
 /** The annotations that make a resource an Argo CD hook (Argo CD reads Helm's as its own). */
 export function isHookAnnotation(key: string): boolean {
@@ -238,10 +233,3 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   return { kind: 'secret', secret, warnings };
 }
 
-export function isMergePolicy(p: string): boolean {
-  return p === 'Merge' || p === 'CreateOrMerge';
-}
-
-export function targetName(es: ExternalSecret): string {
-  return es.spec.target.name || es.name;
-}

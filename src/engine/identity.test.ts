@@ -91,3 +91,19 @@ describe('hook annotations', () => {
     expect(out.results.filter((r) => r.severity === 'warning').map((r) => r.field?.path)).toEqual(['spec.target.template.metadata.annotations.argocd.argoproj.io/hook']);
   });
 });
+
+describe('conflicts the manifests alone decide', () => {
+  it('fail before any request, in render and in validate', async () => {
+    const out = await run(store, es('one', { name: 'x' }), es('two', { name: 'x' }));
+    expect(out.ok).toBe(false);
+    expect(out.stats.requests).toEqual({});
+    const { validate } = await import('./validate.js');
+    const v = await validate([store, es('one', { name: 'x' }), es('two', { name: 'x' })].map((object) => ({ object })), defaultRenderOptions);
+    expect(v.results.filter((r) => r.severity === 'error').map((r) => r.message)).toEqual([expect.stringContaining('secret is owned by another ExternalSecret: one')]);
+  });
+
+  it('ignore creationPolicy None, which writes nothing', async () => {
+    const out = await run(store, es('one', { name: 'x' }), es('probe', { name: 'x', creationPolicy: 'None' }));
+    expect(out.ok).toBe(true);
+  });
+});

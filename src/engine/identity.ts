@@ -14,9 +14,8 @@
 //     later one in the stream wins, with a warning.
 
 import type { ExternalSecret } from '../eso/model.js';
-import { ANNOTATION_DATA_HASH, ANNOTATION_SOURCE, LABEL_CREATED_BY, LABEL_MANAGED } from '../eso/model.js';
+import { ANNOTATION_DATA_HASH, ANNOTATION_SOURCE, ARGOCD_SYNC_OPTIONS, LABEL_CREATED_BY, LABEL_MANAGED } from '../eso/model.js';
 import type { KubeObject } from './types.js';
-import { addSyncOptions, isMergePolicy, targetName } from './assemble.js';
 import { dataHash } from './hash.js';
 import { byteOrder, setKey, sortedRecord } from '../common/records.js';
 
@@ -35,6 +34,15 @@ export interface StreamSecret {
   itemIndex: number;
 }
 
+/** The stream's v1 Secrets with their positions. */
+export function streamSecretsOf(items: readonly { object: KubeObject }[]): StreamSecret[] {
+  const out: StreamSecret[] = [];
+  items.forEach((item, i) => {
+    if (item.object.apiVersion === 'v1' && item.object.kind === 'Secret') out.push({ object: item.object, itemIndex: i });
+  });
+  return out;
+}
+
 export interface IdentityFinding {
   es: ExternalSecret;
   field: string;
@@ -50,7 +58,23 @@ export interface Resolved {
   warnings: IdentityFinding[];
 }
 
-const who = (c: Contribution) => `ExternalSecret ${c.es.namespace}/${c.es.name} (creationPolicy ${c.es.spec.target.creationPolicy})`;
+/** Add Argo CD sync options to the annotation (a comma-separated list, Argo CD's syntax), keeping the user's. */
+export function addSyncOptions(annotations: Record<string, string>, ...options: string[]): void {
+  const cur = annotations[ARGOCD_SYNC_OPTIONS];
+  const opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const option of options) if (!opts.includes(option)) opts.push(option);
+  annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
+}
+
+export function isMergePolicy(p: string): boolean {
+  return p === 'Merge' || p === 'CreateOrMerge';
+}
+
+export function targetName(es: ExternalSecret): string {
+  return es.spec.target.name || es.name;
+}
+
+const who = (c: { es: ExternalSecret }) => `ExternalSecret ${c.es.namespace}/${c.es.name} (creationPolicy ${c.es.spec.target.creationPolicy})`;
 const list = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 export function resolveIdentities(
@@ -88,31 +112,12 @@ export function resolveIdentities(
     const targets = inStream.get(id) ?? [];
     const first = group[0]!;
     const fail = (field: string, message: string) => out.errors.push({ es: first.es, field, message });
-    const everyone = () => list([...group.map(who), ...targets.map(() => `the Secret ${id} in the stream`)]);
-
-    if (targets.length > 1) {
-      fail('spec.target.name', `Secret ${id} is written by ${everyone()}: the stream holds ${targets.length} Secrets of that name, so which one the ExternalSecret would update is ambiguous`);
-      continue;
-    }
-    const owners = group.filter((c) => c.es.spec.target.creationPolicy === 'Owner');
-    if (owners.length > 1) {
-      for (const c of owners.slice(1)) {
-        out.errors.push({
-          es: c.es,
-          field: 'spec.target.creationPolicy',
-          message: `secret is owned by another ExternalSecret: ${owners[0]!.es.name} (Secret ${id} is the target of ${list(owners.map((o) => `ExternalSecret ${o.es.namespace}/${o.es.name}`))}, each with creationPolicy Owner)`,
-        });
-      }
+    const conflict = conflictOf(id, group, targets.length);
+    if (conflict.length) {
+      out.errors.push(...conflict);
       continue;
     }
     const replacing = group.filter((c) => !isMergePolicy(c.es.spec.target.creationPolicy));
-    if (replacing.length > 0 && (group.length > 1 || targets.length > 0)) {
-      fail(
-        'spec.target.creationPolicy',
-        `Secret ${id} is written by ${everyone()}: creationPolicy ${list([...new Set(replacing.map((c) => c.es.spec.target.creationPolicy))])} replaces the Secret's data on every refresh, so what the Secret holds would depend on which write came last; give one ExternalSecret creationPolicy CreateOrMerge and the others Merge, or target different Secrets`,
-      );
-      continue;
-    }
     if (replacing.length === 1) {
       // A single Owner or Orphan ExternalSecret: the Secret as assembled, at the ExternalSecret's place.
       place(first.itemIndex, first.secret);
@@ -129,6 +134,62 @@ export function resolveIdentities(
     place(target ? target.itemIndex : first.itemIndex, merged);
     out.secrets.push({ secret: merged, namespace: first.es.namespace, name: targetName(first.es), contributors: group.map((c) => c.es) });
   }
+  return out;
+}
+
+/**
+ * What makes one namespace/name ambiguous whatever the fetched data: two Secrets of the name in the stream,
+ * two Owner ExternalSecrets, an Owner or Orphan one beside any other writer.
+ */
+function conflictOf(id: string, group: readonly Pick<Contribution, 'es'>[], inStream: number): IdentityFinding[] {
+  const first = group[0]!;
+  const everyone = () => list([...group.map(who), ...Array.from({ length: inStream }, () => `the Secret ${id} in the stream`)]);
+  if (inStream > 1) {
+    return [{ es: first.es, field: 'spec.target.name', message: `Secret ${id} is written by ${everyone()}: the stream holds ${inStream} Secrets of that name, so which one the ExternalSecret would update is ambiguous` }];
+  }
+  const owners = group.filter((c) => c.es.spec.target.creationPolicy === 'Owner');
+  if (owners.length > 1) {
+    return owners.slice(1).map((c) => ({
+      es: c.es,
+      field: 'spec.target.creationPolicy',
+      message: `secret is owned by another ExternalSecret: ${owners[0]!.es.name} (Secret ${id} is the target of ${list(owners.map((o) => `ExternalSecret ${o.es.namespace}/${o.es.name}`))}, each with creationPolicy Owner)`,
+    }));
+  }
+  const replacing = group.filter((c) => !isMergePolicy(c.es.spec.target.creationPolicy));
+  if (replacing.length > 0 && (group.length > 1 || inStream > 0)) {
+    return [{
+      es: first.es,
+      field: 'spec.target.creationPolicy',
+      message: `Secret ${id} is written by ${everyone()}: creationPolicy ${list([...new Set(replacing.map((c) => c.es.spec.target.creationPolicy))])} replaces the Secret's data on every refresh, so what the Secret holds would depend on which write came last; give one ExternalSecret creationPolicy CreateOrMerge and the others Merge, or target different Secrets`,
+    }];
+  }
+  return [];
+}
+
+/**
+ * The conflicts that the manifests alone decide, found before any request: every ExternalSecret that
+ * would write a Secret (creationPolicy other than None), in stream order, against the stream's Secrets.
+ */
+export function checkIdentities(
+  externalSecrets: readonly { es: ExternalSecret; itemIndex: number; order: number }[],
+  streamSecrets: readonly StreamSecret[],
+  defaultNamespace: string,
+): IdentityFinding[] {
+  const groups = new Map<string, { es: ExternalSecret; itemIndex: number; order: number }[]>();
+  for (const x of externalSecrets) {
+    if (x.es.spec.target.creationPolicy === 'None') continue;
+    const id = `${x.es.namespace}/${targetName(x.es)}`;
+    const g = groups.get(id);
+    if (g) g.push(x);
+    else groups.set(id, [x]);
+  }
+  const counts = new Map<string, number>();
+  for (const s of streamSecrets) {
+    const id = `${s.object.metadata?.namespace ?? defaultNamespace}/${s.object.metadata?.name}`;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const out: IdentityFinding[] = [];
+  for (const [id, g] of groups) out.push(...conflictOf(id, [...g].sort((a, b) => a.itemIndex - b.itemIndex || a.order - b.order), counts.get(id) ?? 0));
   return out;
 }
 

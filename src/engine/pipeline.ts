@@ -14,7 +14,7 @@ import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
-import { resolveIdentities, type Contribution, type StreamSecret } from './identity.js';
+import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -42,6 +42,12 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   stats.externalSecrets = externalSecrets.length;
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // Two writers of one Secret that ESO could not reconcile to one outcome: known before any request.
+  const streamSecrets = streamSecretsOf(items);
+  const conflicts = checkIdentities(externalSecrets.map((es, i) => ({ es, itemIndex: esItemIndex[i]!, order: i })), streamSecrets, defaultNamespace);
+  for (const e of conflicts) error(e.es.object, e.field, e.message, {});
+  if (conflicts.length) return finish({ ok: false });
 
   // 4. Fetch.
   const ac = new AbortController();
@@ -125,10 +131,6 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // One Secret per namespace/name, merged with the stream's Secret of that name where ESO would merge.
-  const streamSecrets: StreamSecret[] = [];
-  items.forEach((item, i) => {
-    if (item.object.apiVersion === 'v1' && item.object.kind === 'Secret') streamSecrets.push({ object: item.object, itemIndex: i });
-  });
   const ids = resolveIdentities(contributions, streamSecrets, defaultNamespace, (o) => consumedCredentials.has(o));
   for (const w of ids.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(w.es.object), field: { path: w.field } });
   for (const e of ids.errors) error(e.es.object, e.field, e.message, {});
