@@ -107,3 +107,14 @@ describe('conflicts the manifests alone decide', () => {
     expect(out.ok).toBe(true);
   });
 });
+
+describe('sync options of a Merge Secret without its target in the stream', () => {
+  it('keep the user options and replace a contradicting one', async () => {
+    const out = await run(store, es('m', { name: 'x', creationPolicy: 'Merge' }, 'a', { annotations: { 'argocd.argoproj.io/sync-options': 'Replace=false, Prune=true' } }));
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    const s = out.items.find((i) => i.object.kind === 'Secret')!.object;
+    expect(s.metadata?.annotations?.['argocd.argoproj.io/sync-options']).toBe('Replace=false,Prune=false,ServerSideApply=true');
+    expect(s['type']).toBeUndefined();
+  });
+});

@@ -58,11 +58,15 @@ export interface Resolved {
   warnings: IdentityFinding[];
 }
 
-/** Add Argo CD sync options to the annotation (a comma-separated list, Argo CD's syntax), keeping the user's. */
+/**
+ * Add Argo CD sync options to the annotation (a comma-separated list, Argo CD's syntax), keeping the user's
+ * other options; one of the same name (`Prune=true` against `Prune=false`) is replaced, not contradicted.
+ */
 export function addSyncOptions(annotations: Record<string, string>, ...options: string[]): void {
   const cur = annotations[ARGOCD_SYNC_OPTIONS];
-  const opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  for (const option of options) if (!opts.includes(option)) opts.push(option);
+  const name = (o: string) => o.split('=')[0]!.trim();
+  let opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const option of options) opts = [...opts.filter((o) => name(o) !== name(option)), option];
   annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
 }
 
