@@ -16,6 +16,7 @@ import { dataHashFunction, PLATFORM_KEY_SETTING, rolloutChecksumFunction, sealKe
 import { sealSecret } from './seal.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -50,6 +51,12 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   results.push(...warningResults(c));
   stats.externalSecrets = externalSecrets.length;
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // Two writers of one Secret that ESO could not reconcile to one outcome: known before any request.
+  const streamSecrets = streamSecretsOf(items);
+  const conflicts = checkIdentities(externalSecrets.map((es, i) => ({ es, itemIndex: esItemIndex[i]!, order: i })), streamSecrets, defaultNamespace);
+  for (const e of conflicts) error(e.es.object, e.field, e.message, {});
+  if (conflicts.length) return finish({ ok: false });
 
   // 4. Fetch.
   const ac = new AbortController();
@@ -111,8 +118,8 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   );
   if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
-  const rendered = new Map<string, RenderedSecret>();
   const dataHash = dataHashFunction(options) ?? null;
+  const contributions: Contribution[] = [];
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, dataHash });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -130,28 +137,44 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
-      const secret = options.redact ? redactSecret(a.secret) : a.secret;
-      if (options.seal) {
-        const sealed = sealSecret(secret, a.secret.metadata?.namespace ?? es.namespace, options.context, options.seal, sealingKey!);
-        if (!sealed.ok) {
-          error(es.object, sealed.field, sealed.message, {});
-          return;
-        }
-        replacements.get(idx)!.push(sealed.object);
-      } else {
-        replacements.get(idx)!.push(secret);
-      }
-      stats.secretsEmitted++;
-      const name = String(a.secret.metadata?.name);
-      rendered.set(`${es.namespace}/${name}`, {
-        namespace: es.namespace,
-        name,
-        dataHash: a.secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] ?? '',
-        optedIn: es.annotations[ANNOTATION_ROLLOUT] === 'true',
-      });
+      contributions.push({ es, itemIndex: idx, order: i, secret: a.secret });
     }
   });
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+
+  // One Secret per namespace/name, merged with the stream's Secret of that name where ESO would merge.
+  const ids = resolveIdentities(contributions, streamSecrets, defaultNamespace, (o) => consumedCredentials.has(o), dataHash);
+  for (const w of ids.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(w.es.object), field: { path: w.field } });
+  for (const e of ids.errors) error(e.es.object, e.field, e.message, {});
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+  // Sealing comes last, on the one Secret each identity resolved to (the cluster unseals exactly that).
+  const writers = new Map(ids.secrets.map((s) => [s.secret, s] as const));
+  for (const [idx, secrets] of ids.placements) {
+    const emitted: KubeObject[] = [];
+    for (const s of secrets) {
+      const secret = options.redact ? redactSecret(s) : s;
+      if (!options.seal) {
+        emitted.push(secret);
+        continue;
+      }
+      const w = writers.get(s);
+      const sealed = sealSecret(secret, s.metadata?.namespace ?? w?.namespace ?? defaultNamespace, options.context, options.seal, sealingKey!);
+      if (sealed.ok) emitted.push(sealed.object);
+      else error(w?.contributors[0]?.object ?? s, sealed.field, sealed.message, {});
+    }
+    replacements.set(idx, emitted);
+  }
+  if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
+  const rendered = new Map<string, RenderedSecret>();
+  for (const s of ids.secrets) {
+    stats.secretsEmitted++;
+    rendered.set(`${s.namespace}/${s.name}`, {
+      namespace: s.namespace,
+      name: s.name,
+      dataHash: s.secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] ?? '',
+      optedIn: s.contributors.some((es) => es.annotations[ANNOTATION_ROLLOUT] === 'true'),
+    });
+  }
 
   // 6. Replace: each ExternalSecret's place is taken by its Secret; consumed stores and generators go.
   const dropped = new Set<number>();

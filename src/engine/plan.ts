@@ -111,6 +111,12 @@ export function plan(
       const field = `spec.dataFrom[${i}]`;
       if (df.generatorRef) {
         const g = df.generatorRef;
+        if (g.kind === 'ClusterGenerator') {
+          // ESO resolves a cluster-scoped ClusterGenerator into a virtual namespaced generator
+          // (runtime/esutils/resolvers/generator.go); eso-render reads namespaced generators only.
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef.kind`, message: `generator kind ClusterGenerator (${g.name}) is not supported by eso-render: reference a namespaced generator kind (for example Password) in the stream or the platform configuration` });
+          return;
+        }
         const found = findGenerator(g.kind, g.name, es.namespace);
         if (!found) {
           p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream or the platform configuration` });

@@ -5,6 +5,7 @@ import { compileGoRegexp } from '../providers/shared/go-regexp.js';
 import { byteOrder, goByteValue, goJsonMarshal } from '../providers/shared/json-map.js';
 import type { TemplateOptions } from '../template/index.js';
 import { templateEngine } from './template-engine.js';
+import { setKey } from '../common/records.js';
 
 export function applyRewrites(
   data: Map<string, Uint8Array>,
@@ -74,7 +75,7 @@ function rewriteMerge(
     for (const [mk, mv] of Object.entries(obj as Record<string, unknown>)) {
       if (seen.has(mk)) conflicts.add(mk);
       seen.add(mk);
-      merged[mk] = mv;
+      setKey(merged, mk, mv);
     }
   }
   if (conflicts.size && m.conflictPolicy !== 'Ignore') {

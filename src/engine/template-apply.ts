@@ -7,6 +7,7 @@ import type { TemplateOptions } from '../template/index.js';
 import { templateEngine } from './template-engine.js';
 import { parseKeysAndValues } from './keys-and-values.js';
 import { decode } from './decode.js';
+import { hasKey, setKey } from '../common/records.js';
 
 export interface SecretDraft {
   type?: string;
@@ -72,8 +73,7 @@ export function applyTemplate(
 
   const write = (target: Target, key: string, value: Uint8Array) => {
     if (target === 'data') draft.data.set(key, value);
-    else if (target === 'labels') draft.labels[key] = Buffer.from(value).toString('utf8');
-    else draft.annotations[key] = Buffer.from(value).toString('utf8');
+    else setKey(target === 'labels' ? draft.labels : draft.annotations, key, Buffer.from(value).toString('utf8'));
   };
 
   if (t.type) draft.type = t.type;
@@ -142,16 +142,17 @@ function applyTemplateFrom(
 }
 
 function readItem(obj: KubeObject, kind: 'configMap' | 'secret', key: string): string | undefined {
+  // ESO reads ConfigMap.Data only (templating/parser.go MergeConfigMap: `cm.Data[k.Key]`): a key found
+  // only in binaryData is "missing", as it is there.
   if (kind === 'configMap') {
     const d = obj['data'] as Record<string, unknown> | undefined;
-    if (d && typeof d[key] === 'string') return d[key] as string;
-    const b = obj['binaryData'] as Record<string, unknown> | undefined;
-    if (b && typeof b[key] === 'string') return Buffer.from(b[key] as string, 'base64').toString('utf8');
+    if (hasKey(d, key) && typeof d![key] === 'string') return d![key] as string;
     return undefined;
   }
+  // A Secret's stringData is merged into data when the API server stores it.
   const sd = obj['stringData'] as Record<string, unknown> | undefined;
-  if (sd && typeof sd[key] === 'string') return sd[key] as string;
+  if (hasKey(sd, key) && typeof sd![key] === 'string') return sd![key] as string;
   const d = obj['data'] as Record<string, unknown> | undefined;
-  if (d && typeof d[key] === 'string') return Buffer.from(d[key] as string, 'base64').toString('utf8');
+  if (hasKey(d, key) && typeof d![key] === 'string') return Buffer.from(d![key] as string, 'base64').toString('utf8');
   return undefined;
 }

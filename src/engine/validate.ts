@@ -4,6 +4,7 @@
 
 import type { Item, KubeObject, RenderOptions, Result } from './types.js';
 import { prepare, errorSink, warningResults } from './prepare.js';
+import { checkIdentities, streamSecretsOf } from './identity.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
 import type { TemplateOptions } from '../template/index.js';
 import { loadTemplateEngine } from './template-engine.js';
@@ -64,6 +65,9 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
   const prep = await prepare(items, options, error);
   const c = prep.collected;
   results.push(...warningResults(c));
+  // Two writers of one Secret that ESO could not reconcile to one outcome (identity.ts).
+  const order = prep.externalSecrets.map((es, i) => ({ es, itemIndex: prep.esItemIndex[i]!, order: i }));
+  for (const e of checkIdentities(order, streamSecretsOf(items), prep.defaultNamespace)) error(e.es.object, e.field, e.message);
   // Loaded here, not imported statically: the CLI imports this module for every command.
   const { checkTemplate, nondeterministicFunctions, TemplateError } = await loadTemplateEngine();
   const { referencedKeys } = await import('../template/references.js');

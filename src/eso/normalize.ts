@@ -2,6 +2,7 @@
 // relies on (eso-semantics §1.2–§1.5, §8 item 18) and reproduces the admission webhook's rules (§1.6).
 // Every problem is reported with its field path; values are never quoted.
 
+import { setKey } from '../common/records.js';
 import type { KubeObject } from '../engine/types.js';
 import type {
   CreationPolicy,
@@ -97,7 +98,7 @@ class Reader {
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(o)) {
       const s = this.str(val, `${field}.${k}`);
-      if (s !== undefined) out[k] = s;
+      if (s !== undefined) setKey(out, k, s);
     }
     return out;
   }

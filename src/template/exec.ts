@@ -163,7 +163,7 @@ const INT_KINDS = new Set(['int', 'int8', 'int16', 'int32', 'int64']);
 const UINT_KINDS = new Set(['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr']);
 
 /** Named types in function signatures and their underlying kinds (literal arguments convert to them). */
-const NAMED_KINDS: Record<string, string> = { 'sprig.HashAlgorithm': 'string' };
+const NAMED_KINDS: Record<string, string> = { 'sprig.HashAlgorithm': 'string', 'time.Duration': 'int64' };
 
 function canBeNil(t: string): boolean {
   return (
@@ -719,6 +719,11 @@ export class State {
     }
     if (INT_KINDS.has(typ)) {
       if (n.kind === 'number' && n.isInt) return makeInt(typ, n.int64);
+      this.errorf(`expected integer; found ${nodeString(n)}`);
+    }
+    if (NAMED_KINDS[typ] === 'int64') {
+      // A constant converts to a named integer type (time.Duration); the method receives its int64.
+      if (n.kind === 'number' && n.isInt) return n.int64;
       this.errorf(`expected integer; found ${nodeString(n)}`);
     }
     if (UINT_KINDS.has(typ)) {

@@ -20,6 +20,7 @@ import { Limiter } from './limiter.js';
 import { awsProperty } from './property.js';
 import { clientOptions, instrument, requestSignal, type CredentialProvider } from './sdk-options.js';
 import type { AwsStoreSpec } from './store-spec.js';
+import { setKey } from '../../common/records.js';
 
 const BATCH_SIZE = 20;
 const CURRENT = 'AWSCURRENT';
@@ -250,7 +251,7 @@ export class SecretsManagerReader implements SecretsClient {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: id }), { abortSignal: this.signal });
       const tags: Record<string, string> = {};
-      for (const t of out.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+      for (const t of out.Tags ?? []) if (t.Key !== undefined) setKey(tags, t.Key, t.Value ?? '');
       return { string: utf8(goJsonMarshal(tags, { escapeHTML: true })) };
     } catch (e) {
       // ESO does not turn a missing secret into NoSecretErr on this path; the message still says "not found".
