@@ -6,12 +6,14 @@
 //   expected.yaml          the exact stdout of a successful run, or
 //   errors.txt             one regular expression per line that stderr must match (exit 1, empty stdout)
 // Every case also checks that no value held by a fake store in the input or config appears on stderr.
-// UPDATE_EXPECTED=1 rewrites expected.yaml from the actual output (read the diff before committing it).
+// UPDATE_EXPECTED=1 rewrites expected.yaml from the actual output (read the diff before committing it);
+// refused under CI.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { mayUpdateExpected } from '../setup/tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const cases = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -61,7 +63,7 @@ describe('fixture cases (test/cases/<name>)', () => {
       expect(r.stderr).not.toMatch(/\[error\]/);
       expect(r.code).toBe(0);
       const expectedFile = path.join(dir, 'expected.yaml');
-      if (process.env['UPDATE_EXPECTED'] === '1') writeFileSync(expectedFile, r.stdout);
+      if (mayUpdateExpected()) writeFileSync(expectedFile, r.stdout);
       expect(r.stdout).toBe(readFileSync(expectedFile, 'utf8'));
     });
   }

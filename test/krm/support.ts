@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { delimiter, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parseAllDocuments } from 'yaml';
+import { mayUpdateExpected } from '../setup/tools.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const examplesDir = join(repoRoot, 'kustomize-examples');
@@ -90,8 +91,8 @@ export function decode(b64: string): string {
   return Buffer.from(b64, 'base64').toString('utf8');
 }
 
-/** Set UPDATE_EXPECTED=1 to rewrite an expected file from the actual output (then read the diff!). */
+/** Set UPDATE_EXPECTED=1 to rewrite an expected file from the actual output (then read the diff!); refused under CI. */
 export function expectedFile(path: string, actual: string): string {
-  if (process.env.UPDATE_EXPECTED === '1') writeFileSync(path, actual);
+  if (mayUpdateExpected()) writeFileSync(path, actual);
   return readFileSync(path, 'utf8');
 }
