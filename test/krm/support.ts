@@ -1,17 +1,17 @@
 // What the example tests share: the real CLI bundled once per test file (esbuild, dependencies left in
 // node_modules), an `eso-render` wrapper on PATH as users install it, and a way to run kpt/kubectl.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parseAllDocuments } from 'yaml';
-import { mayUpdateExpected } from '../setup/tools.js';
+import { kustomizeBin, mayUpdateExpected } from '../setup/tools.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const examplesDir = join(repoRoot, 'kustomize-examples');
 
 export interface Cli {
-  /** Folder holding the `eso-render` wrapper; put it first on PATH. */
+  /** Folder holding the `eso-render` wrapper and `kustomize`; put it first on PATH. */
   binDir: string;
   /** Absolute path of the wrapper. */
   bin: string;
@@ -52,6 +52,8 @@ export async function buildCli(): Promise<Cli> {
   const bin = join(binDir, 'eso-render');
   writeFileSync(bin, `#!/bin/sh\nexec node ${JSON.stringify(out)} "$@"\n`);
   chmodSync(bin, 0o755);
+  // The pinned standalone kustomize (devDependency), as `kustomize` on the same PATH.
+  symlinkSync(kustomizeBin(), join(binDir, 'kustomize'));
   return {
     binDir,
     bin,
