@@ -21,6 +21,8 @@ const env: NodeJS.ProcessEnv = {
   npm_config_update_notifier: 'false',
   npm_config_fund: 'false',
   npm_config_audit: 'false',
+  // Dependencies already in npm's cache are not fetched again.
+  npm_config_prefer_offline: 'true',
   PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
 };
 
@@ -45,7 +47,7 @@ beforeAll(() => {
   mkdirSync(prefix);
   install = sh(readmeInstall(), clone);
 }, 900_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }), 600_000);
 
 describe('installable package (README, "Get the command")', () => {
   it('the README\'s commands, run in a fresh clone, end with `eso-render version` printing the version', () => {
