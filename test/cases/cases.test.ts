@@ -35,6 +35,48 @@ function fakeValues(text: string): string[] {
   return values;
 }
 
+type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+const objects = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o && typeof o === 'object');
+const id = (o: Obj) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const CONSUMED = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore']);
+
+/**
+ * What holds for any successful render, whatever the golden says: no ExternalSecret left; every Secret
+ * that names its ExternalSecret is that ExternalSecret's target, in its namespace, with base64 data;
+ * every other input resource passes through (stores and generators are consumed unless kept).
+ */
+function ruleViolations(input: string, output: string, args: string[]): string[] {
+  if (input.trim() === '' || args[0] !== 'render') return [];
+  const ins = objects(input);
+  const outs = objects(output);
+  const problems: string[] = [];
+  for (const o of outs) if (o.kind === 'ExternalSecret' || o.kind === 'ClusterExternalSecret') problems.push(`${id(o)} left in the output`);
+  const es = new Map(ins.filter((o) => o.kind === 'ExternalSecret').map((o) => [`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`, o]));
+  const fromCes = ins.some((o) => o.kind === 'ClusterExternalSecret');
+  for (const s of outs.filter((o) => o.kind === 'Secret')) {
+    for (const [k, v] of Object.entries(s.data ?? {})) if (Buffer.from(String(v), 'base64').toString('base64') !== String(v)) problems.push(`${id(s)} data.${k} is not canonical base64`);
+    const ref = s.metadata?.annotations?.['eso-render.dev/external-secret'];
+    if (!ref || fromCes) continue;
+    const owner = es.get(ref);
+    if (!owner) {
+      problems.push(`${id(s)} names ExternalSecret ${ref}, which the input does not hold`);
+      continue;
+    }
+    const want = owner.spec?.target?.name ?? owner.metadata?.name;
+    if (s.metadata?.name !== want) problems.push(`${id(s)} is not ${ref}'s target ${want}`);
+    if ((s.metadata?.namespace ?? 'default') !== (owner.metadata?.namespace ?? 'default')) problems.push(`${id(s)} is not in ${ref}'s namespace`);
+  }
+  const keep = args.includes('--keep-stores');
+  const outIds = new Set(outs.map(id));
+  for (const o of ins) {
+    const consumed = CONSUMED.has(o.kind ?? '') || String(o.apiVersion ?? '').startsWith('generators.external-secrets.io/');
+    if (consumed && !(keep && o.kind !== 'ExternalSecret' && o.kind !== 'ClusterExternalSecret')) continue;
+    // A Secret of the input may be replaced by (merged into) a rendered one of the same name: still there.
+    if (!outIds.has(id(o))) problems.push(`${id(o)} from the input is missing from the output`);
+  }
+  return problems;
+}
+
 describe('fixture cases (test/cases/<name>)', () => {
   for (const name of cases) {
     it(name, async () => {
@@ -62,6 +104,8 @@ describe('fixture cases (test/cases/<name>)', () => {
       }
       expect(r.stderr).not.toMatch(/\[error\]/);
       expect(r.code).toBe(0);
+      // Rules every successful render obeys, checked beside the golden file (which could be regenerated wrong).
+      expect(ruleViolations(input, r.stdout, args), 'rule-based checks').toEqual([]);
       const expectedFile = path.join(dir, 'expected.yaml');
       if (mayUpdateExpected()) writeFileSync(expectedFile, r.stdout);
       expect(r.stdout).toBe(readFileSync(expectedFile, 'utf8'));
