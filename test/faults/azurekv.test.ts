@@ -12,7 +12,7 @@ import { startTokenServer, type TokenServer } from '../servers/azurekv/token-ser
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, httpFaultScenarios, judge, judgePartial, overRetried, retryAfterViolations, runCli, type HttpScenario, type Read } from './harness.js';
+import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
 
 const TENANT = '5f0c1a2b-0000-4000-8000-fa0175000001';
 const VAULT_HOST = 'faults-kv.vault.azure.net';
@@ -163,34 +163,4 @@ describe.concurrent('Azure Key Vault under faults, through the built CLI', () =>
       await proxy.stop();
     }
   });
-
-  // The token endpoint (Entra ID) under the same faults, the vault itself direct: a persistent fault fails
-  // clean naming every read, a transient one recovers, within the same retry budget and Retry-After spacing.
-  const TOKEN_FAULTS: { fault: string; make: () => import('../helpers/fault-proxy.js').Fault }[] = [
-    { fault: 'HTTP 503', make: faults.http503 },
-    { fault: 'HTTP 429 + Retry-After: 1', make: () => faults.tooMany(1) },
-    { fault: 'connection reset mid-body', make: faults.reset },
-    { fault: 'HTML error page (502)', make: () => faults.html(502) },
-  ];
-  for (const f of TOKEN_FAULTS) {
-    for (const mode of ['every request', 'first 2 requests'] as const) {
-      it(`token endpoint: ${f.fault}, ${mode}: ${mode === 'every request' ? 'fails clean' : 'recovered'}`, async () => {
-        const proxy = await startFaultProxy({ upstream: token.authorityHost, upstreamCa: tls.caPem, tls, plan: mode === 'every request' ? always(f.make) : firstN(2, f.make) });
-        try {
-          const env = { ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'), ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1', AZURE_AUTHORITY_HOST: proxy.url, ...REQUEST_TIMEOUT };
-          const r = await limit(() =>
-            runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', path.join(dir, 'creds')], stream(`https://${VAULT_HOST}:${vault.port}`), env, DEADLINE_MS + 30_000),
-          );
-          const j = judge(r, { baseline: baseline(), reads: mode === 'every request' ? READS : [], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: [...VALUES, SP.clientSecret] });
-          expect(proxy.faulted()).toBeGreaterThan(0);
-          expect(j.problems, r.stderr).toEqual([]);
-          expect(j.outcome, r.stderr).toBe(mode === 'every request' ? 'failed clean' : 'recovered');
-          expect(overRetried(proxy.log, 5)).toEqual([]);
-          if (mode === 'first 2 requests') expect(retryAfterViolations(proxy.log)).toEqual([]);
-        } finally {
-          await proxy.stop();
-        }
-      }, DEADLINE_MS + 60_000);
-    }
-  }
 });
