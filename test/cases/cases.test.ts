@@ -6,12 +6,14 @@
 //   expected.yaml          the exact stdout of a successful run, or
 //   errors.txt             one regular expression per line that stderr must match (exit 1, empty stdout)
 // Every case also checks that no value held by a fake store in the input or config appears on stderr.
-// UPDATE_EXPECTED=1 rewrites expected.yaml from the actual output (read the diff before committing it).
+// UPDATE_EXPECTED=1 rewrites expected.yaml from the actual output (read the diff before committing it);
+// refused under CI.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { mayUpdateExpected } from '../setup/tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const cases = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -31,6 +33,48 @@ function fakeValues(text: string): string[] {
     walk(d.toJS());
   }
   return values;
+}
+
+type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+const objects = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o && typeof o === 'object');
+const id = (o: Obj) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const CONSUMED = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore']);
+
+/**
+ * What holds for any successful render, whatever the golden says: no ExternalSecret left; every Secret
+ * that names its ExternalSecret is that ExternalSecret's target, in its namespace, with base64 data;
+ * every other input resource passes through (stores and generators are consumed unless kept).
+ */
+function ruleViolations(input: string, output: string, args: string[]): string[] {
+  if (input.trim() === '' || args[0] !== 'render') return [];
+  const ins = objects(input);
+  const outs = objects(output);
+  const problems: string[] = [];
+  for (const o of outs) if (o.kind === 'ExternalSecret' || o.kind === 'ClusterExternalSecret') problems.push(`${id(o)} left in the output`);
+  const es = new Map(ins.filter((o) => o.kind === 'ExternalSecret').map((o) => [`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`, o]));
+  const fromCes = ins.some((o) => o.kind === 'ClusterExternalSecret');
+  for (const s of outs.filter((o) => o.kind === 'Secret')) {
+    for (const [k, v] of Object.entries(s.data ?? {})) if (Buffer.from(String(v), 'base64').toString('base64') !== String(v)) problems.push(`${id(s)} data.${k} is not canonical base64`);
+    const ref = s.metadata?.annotations?.['eso-render.dev/external-secret'];
+    if (!ref || fromCes) continue;
+    const owner = es.get(ref);
+    if (!owner) {
+      problems.push(`${id(s)} names ExternalSecret ${ref}, which the input does not hold`);
+      continue;
+    }
+    const want = owner.spec?.target?.name ?? owner.metadata?.name;
+    if (s.metadata?.name !== want) problems.push(`${id(s)} is not ${ref}'s target ${want}`);
+    if ((s.metadata?.namespace ?? 'default') !== (owner.metadata?.namespace ?? 'default')) problems.push(`${id(s)} is not in ${ref}'s namespace`);
+  }
+  const keep = args.includes('--keep-stores');
+  const outIds = new Set(outs.map(id));
+  for (const o of ins) {
+    const consumed = CONSUMED.has(o.kind ?? '') || String(o.apiVersion ?? '').startsWith('generators.external-secrets.io/');
+    if (consumed && !(keep && o.kind !== 'ExternalSecret' && o.kind !== 'ClusterExternalSecret')) continue;
+    // A Secret of the input may be replaced by (merged into) a rendered one of the same name: still there.
+    if (!outIds.has(id(o))) problems.push(`${id(o)} from the input is missing from the output`);
+  }
+  return problems;
 }
 
 describe('fixture cases (test/cases/<name>)', () => {
@@ -60,8 +104,10 @@ describe('fixture cases (test/cases/<name>)', () => {
       }
       expect(r.stderr).not.toMatch(/\[error\]/);
       expect(r.code).toBe(0);
+      // Rules every successful render obeys, checked beside the golden file (which could be regenerated wrong).
+      expect(ruleViolations(input, r.stdout, args), 'rule-based checks').toEqual([]);
       const expectedFile = path.join(dir, 'expected.yaml');
-      if (process.env['UPDATE_EXPECTED'] === '1') writeFileSync(expectedFile, r.stdout);
+      if (mayUpdateExpected()) writeFileSync(expectedFile, r.stdout);
       expect(r.stdout).toBe(readFileSync(expectedFile, 'utf8'));
     });
   }

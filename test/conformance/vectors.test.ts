@@ -41,14 +41,19 @@ function decoded(data: Record<string, string>): Record<string, string> {
 }
 
 describe('ESO conformance vectors through eso-render render', () => {
-  it('the fixture is the shared conformance file, unchanged', () => {
+  it('the fixture is the shared conformance file, unchanged, and every vector says what to expect', () => {
+    // The shared file sits beside the repository (../shared); its absence is a failure, not a pass.
     const shared = path.resolve(here, '../../../shared/conformance/eso-vectors.yaml');
-    if (!existsSync(shared)) return; // a clone without shared/ beside it checks only the fixture
+    expect(existsSync(shared), shared).toBe(true);
     expect(readFileSync(fixture, 'utf8')).toBe(readFileSync(shared, 'utf8'));
+    expect(doc.vectors.length).toBeGreaterThan(0);
+    for (const v of doc.vectors) expect(Object.keys(v.expect ?? {}), v.name).not.toEqual([]);
   });
 
   for (const v of [...doc.vectors, ...extra.vectors]) {
     it(v.name, async () => {
+      // A vector whose expectation no branch below handles must fail, not pass with no assertion.
+      expect.hasAssertions();
       const r = await runCli(['render'], streamFor(v));
       const out = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
       const esNames = externalSecretsOf(v).map((es) => es['metadata'].name as string);

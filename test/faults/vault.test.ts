@@ -121,6 +121,7 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
       backend: 'Vault (loopback, KV v2 + AppRole, KV v1 + token)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.token],
       stream: () => stream('http://127.0.0.1:1'),
@@ -133,6 +134,7 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
           stdin: stream(proxy.url),
           faulted: () => proxy.faulted(),
           seen: () => proxy.log.length,
+          log: () => proxy.log,
           stop: () => proxy.stop(),
         };
       },

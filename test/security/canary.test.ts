@@ -6,7 +6,7 @@
 // in any case, base64-encoded, or as its random tail. On success a canary may appear only inside the
 // data of the Secret emitted for it.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,7 +37,37 @@ function canary(tag: string): string {
   return c;
 }
 
-/** Canaries found in `text`: in any letter case, base64-encoded, or by their random tail alone. */
+/** The base64 of `b` as it appears at any offset inside a longer encoded text: the quanta that hold only `b`'s bytes. */
+function base64Cores(b: Buffer): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k, 0x20), b]).toString('base64');
+    // Quanta touching the prefix (k > 0: the first) or the unknown suffix (the last) are dropped.
+    const core = enc.slice(k ? 4 : 0, -4);
+    out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+/** Every form a canary must not appear in, beside itself: hex, digests (hex and base64), base64 at any offset, percent-encoding. */
+const FORMS = new Map<string, { canary: string; form: string }[]>();
+function formsOf(c: string): { canary: string; form: string }[] {
+  let f = FORMS.get(c);
+  if (f) return f;
+  const b = Buffer.from(c);
+  const list: [string, string][] = [['hex', b.toString('hex')]];
+  for (const alg of ['md5', 'sha1', 'sha256', 'sha512']) {
+    const d = createHash(alg).update(b).digest();
+    list.push([`${alg} hex`, d.toString('hex')], [`${alg} base64`, d.toString('base64')], [`${alg} base64url`, d.toString('base64url')]);
+  }
+  for (const core of base64Cores(b)) list.push(['base64', core]);
+  list.push(['percent-encoded', [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('')]);
+  f = list.map(([form, text]) => ({ canary: c, form: `${form}:${text}` }));
+  FORMS.set(c, f);
+  return f;
+}
+
+/** Canaries found in `text`: in any letter case, hex, digests, base64 at any offset, percent-encoded, or by their random tail alone. */
 function leaks(text: string): string[] {
   const lower = text.toLowerCase();
   const found = new Set<string>();
@@ -46,7 +76,12 @@ function leaks(text: string): string[] {
     if (found.size === 0) found.add(`…${RAND} (part of a canary)`);
   }
   for (const c of ALL) {
-    if (text.includes(Buffer.from(c).toString('base64')) || text.includes(Buffer.from(c).toString('base64url'))) found.add(`${c} (base64)`);
+    for (const { form } of formsOf(c)) {
+      const [kind, enc] = [form.slice(0, form.indexOf(':')), form.slice(form.indexOf(':') + 1)];
+      // Hex and percent-encoding in either letter case; base64 and digests exactly.
+      const hit = kind === 'hex' || kind.endsWith(' hex') || kind === 'percent-encoded' ? lower.includes(enc.toLowerCase()) : text.includes(enc);
+      if (hit) found.add(`${c} (${kind})`);
+    }
   }
   return [...found];
 }
@@ -353,6 +388,23 @@ function canariesOf(values: Record<string, string>): string[] {
   return ALL.filter((c) => Object.entries(values).some(([k, v]) => k !== 'canary-badkeys' && v.includes(c)));
 }
 
+describe('the canary detector', () => {
+  it('finds a canary as itself, hex, digests, base64 at every offset and percent-encoded, and nothing in clean text', () => {
+    const c = canary('detector-self-test');
+    const b = Buffer.from(c);
+    const samples: Record<string, string> = {
+      plain: `x ${c.toUpperCase()} y`,
+      hex: `sum=${b.toString('hex').toUpperCase()}`,
+      sha256: `checksum: ${createHash('sha256').update(b).digest('hex')}`,
+      md5b64: createHash('md5').update(b).digest('base64'),
+      percent: `url=${[...b].map((x) => `%${x.toString(16).toUpperCase().padStart(2, '0')}`).join('')}`,
+    };
+    for (let k = 0; k < 3; k++) samples[`base64+${k}`] = Buffer.concat([Buffer.from('prefix'.slice(0, k)), b, Buffer.from(' and more')]).toString('base64');
+    for (const [name, text] of Object.entries(samples)) expect(leaks(text).some((l) => l.startsWith(c)), name).toBe(true);
+    expect(leaks('eso-render: rendered: 3 Secrets, data-hash 9ce8ac9f15183bf7282886273794bd36')).toEqual([]);
+  });
+});
+
 describe.concurrent('no canary on stderr or in results, whatever fails (built CLI)', () => {
   for (const which of ['reads', 'templates'] as const) {
     it.each(['text', 'json'])(`every backend, failing ${which}, --log-format %s`, async (format) => {
@@ -400,6 +452,25 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       expectOnlyInSecretData(r, canariesOf(backend.values));
     });
   }
+
+  it('render --redact: every backend, no canary in any form anywhere in the output', async () => {
+    const oks = backends().map((b) => b.ok);
+    const r = await cli(['render', '--redact', '--deadline', '20s'], yamlStream([...stores(urls()), ...oks]));
+    // Succeeding or not (a redacted value is no string for every template function), nothing leaks.
+    expect([0, 1]).toContain(r.code);
+    if (r.code === 0) expect(parseManifests(r.stdout).filter((i) => i.object.kind === 'Secret').length).toBe(oks.length);
+    // The fake store's spec holds its values and is consumed: nothing of it is printed.
+    expect(leaks(r.stdout), r.stdout).toEqual([]);
+    expect(leaks(r.stderr), r.stderr).toEqual([]);
+  });
+
+  it.each(['text', 'json'])('validate, every backend and every failure mode, --log-format %s: no canary in the findings', async (format) => {
+    const objs = [...backends('reads'), ...backends('templates')].flatMap((b) => b.failing);
+    const r = await cli(['validate', '--log-format', format], yamlStream([...stores(urls()), ...objs]));
+    expect([0, 1]).toContain(r.code);
+    expect(leaks(r.stdout), r.stdout).toEqual([]);
+    expect(leaks(r.stderr), r.stderr).toEqual([]);
+  });
 
   it('credentials that the backend refuses (Vault token, Azure client secret, GCP key) are never echoed', async () => {
     const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });

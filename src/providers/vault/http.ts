@@ -4,7 +4,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { withRetry } from '../shared/retry.js';
+import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
 import { assertPathUnder, encodePath, PathEscapeError } from '../../common/remote-keys.js';
@@ -35,6 +35,8 @@ export class VaultHttpError extends Error {
     readonly path: string,
     readonly status: number,
     readonly errors: string[],
+    /** What the response's Retry-After header asked for (withRetry waits at least this long). */
+    readonly retryAfterMs?: number,
   ) {
     super(`Code: ${status}. Errors: ${errors.length ? errors.map((e) => `* ${e}`).join(' ') : '(none)'}`);
     this.name = 'VaultHttpError';
@@ -80,6 +82,8 @@ export interface VaultRawResponse {
   status: number;
   /** The decoded body, undefined when the body is empty. */
   body: GoValue | undefined;
+  /** The Retry-After header, when the response had one. */
+  retryAfter?: string;
 }
 
 export class VaultHttp {
@@ -128,7 +132,7 @@ export class VaultHttp {
       this.opts,
       async () => {
         const res = await this.limited(() => this.once(req));
-        if (res.status >= 400 && res.status !== 404) throw new VaultHttpError(req.method, req.path, res.status, errorsOf(res.body));
+        if (res.status >= 400 && res.status !== 404) throw new VaultHttpError(req.method, req.path, res.status, errorsOf(res.body), parseRetryAfter(res.retryAfter));
         return res;
       },
       (e) => (e instanceof VaultHttpError || e instanceof VaultTransportError) && e.retryable,
@@ -212,12 +216,14 @@ export class VaultHttp {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (text.trim() === '') return resolve({ status, body: undefined });
+          const ra = res.headers['retry-after'];
+          const retryAfter = typeof ra === 'string' ? { retryAfter: ra } : {};
+          if (text.trim() === '') return resolve({ status, body: undefined, ...retryAfter });
           try {
-            resolve({ status, body: parseGoJson(text) });
+            resolve({ status, body: parseGoJson(text), ...retryAfter });
           } catch {
             // A proxy's HTML error page, for instance: report the status, never the text.
-            if (status >= 400) resolve({ status, body: undefined });
+            if (status >= 400) resolve({ status, body: undefined, ...retryAfter });
             else reject(new Error(`Vault returned a response that is not JSON (HTTP ${status})`));
           }
         });
