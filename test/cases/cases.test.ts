@@ -55,16 +55,19 @@ function ruleViolations(input: string, output: string, args: string[]): string[]
   const fromCes = ins.some((o) => o.kind === 'ClusterExternalSecret');
   for (const s of outs.filter((o) => o.kind === 'Secret')) {
     for (const [k, v] of Object.entries(s.data ?? {})) if (Buffer.from(String(v), 'base64').toString('base64') !== String(v)) problems.push(`${id(s)} data.${k} is not canonical base64`);
-    const ref = s.metadata?.annotations?.['eso-render.dev/external-secret'];
-    if (!ref || fromCes) continue;
-    const owner = es.get(ref);
-    if (!owner) {
-      problems.push(`${id(s)} names ExternalSecret ${ref}, which the input does not hold`);
-      continue;
+    const refs = s.metadata?.annotations?.['eso-render.dev/external-secret'];
+    if (!refs || fromCes) continue;
+    // One Secret may have several writers (Merge/CreateOrMerge on one target): a comma-separated list.
+    for (const ref of refs.split(',')) {
+      const owner = es.get(ref);
+      if (!owner) {
+        problems.push(`${id(s)} names ExternalSecret ${ref}, which the input does not hold`);
+        continue;
+      }
+      const want = owner.spec?.target?.name ?? owner.metadata?.name;
+      if (s.metadata?.name !== want) problems.push(`${id(s)} is not ${ref}'s target ${want}`);
+      if ((s.metadata?.namespace ?? 'default') !== (owner.metadata?.namespace ?? 'default')) problems.push(`${id(s)} is not in ${ref}'s namespace`);
     }
-    const want = owner.spec?.target?.name ?? owner.metadata?.name;
-    if (s.metadata?.name !== want) problems.push(`${id(s)} is not ${ref}'s target ${want}`);
-    if ((s.metadata?.namespace ?? 'default') !== (owner.metadata?.namespace ?? 'default')) problems.push(`${id(s)} is not in ${ref}'s namespace`);
   }
   const keep = args.includes('--keep-stores');
   const outIds = new Set(outs.map(id));
