@@ -4,6 +4,7 @@
 
 import type { Item, KubeObject } from './types.js';
 import { isEsoKind, isGenerator } from '../eso/model.js';
+import { unknownEsoKind } from '../eso/kinds.js';
 import { namespaceLabels, selectorMatches, type LabelSelector } from './selectors.js';
 
 export interface Collected {
@@ -34,7 +35,9 @@ export function collect(items: readonly Item[]): Collected {
   const ces: { object: KubeObject; itemIndex: number }[] = [];
   items.forEach((item, i) => {
     const o = item.object;
-    if (isEsoKind(o, 'ExternalSecret')) c.externalSecrets.push({ object: o, itemIndex: i });
+    const badKind = unknownEsoKind(o);
+    if (badKind) c.problems.push({ object: o, ...badKind });
+    else if (isEsoKind(o, 'ExternalSecret')) c.externalSecrets.push({ object: o, itemIndex: i });
     else if (isEsoKind(o, 'ClusterExternalSecret')) ces.push({ object: o, itemIndex: i });
     else if (isEsoKind(o, 'SecretStore') || isEsoKind(o, 'ClusterSecretStore')) c.stores.push({ object: o, itemIndex: i });
     else if (isGenerator(o)) c.generators.push({ object: o, itemIndex: i });

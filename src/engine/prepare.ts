@@ -9,6 +9,15 @@ import { buildStoreTable, storeId, type StoreTable } from './stores.js';
 import { plan, type Plan } from './plan.js';
 import { loadProvider } from '../providers/registry.js';
 import { Policy } from './policy.js';
+import { checkSchemas } from './strict-check.js';
+
+function* schemaSubjects(items: readonly Item[], c: Collected, options: RenderOptions): Iterable<KubeObject> {
+  for (const x of c.externalSecrets) yield x.field ? items[x.itemIndex]!.object : x.object;
+  for (const i of c.clusterExternalSecretIndexes) yield items[i]!.object;
+  for (const s of c.stores) yield s.object;
+  for (const g of c.generators) yield g.object;
+  yield* options.platformStores;
+}
 
 export interface Prepared {
   collected: Collected;
@@ -31,9 +40,11 @@ export function errorSink(results: Result[]): ErrorSink {
   };
 }
 
-export async function prepare(items: readonly Item[], options: RenderOptions, error: ErrorSink): Promise<Prepared> {
+export async function prepare(items: readonly Item[], options: RenderOptions, reportError: ErrorSink): Promise<Prepared> {
   // 1. Collect.
   const c = collect(items);
+  // Strict schema validation of every ESO object, stream and platform alike (issue 16).
+  const error = checkSchemas(schemaSubjects(items, c, options), reportError);
   for (const p of c.problems) error(p.object, p.field, p.message);
   const defaultNamespace = options.context?.namespace || 'default';
   const { table, problems: storeProblems } = buildStoreTable(c.stores.map((s) => s.object), options.platformStores, defaultNamespace);
