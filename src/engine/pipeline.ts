@@ -14,6 +14,7 @@ import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { checkEmittedSecret } from './emitted.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -118,6 +119,9 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
+      const invalid = checkEmittedSecret(a.secret, es);
+      for (const p of invalid) error(es.object, p.field, p.message);
+      if (invalid.length) return;
       replacements.get(idx)!.push(options.redact ? redactSecret(a.secret) : a.secret);
       stats.secretsEmitted++;
       const name = String(a.secret.metadata?.name);
