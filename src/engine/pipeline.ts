@@ -15,6 +15,7 @@ import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollou
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
 import { checkEmittedSecret } from './emitted.js';
+import { offlineWarnings } from './offline-findings.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -41,6 +42,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const prep = await prepare(items, options, error);
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   stats.externalSecrets = externalSecrets.length;
+  if (!options.redact) results.push(...offlineWarnings(prep, options));
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // 4. Fetch.
@@ -102,6 +104,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
+  const storeFailures = new Map<string, { result: Result; more: number }>();
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -109,6 +112,21 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     if (!replacements.has(idx)) replacements.set(idx, []);
     if (a.kind === 'error') {
       for (const e of a.errors) {
+        // A store-level failure (authentication, connection: the cause names the store) is reported once
+        // per store and run, not once per data entry.
+        const cause = /, err: ([\s\S]*)$/.exec(e.message)?.[1];
+        if (e.store && cause?.includes(e.store)) {
+          const id = `${e.store}\u0000${cause}`;
+          const first = storeFailures.get(id);
+          if (first) {
+            first.more++;
+            continue;
+          }
+          const r: Result = { severity: 'error', message: cause, resourceRef: resourceRef(es.object), field: { path: e.field }, tags: { store: e.store } };
+          storeFailures.set(id, { result: r, more: 0 });
+          results.push(r);
+          continue;
+        }
         const tags: Record<string, string> = {};
         if (e.store) tags['store'] = e.store;
         if (e.key) tags['key'] = e.key;
@@ -133,6 +151,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       });
     }
   });
+  for (const f of storeFailures.values()) if (f.more) f.result.message += `; ${f.more} more read${f.more === 1 ? '' : 's'} failed the same way`;
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // 6. Replace: each ExternalSecret's place is taken by its Secret; consumed stores and generators go.
