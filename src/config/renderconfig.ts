@@ -9,6 +9,7 @@ import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, t
 import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
+import { readControllerClass } from './controller-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -199,6 +200,11 @@ const specSections: Record<string, SectionReader> = {
       else r.options.rolloutOnChange = x;
     }
   },
+  controllerClass(v, r) {
+    const c = readControllerClass(v);
+    if ('error' in c) problem(r, 'spec.controllerClass', c.error);
+    else r.options.controllerClass = c.value;
+  },
 };
 
 const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -285,6 +291,7 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   templateRightDelimiter: { spec: 'templateDelimiters.right', type: 'string' },
   rolloutOnChange: { spec: 'rollout.onChange', type: 'bool' },
   policy: { spec: 'policy', type: 'mapping' },
+  controllerClass: { spec: 'controllerClass', type: 'string' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

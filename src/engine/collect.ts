@@ -47,7 +47,12 @@ export function collect(items: readonly Item[]): Collected {
       else if (o.kind === 'Secret') c.secrets.push(o);
       else if (o.kind === 'ServiceAccount') c.serviceAccounts.push(o);
     } else if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('external-secrets.io/') && ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'ClusterExternalSecret'].includes(String(o.kind))) {
-      c.problems.push({ object: o, field: 'apiVersion', message: `unsupported apiVersion ${o.apiVersion}: eso-render reads external-secrets.io/v1 and v1beta1` });
+      c.problems.push({
+        object: o,
+        field: 'apiVersion',
+        message: `unsupported apiVersion ${o.apiVersion}: eso-render reads external-secrets.io/v1 and v1beta1` +
+          (o.apiVersion === 'external-secrets.io/v1alpha1' ? '; v1alpha1 was removed from ESO: write apiVersion: external-secrets.io/v1, where v1alpha1\'s dataFrom: [{key: K}] is dataFrom: [{extract: {key: K}}]' : ''),
+      });
     }
   });
   for (const x of ces) {

@@ -42,6 +42,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const prep = await prepare(items, options, error);
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   stats.externalSecrets = externalSecrets.length;
+  if (prep.otherClass.size) stats.otherControllerClass = prep.otherClass.size;
   if (!options.redact) results.push(...offlineWarnings(prep, options));
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
@@ -175,7 +176,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       for (const secret of rep) out.push({ object: secret, replaces: item });
       return;
     }
-    if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
+    if (c.clusterExternalSecretIndexes.has(i) && !prep.otherClass.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
     const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true) : undefined;
     out.push(stamped ? { object: stamped, source: item.source } : item);
