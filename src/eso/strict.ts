@@ -60,6 +60,18 @@ const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** What a CRD pattern means, in words a user can act on. */
+const PATTERN_WORDS: Record<string, string> = {
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$': 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+  '^[-._a-zA-Z0-9]+$': 'must match ^[-._a-zA-Z0-9]+$ (letters, digits, "-", "_" and "." only)',
+};
+
+/** Old values ESO no longer takes, and what to write instead. */
+const ENUM_HINTS: Record<string, string> = {
+  'engineVersion=v1': 'template engine v1 (removed from ESO): write engineVersion: v2, or leave it out, and use v2 syntax ({{ .key }}; v1\'s {{ .key | toString }} is not needed)',
+};
+
 interface Frame {
   node: SchemaNode;
   path: string;
@@ -105,10 +117,13 @@ function checkScalar(v: unknown, n: SchemaNode, path: string, out: StrictProblem
   switch (n.t) {
     case 'string': {
       if (typeof v !== 'string') return fail(`must be a string, not ${typeName(v)}`);
-      if (n.e && !n.e.includes(v)) return fail(`unsupported value ${JSON.stringify(v)}: supported values are ${n.e.map((e) => JSON.stringify(e)).join(', ')}`);
+      if (n.e && !n.e.includes(v)) {
+        const hint = ENUM_HINTS[`${path.replace(/^.*\./, '')}=${v}`];
+        return fail(`unsupported value ${JSON.stringify(v)}: supported values are ${n.e.map((e) => JSON.stringify(e)).join(', ')}${hint ? `; ${hint}` : ''}`);
+      }
       if (n.mnl !== undefined && [...v].length < n.mnl) fail(n.mnl === 1 ? 'must not be empty' : `must be at least ${n.mnl} characters`);
       if (n.mxl !== undefined && [...v].length > n.mxl) fail(`must be at most ${n.mxl} characters`);
-      if (n.pat !== undefined && !new RegExp(n.pat, 'u').test(v)) fail(`must match ${n.pat}`);
+      if (n.pat !== undefined && !new RegExp(n.pat, 'u').test(v)) fail(PATTERN_WORDS[n.pat] ?? `must match ${n.pat}`);
       if (n.f === 'duration' && v !== '') {
         try {
           parseGoDuration(v);
