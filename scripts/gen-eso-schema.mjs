@@ -41,6 +41,7 @@ export function buildTable(dir) {
     else if (s.type) n.t = s.type;
     else n.t = 'any';
     if (s.nullable) n.n = 1;
+    if (s.default !== undefined) n.d = 1;
     if (s.enum) n.e = s.enum;
     if (s.pattern !== undefined) n.pat = s.pattern;
     if (s.format) n.f = s.format;
@@ -84,7 +85,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     '// the external-secrets authors). Do not edit: run `node scripts/gen-eso-schema.mjs`.',
     '// Node keys: t type, p properties, r required, ap additionalProperties (node, true any, false none), i items,',
     '// e enum, pat pattern, f format, mnl/mxl length, mni/mxi items, mnp/mxp properties, min/max, n nullable,',
-    '// x x-kubernetes-preserve-unknown-fields. Numbers in p, ap and i are indexes into NODES.',
+    '// x x-kubernetes-preserve-unknown-fields, d has a default (the API server sets it\n// before checking required fields). Numbers in p, ap and i are indexes into NODES.',
     '',
     "import type { SchemaNode, SchemaRoot } from './schema-types.js';",
     '',

@@ -24,6 +24,8 @@ export interface SchemaNode {
   mxp?: number;
   min?: number;
   max?: number;
+  /** has a CRD default: the API server sets it before checking `required` */
+  d?: 1;
   /** nullable */
   n?: 1;
   /** x-kubernetes-preserve-unknown-fields */

@@ -170,7 +170,10 @@ function walk(v: unknown, n: SchemaNode, path: string, ancestors: Frame[], out: 
   const keys = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
   if (n.mnp !== undefined && keys.length < n.mnp) out.push({ field: path, message: `must set at least ${n.mnp} field${n.mnp === 1 ? '' : 's'}` });
   if (n.mxp !== undefined && keys.length > n.mxp) out.push({ field: path, message: `must set at most ${n.mxp} field${n.mxp === 1 ? '' : 's'}` });
-  for (const k of n.r ?? []) if (v[k] === null || v[k] === undefined) out.push({ field: join(path, k), message: 'is required' });
+  for (const k of n.r ?? []) {
+    const defaulted = n.p?.[k] !== undefined && NODES[n.p[k]!]!.d === 1;
+    if ((v[k] === null || v[k] === undefined) && !defaulted) out.push({ field: join(path, k), message: 'is required' });
+  }
   const free = !n.p && n.ap === undefined; // `type: object` alone: the CRD does not describe it
   for (const k of Object.keys(v)) {
     const child = n.p?.[k];
