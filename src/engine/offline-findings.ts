@@ -113,7 +113,20 @@ export function missingCredentials(prep: Prepared, options: RenderOptions): Resu
   for (const s of used) {
     const refs: CredentialRef[] = [];
     credentialRefs(s.spec, `spec.provider.${s.provider}`, refs);
+    // With no credential source configured at all, this run is not the deploy-time configuration (CI
+    // validating an app): say what render will need, as a warning, once per store.
+    const noSource = !options.credentialsDir && !options.allowStreamCredentials;
+    const secretRefs = refs.filter((r) => !r.serviceAccount);
+    if (noSource && secretRefs.length) {
+      out.push({
+        severity: 'warning',
+        message: `${storeLabel(s)} needs credentials (${secretRefs.map((r) => `${r.namespace ?? s.namespace ?? '?'}/${r.name} key ${r.key}`).join(', ')}) and this run configures no source for them: render needs --credentials-dir (spec.credentialsDir) or --allow-stream-credentials`,
+        resourceRef: resourceRef(s.resource),
+        field: { path: secretRefs[0]!.field },
+      });
+    }
     for (const ref of refs) {
+      if (noSource && !ref.serviceAccount) continue;
       // Only the AWS IRSA ServiceAccount is required offline (it names the role); others are looked up if present.
       if (ref.serviceAccount && !(s.provider === 'aws' && ref.field.endsWith('.jwt.serviceAccountRef'))) continue;
       const ns = s.kind === 'SecretStore' ? s.namespace : ref.namespace;

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
 import { resourceRef } from '../eso/model.js';
 import { storeId } from './stores.js';
-import { fetchAll } from './fetch.js';
+import { clientFailures, fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
 import { storeLabel } from './credentials.js';
 import { prepare, errorSink } from './prepare.js';
@@ -106,6 +106,10 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
   const storeFailures = new Map<string, { result: Result; more: number }>();
+  // A store whose client could not be made (authentication, configuration) fails once, not once per read;
+  // per-read failures (a backend error on a request, even a batched one) stay one line per key.
+  const storeLevel = new Set<string>();
+  for (const r of fetched.values()) if (!r.ok && r.error instanceof Error && clientFailures.has(r.error)) storeLevel.add(r.error.message);
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -116,7 +120,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
         // A store-level failure (authentication, connection: the cause names the store) is reported once
         // per store and run, not once per data entry.
         const cause = /, err: ([\s\S]*)$/.exec(e.message)?.[1];
-        if (e.store && cause?.includes(e.store)) {
+        if (e.store && cause !== undefined && storeLevel.has(cause)) {
           const id = `${e.store}\u0000${cause}`;
           const first = storeFailures.get(id);
           if (first) {

@@ -214,12 +214,3 @@ export function checkStrict(obj: KubeObject): StrictProblem[] | undefined {
   walk(rest, NODES[root.node]!, '', [], out);
   return out;
 }
-
-/**
- * Merges strict problems with those another reader found for the same object: a field the schema already
- * reported (or a field below it) is reported once, by the schema.
- */
-export function mergeProblems<P extends StrictProblem>(strict: readonly P[], other: readonly P[]): P[] {
-  const covered = (f: string) => strict.some((s) => f === s.field || f.startsWith(`${s.field}.`) || f.startsWith(`${s.field}[`));
-  return [...strict, ...other.filter((p) => !covered(p.field))];
-}
