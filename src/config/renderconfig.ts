@@ -12,6 +12,7 @@ import { readPolicy } from './policy-section.js';
 import { platformResourceSections } from './platform-section.js';
 import { readPlatformKey } from './platform-key.js';
 import { readSealSection } from './seal-section.js';
+import { readControllerClass } from './controller-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -214,6 +215,11 @@ const specSections: Record<string, SectionReader> = {
     const seal = readSealSection(v, r.baseDir, (path, message) => problem(r, path, message));
     if (seal) r.options.seal = seal;
   },
+  controllerClass(v, r) {
+    const c = readControllerClass(v);
+    if ('error' in c) problem(r, 'spec.controllerClass', c.error);
+    else r.options.controllerClass = c.value;
+  },
 };
 
 // ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
@@ -323,6 +329,7 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   generatorFiles: { spec: 'generatorFiles', type: 'list' },
   platformKeyFile: { spec: 'platformKeyFile', type: 'string' },
   seal: { spec: 'seal', type: 'mapping' },
+  controllerClass: { spec: 'controllerClass', type: 'string' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

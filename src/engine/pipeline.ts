@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
 import { resourceRef } from '../eso/model.js';
 import { storeId } from './stores.js';
-import { fetchAll } from './fetch.js';
+import { clientFailures, fetchAll } from './fetch.js';
 import { assemble } from './assemble.js';
 import { storeLabel } from '../common/store-label.js';
 import { prepare, errorSink, warningResults } from './prepare.js';
@@ -17,6 +17,8 @@ import { sealSecret } from './seal.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
 import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
+import { checkEmittedSecret } from './emitted.js';
+import { offlineWarnings } from './offline-findings.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -50,6 +52,8 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   results.push(...warningResults(c));
   stats.externalSecrets = externalSecrets.length;
+  if (prep.otherClass.size) stats.otherControllerClass = prep.otherClass.size;
+  if (!options.redact) results.push(...offlineWarnings(prep, options));
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // Two writers of one Secret that ESO could not reconcile to one outcome: known before any request.
@@ -120,6 +124,11 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const replacements = new Map<number, KubeObject[]>();
   const dataHash = dataHashFunction(options) ?? null;
   const contributions: Contribution[] = [];
+  const storeFailures = new Map<string, { result: Result; more: number }>();
+  // A store whose client could not be made (authentication, configuration) fails once, not once per read;
+  // per-read failures (a backend error on a request, even a batched one) stay one line per key.
+  const storeLevel = new Set<string>();
+  for (const r of fetched.values()) if (!r.ok && r.error instanceof Error && clientFailures.has(r.error)) storeLevel.add(r.error.message);
   externalSecrets.forEach((es, i) => {
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, dataHash });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
@@ -127,6 +136,21 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     if (!replacements.has(idx)) replacements.set(idx, []);
     if (a.kind === 'error') {
       for (const e of a.errors) {
+        // A store-level failure (authentication, connection: the cause names the store) is reported once
+        // per store and run, not once per data entry.
+        const cause = /, err: ([\s\S]*)$/.exec(e.message)?.[1];
+        if (e.store && cause !== undefined && storeLevel.has(cause)) {
+          const id = `${e.store}\u0000${cause}`;
+          const first = storeFailures.get(id);
+          if (first) {
+            first.more++;
+            continue;
+          }
+          const r: Result = { severity: 'error', message: cause, resourceRef: resourceRef(es.object), field: { path: e.field }, tags: { store: e.store } };
+          storeFailures.set(id, { result: r, more: 0 });
+          results.push(r);
+          continue;
+        }
         const tags: Record<string, string> = {};
         if (e.store) tags['store'] = e.store;
         if (e.key) tags['key'] = e.key;
@@ -137,9 +161,13 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     } else if (a.kind === 'none') {
       results.push({ severity: 'info', message: a.reason, resourceRef: resourceRef(es.object) });
     } else {
+      const invalid = checkEmittedSecret(a.secret, es);
+      for (const p of invalid) error(es.object, p.field, p.message);
+      if (invalid.length) return;
       contributions.push({ es, itemIndex: idx, order: i, secret: a.secret });
     }
   });
+  for (const f of storeFailures.values()) if (f.more) f.result.message += `; ${f.more} more read${f.more === 1 ? '' : 's'} failed the same way`;
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // One Secret per namespace/name, merged with the stream's Secret of that name where ESO would merge.
@@ -198,7 +226,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       for (const secret of rep) out.push({ object: secret, replaces: item });
       return;
     }
-    if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
+    if (c.clusterExternalSecretIndexes.has(i) && !prep.otherClass.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
     const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true, checksum) : undefined;
     if (stamped === ROLLOUT_REFUSED) {

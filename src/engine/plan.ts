@@ -4,6 +4,7 @@
 import type { ExternalSecret, StoreRef } from '../eso/model.js';
 import type { FindRef, RemoteRef, ResolvedStore } from '../providers/types.js';
 import type { KubeObject } from './types.js';
+import { storeHint } from './store-hint.js';
 import { checkConditions, storeId, type StoreTable } from './stores.js';
 import type { Policy } from './policy.js';
 import { keyRulesOf } from '../providers/key-rules.js';
@@ -66,7 +67,7 @@ export function plan(
     const store = stores.get(r, es.namespace);
     if (!store) {
       const where = r.kind === 'ClusterSecretStore' ? `ClusterSecretStore "${r.name}"` : `SecretStore "${r.name}" in namespace "${es.namespace}"`;
-      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration` });
+      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration${storeHint(r, es.namespace, stores.all())}` });
       return undefined;
     }
     const denied = checkConditions(store, es.namespace, namespaces, trustStreamNamespaces) ?? policy?.checkStore(store);

@@ -85,6 +85,8 @@ export interface RenderOptions {
    * or namespaces the policy names.
    */
   sharedSidecar?: boolean;
+  /** ESO controller class rendered for (default "default"); stores of another class pass through (controller-class.ts). */
+  controllerClass?: string;
   /** Stamp a checksum of consumed Secrets into every workload's pod template (see rollout.ts). */
   rolloutOnChange?: boolean;
   /**
@@ -152,6 +154,8 @@ export interface RenderStats {
   requests: Record<string, number>;
   retries: number;
   durationMs: number;
+  /** ExternalSecrets left untouched for an ESO of another controller class. */
+  otherControllerClass?: number;
 }
 
 export type RenderOutcome =

@@ -8,6 +8,7 @@ import { checkIdentities, streamSecretsOf } from './identity.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
 import type { TemplateOptions } from '../template/index.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { missingCredentials, offlineWarnings } from './offline-findings.js';
 
 export interface ValidateOutcome {
   ok: boolean;
@@ -107,5 +108,13 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
       }
     }
   }
+  results.push(...offlineWarnings(prep, options), ...missingCredentials(prep, options));
+  // What render would refuse without a credential: the pipeline in preview mode reads the fake store (local)
+  // and contacts no backend; its findings that validate has not made already are added.
+  const { runPipeline } = await import('./pipeline.js');
+  const preview = await runPipeline(items, { ...options, redact: true });
+  const same = (a: Result, b: Result) =>
+    a.field?.path === b.field?.path && JSON.stringify(a.resourceRef) === JSON.stringify(b.resourceRef) && (a.severity === 'error' || a.message === b.message);
+  for (const r of preview.results) if (r.severity !== 'info' && !results.some((x) => same(x, r))) results.push(r);
   return { ok: !results.some((r) => r.severity === 'error'), results, externalSecrets: prep.externalSecrets.length };
 }

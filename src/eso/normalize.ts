@@ -224,7 +224,9 @@ function readTemplate(r: Reader, v: unknown, field: string): TemplateSpec | unde
   if (!o) return undefined;
   const engineVersion = r.str(o['engineVersion'], `${field}.engineVersion`);
   if (engineVersion !== undefined && engineVersion !== '' && engineVersion !== 'v2') {
-    r.fail(`${field}.engineVersion`, `unsupported template engine version: ${engineVersion}`);
+    r.fail(`${field}.engineVersion`, engineVersion === 'v1'
+      ? 'unsupported template engine version: v1 (removed from ESO): write engineVersion: v2, or leave it out, and use v2 syntax ({{ .key }}; v1\'s {{ .key | toString }} is not needed)'
+      : `unsupported template engine version: ${engineVersion}`);
   }
   const t: TemplateSpec = {
     engineVersion: 'v2',

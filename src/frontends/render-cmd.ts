@@ -13,6 +13,7 @@ import { parseGoDuration } from '../config/duration.js';
 import { formatResults } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
 import { applySealFlags, sealFlagOptions } from './seal-flags.js';
+import { emptyFolderWarnings, notAStoreProblem, readClassAndNamespace } from './input-checks.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
@@ -46,6 +47,9 @@ Options:
       --seal-cert FILE         emit SealedSecrets for this controller certificate (kubeseal --fetch-cert)
       --seal-scope SCOPE       strict (default), namespace-wide or cluster-wide
       --seal-key-file FILE     key sealing derives under (default: the platform key)
+  -n, --namespace NS           namespace of ExternalSecrets that name none (as kubectl's; default "default")
+      --controller-class NAME  the ESO controller class rendered (default "default"); stores of another
+                               class and the ExternalSecrets using them pass through untouched
   -q, --quiet                  no summary line on stderr
   -h, --help                   this help
 
@@ -79,6 +83,8 @@ const commonOptions = {
   redact: { type: 'boolean' },
   'rollout-on-change': { type: 'boolean' },
   ...sealFlagOptions,
+  namespace: { type: 'string', short: 'n' },
+  'controller-class': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -90,6 +96,8 @@ export interface CommandInput {
   logFormat: LogFormat;
   quiet: boolean;
   redact: boolean;
+  /** Warnings about the input itself (a folder with no manifests), to be reported with the run's findings. */
+  warnings: Result[];
 }
 
 /**
@@ -123,7 +131,11 @@ export async function readCommandInput(name: string, usage: string, argv: string
   const options = cfg.options;
   try {
     for (const s of v.stores ?? []) {
-      for (const f of readManifestPath(s, io.cwd)) options.platformStores.push(...f.items.map((i) => i.object));
+      for (const f of readManifestPath(s, io.cwd)) {
+        const notStore = notAStoreProblem(f.path, f.items.map((i) => i.object));
+        if (notStore) throw new Error(notStore);
+        options.platformStores.push(...f.items.map((i) => i.object));
+      }
     }
   } catch (e) {
     io.stderr(`eso-render ${name}: --stores: ${(e as Error).message}\n`);
@@ -134,9 +146,9 @@ export async function readCommandInput(name: string, usage: string, argv: string
   if (v['keep-stores']) options.keepStores = true;
   if (v['rollout-on-change']) options.rolloutOnChange = true;
   if (v.redact) options.redact = true;
-  const sealProblem = applySealFlags(v, options, io.cwd);
-  if (sealProblem) {
-    io.stderr(`eso-render ${name}: ${sealProblem}\n`);
+  const flagProblem = applySealFlags(v, options, io.cwd) ?? readClassAndNamespace(v.namespace, v['controller-class'], options);
+  if (flagProblem) {
+    io.stderr(`eso-render ${name}: ${flagProblem}\n`);
     return 2;
   }
   try {
@@ -167,8 +179,12 @@ export async function readCommandInput(name: string, usage: string, argv: string
   }
 
   let items: Item[];
+  const inputWarnings: Result[] = [];
   try {
-    if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
+    if (v.filename?.length) {
+      items = v.filename.flatMap((f) => readPath(f, io.cwd));
+      inputWarnings.push(...emptyFolderWarnings(v.filename, io.cwd));
+    }
     else {
       // Every parse error of the stream at once, each with its place.
       const parsed = readManifests(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
@@ -188,13 +204,14 @@ export async function readCommandInput(name: string, usage: string, argv: string
     return 2;
   }
   items.push(...cfg.resources);
-  return { items, options, report, logFormat, quiet: v.quiet === true, redact: v.redact === true };
+  return { items, options, report, logFormat, quiet: v.quiet === true, redact: v.redact === true, warnings: inputWarnings };
 }
 
 export async function runRender(argv: string[], io: CommandIO): Promise<number> {
   const input = await readCommandInput('render', renderUsage, argv, io);
   if (typeof input === 'number') return input;
   const outcome = await render(input.items, input.options);
+  outcome.results.unshift(...input.warnings);
   input.report(outcome.results.filter((r) => r.severity !== 'info'));
   if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));
   if (!outcome.ok) return 1;

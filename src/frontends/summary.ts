@@ -14,7 +14,7 @@ export function summaryLine(o: RenderOutcome, format: LogFormat): string {
   const perStore = Object.entries(s.requests).map(([k, n]) => `${k}=${n}`).join(' ');
   return (
     `eso-render: ${o.ok ? 'rendered' : 'FAILED'}: ${s.resourcesIn} resources in, ${o.ok ? s.resourcesOut : 0} out, ` +
-    `${s.externalSecrets} ExternalSecrets, ${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +
+    `${s.externalSecrets} ExternalSecrets, ${s.otherControllerClass ? `${s.otherControllerClass} left for another controller class, ` : ''}${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +
     `${s.retries} retries, ${errors} errors, ${warnings} warnings, ${s.durationMs} ms\n`
   );
 }

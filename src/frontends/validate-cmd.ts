@@ -42,6 +42,7 @@ export async function runValidate(argv: string[], io: CommandIO): Promise<number
   const input = await readCommandInput('validate', validateUsage, argv, io, stdinText);
   if (typeof input === 'number') return input;
   const out = input.redact ? await render(input.items, { ...input.options, redact: true }) : await validate(input.items, input.options);
+  out.results.unshift(...input.warnings);
   input.report(out.results.filter((r) => r.severity !== 'info'));
   const errors = out.results.filter((r) => r.severity === 'error').length;
   if (!input.quiet) io.stderr(`eso-render validate: ${errors === 0 ? 'ok' : 'FAILED'}: ${errors} errors, ${out.results.filter((r) => r.severity === 'warning').length} warnings\n`);

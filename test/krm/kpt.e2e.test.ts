@@ -147,7 +147,7 @@ describe('kpt failures', () => {
     expect(r.stderr).toContain('[FAIL] "eso-render"');
     expect(r.stderr).toContain('Exit code: 1');
     expect(r.stderr).toContain(
-      '[error] external-secrets.io/v1/ExternalSecret/team-a/api spec.data[0]: error processing spec.data[0] (key: team-a/api), err: Secret does not exist [store SecretStore/team-a/vault-standin]',
+      '[error] external-secrets.io/v1/ExternalSecret/team-a/api spec.data[0]: error processing spec.data[0] (key: team-a/api), err: Secret does not exist (key team-a/api exists, but has no property password) [store SecretStore/team-a/vault-standin]',
     );
     // The file and document the ExternalSecret came from, on the line eso-render prints to stderr.
     expect(r.stderr).toContain('(resources.yaml#1)');

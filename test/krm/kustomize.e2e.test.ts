@@ -100,7 +100,7 @@ describe('legacy exec plugin via kubectl kustomize --enable-alpha-plugins', () =
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(
-        '[error] external-secrets.io/v1/ExternalSecret/orders-prod/orders-api spec.dataFrom[0].extract: error processing spec.dataFrom[0].extract, err: Secret does not exist [store ClusterSecretStore/secrets, key orders/tokens]',
+        '[error] external-secrets.io/v1/ExternalSecret/orders-prod/orders-api spec.dataFrom[0].extract: error processing spec.dataFrom[0].extract, err: Secret does not exist (the fake store has no key orders/tokens) [store ClusterSecretStore/secrets, key orders/tokens]',
       );
       expect(r.stderr).toContain('exit status 1');
       expect(r.stderr).not.toContain('prod-fake-pw');
