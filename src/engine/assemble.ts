@@ -19,6 +19,7 @@ import { decode, decodeMap, hasNullByte } from './decode.js';
 import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSources, type TemplateWarning } from './template-apply.js';
 import { createdByHash, dataHash } from './hash.js';
 import { isOrchestratorAnnotation } from './orchestrator.js';
+import type { Budget } from '../template/index.js';
 
 export interface EntryError {
   field: string;
@@ -40,6 +41,8 @@ export interface AssembleInputs {
   delims: { left: string; right: string };
   /** Redacted preview: templates render with missingkey=default. */
   lenientTemplates?: boolean;
+  /** The run's template budget (operations, output, deadline), shared by every ExternalSecret. */
+  budget?: Budget;
 }
 
 function describeFind(f: { path?: string; name?: { regexp: string }; tags?: Record<string, string> }): string {
@@ -83,7 +86,7 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       if (df.rewrite.length === 0) {
         if (df.extract || df.find) map = convertKeys(map, (df.extract ?? df.find)!.conversionStrategy);
       } else {
-        map = applyRewrites(map, df.rewrite, inp.delims);
+        map = applyRewrites(map, df.rewrite, inp.delims, { field: `dataFrom[${i}]`, ...(inp.budget ? { budget: inp.budget } : {}) });
       }
       map = validateKeys(map);
     } catch (e) {
@@ -100,9 +103,10 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       return;
     }
     if (nullPolicy === 'Fail') {
-      for (const [k, v] of map) {
+      // The keys of an extract or find came from the backend: named by position, not by name.
+      for (const [n, v] of [...map.values()].entries()) {
         if (hasNullByte(v)) {
-          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key "${k}" contains null bytes`, store, key });
+          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key #${n + 1} contains null bytes`, store, key });
           return;
         }
       }
@@ -190,7 +194,7 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
     Object.assign(draft.annotations, t.metadata?.annotations ?? {});
     draft.finalizers.push(...(t.metadata?.finalizers ?? []));
     try {
-      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true);
+      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true, inp.budget);
     } catch (e) {
       const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
       return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };

@@ -56,7 +56,7 @@ function resolvePlain(src: string): string {
   return src;
 }
 
-/** Parse rendered KeysAndValues output. Throws an error naming no value. */
+/** Parse rendered KeysAndValues output. Throws an error naming no value, and keys by position (`key #3`). */
 export function parseKeysAndValues(text: string): Map<string, string> {
   const out = new Map<string, string>();
   if (text.trim() === '') return out;
@@ -65,7 +65,7 @@ export function parseKeysAndValues(text: string): Map<string, string> {
   const root = doc.contents;
   if (root === null) return out;
   if (!isMap(root)) throw new Error("could not unmarshal template to 'map[string][]byte': output is not a map");
-  for (const pair of root.items) {
+  for (const [i, pair] of root.items.entries()) {
     const k = pair.key;
     const v = pair.value;
     const key = isScalar(k) ? (k.type === Scalar.PLAIN ? resolvePlain(String(k.source ?? k.value)) : String(k.value)) : undefined;
@@ -74,7 +74,7 @@ export function parseKeysAndValues(text: string): Map<string, string> {
       out.set(key, '');
       continue;
     }
-    if (!isScalar(v)) throw new Error(`could not unmarshal template to 'map[string][]byte': value of key ${key} is not a scalar`);
+    if (!isScalar(v)) throw new Error(`could not unmarshal template to 'map[string][]byte': value of key #${i + 1} is not a scalar`);
     const val = v.type === Scalar.PLAIN ? resolvePlain(String(v.source ?? v.value ?? '')) : String(v.value ?? '');
     out.set(key, val);
   }

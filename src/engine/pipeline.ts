@@ -14,6 +14,8 @@ import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, stampWorkload, type RenderedSecret } from './rollout.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { Budget } from '../template/budget.js';
+import { defaultLimits } from '../common/limits.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -101,8 +103,23 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   if (usesTemplates) await loadTemplateEngine();
   const replacements = new Map<number, KubeObject[]>();
   const rendered = new Map<string, RenderedSecret>();
+  // One budget for every template of the run: operations, output bytes and the run's deadline.
+  const limits = { ...defaultLimits, ...options.limits };
+  const budget = new Budget({ operations: limits.templateOperations, outputBytes: limits.templateOutputBytes, deadline, deadlineMs: options.deadlineMs });
+  let stopped = false;
   externalSecrets.forEach((es, i) => {
-    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true });
+    // Past the deadline, or with the budget used up, nothing more is assembled: the run has failed already.
+    if (stopped) return;
+    if (budget.exhausted) {
+      stopped = true;
+      return;
+    }
+    if (Date.now() > deadline) {
+      stopped = true;
+      error(es.object, 'spec', `the run's deadline (${options.deadlineMs} ms) passed before this ExternalSecret was assembled; nothing was rendered`);
+      return;
+    }
+    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, budget });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
     const idx = esItemIndex[i]!;
     if (!replacements.has(idx)) replacements.set(idx, []);

@@ -1,5 +1,6 @@
 // The data the engine takes and returns. Front ends translate their wire formats into these and back;
 // nothing here reads stdin, writes stdout or touches the filesystem.
+import type { RenderLimits } from '../common/limits.js';
 
 /** A Kubernetes object as plain JSON-compatible data. */
 export type KubeObject = {
@@ -84,6 +85,8 @@ export interface RenderOptions {
    * local), and every provider value is replaced by a placeholder derived from its reference.
    */
   redact?: boolean;
+  /** Bounds on the run's work: template budgets, input size (src/common/limits.ts); defaults when absent. */
+  limits?: Partial<RenderLimits>;
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */
