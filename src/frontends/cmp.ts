@@ -16,7 +16,7 @@ import { buildApp, repositoryRoot, type BuildResult } from './build-app.js';
 import { readGenerateSettings, splitOptions } from './cmp-settings.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
-import { formatResults } from './result-text.js';
+import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
 
@@ -91,13 +91,13 @@ class Log {
   }
 
   error(msg: string, extra: Record<string, unknown> = {}): void {
-    if (this.format === 'json') this.io.stderr(JSON.stringify({ level: 'error', msg, ...extra, ...this.fields }) + '\n');
-    else this.io.stderr(`eso-render generate: ${msg}\n`);
+    if (this.format === 'json') this.io.stderr(jsonLine({ level: 'error', msg: printable(msg), ...extra, ...this.fields }));
+    else this.io.stderr(`eso-render generate: ${printable(msg)}\n`);
   }
 
   results(results: readonly Result[]): void {
     if (results.length === 0) return;
-    if (this.format === 'json') for (const r of results) this.io.stderr(JSON.stringify({ level: r.severity, ...r, ...this.fields }) + '\n');
+    if (this.format === 'json') for (const r of results) this.io.stderr(resultJsonLine(r, this.fields));
     else this.io.stderr(formatResults(results));
   }
 
@@ -107,13 +107,13 @@ class Log {
     if (this.format === 'json') {
       const o = JSON.parse(line) as Record<string, unknown>;
       this.io.stderr(
-        JSON.stringify({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }) + '\n',
+        jsonLine({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }),
       );
     } else {
       const extra = [build?.tool ? `${build.tool} ${build.ms} ms` : undefined, `total ${totalMs} ms`, this.ctx.app ? `app ${this.ctx.app}` : undefined]
         .filter((x) => x !== undefined)
         .join(', ');
-      this.io.stderr(line.replace(/\n$/, `; ${extra}\n`));
+      this.io.stderr(line.replace(/\n$/, `; ${printable(extra)}\n`));
     }
   }
 }

@@ -10,7 +10,7 @@ import { asYamlStream, parseManifests, readManifests, writeManifests, ManifestEr
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
-import { formatResults } from './result-text.js';
+import { formatResults, printable, resultJsonLine } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
 
 export interface CommandIO {
@@ -109,7 +109,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
     return 2;
   }
   const report = (results: Result[]) => {
-    if (logFormat === 'json') for (const r of results) io.stderr(JSON.stringify({ level: r.severity, ...r }) + '\n');
+    if (logFormat === 'json') for (const r of results) io.stderr(resultJsonLine(r));
     else io.stderr(formatResults(results));
   };
 
@@ -120,7 +120,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
       for (const f of readManifestPath(s, io.cwd)) options.platformStores.push(...f.items.map((i) => i.object));
     }
   } catch (e) {
-    io.stderr(`eso-render ${name}: --stores: ${(e as Error).message}\n`);
+    io.stderr(printable(`eso-render ${name}: --stores: ${(e as Error).message}`) + '\n');
     return 2;
   }
   if (v['credentials-dir']) options.credentialsDir = path.resolve(io.cwd, v['credentials-dir']);
@@ -173,7 +173,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    io.stderr(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}\n`);
+    io.stderr(printable(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}`) + '\n');
     return 2;
   }
   items.push(...cfg.resources);
