@@ -18,7 +18,7 @@ export const defaultLimits: Readonly<RenderLimits> = Object.freeze({
   templateOperations: 30_000_000,
   templateOutputBytes: 32 * 1024 * 1024,
   inputBytes: 64 * 1024 * 1024,
-  documents: 100_000,
+  documents: 20_000,
 });
 
 /** Where each limit is set, for messages: a user who hits one learns what to raise. */

@@ -272,5 +272,5 @@ describe('Go durations', () => {
 });
 
 it('exports the spec fields the schema must describe', () => {
-  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout']);
+  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'limits']);
 });

@@ -9,6 +9,7 @@ import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, t
 import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
+import { readLimits } from './limits-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -199,6 +200,10 @@ const specSections: Record<string, SectionReader> = {
       else r.options.rolloutOnChange = x;
     }
   },
+  limits(v, r) {
+    const limits = readLimits(v, (path, message) => problem(r, path, message));
+    if (limits) r.options.limits = limits;
+  },
 };
 
 const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -285,6 +290,7 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   templateRightDelimiter: { spec: 'templateDelimiters.right', type: 'string' },
   rolloutOnChange: { spec: 'rollout.onChange', type: 'bool' },
   policy: { spec: 'policy', type: 'mapping' },
+  limits: { spec: 'limits', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

@@ -19,6 +19,7 @@ import type { CommandIO } from './render-cmd.js';
 import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { beginInput } from './input-limits.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 
@@ -172,6 +173,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     return fail(2, [{ severity: 'error', message: `the platform configuration (ESO_RENDER_CONFIG) is not usable` }, ...cfg.problems]);
   }
   const options = cfg.options;
+  // The app's files and the build's output together stay within the platform's input limits.
+  beginInput(options.limits);
   const warnings: Result[] = [];
   if (cfg.resources.length > 0) {
     // Extra resources are for kustomize generators; in the shared sidecar they would land in every app.

@@ -12,6 +12,7 @@ import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
 import { formatResults, printable, resultJsonLine } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { beginInput } from './input-limits.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
@@ -156,6 +157,8 @@ export async function readCommandInput(name: string, usage: string, argv: string
   }
 
   let items: Item[];
+  // Size and document count of everything this run reads, as the configuration bounds them.
+  beginInput(options.limits);
   try {
     if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd));
     else {
