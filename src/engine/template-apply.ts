@@ -63,7 +63,7 @@ export function applyTemplate(
     if (nd.length) {
       warnings.push({
         field,
-        message: `template ${src.label} calls ${nd.join(', ')}: its output changes on every render, so Argo CD will see drift`,
+        message: `template ${src.label.replace(/^at key /, 'for key ')} calls ${nd.join(', ')}: its output changes on every render, so Argo CD will see drift`,
       });
     }
     try {

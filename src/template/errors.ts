@@ -73,7 +73,6 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, FailureKind]> = [
 /** Functions whose every failure is of one kind, whatever the message says. */
 const BY_FUNCTION: Readonly<Record<string, FailureKind>> = {
   semver: 'invalid version',
-  semverCompare: 'invalid version constraint',
   urlParse: 'invalid URL',
   urlJoin: 'invalid URL',
   fromYaml: 'invalid YAML',
