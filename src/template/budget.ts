@@ -65,9 +65,13 @@ export class Budget {
     if (bytes > this.limits.outputBytes) this.fail('output');
   }
 
-  checkTime(): void {
+  /**
+   * Throws once the deadline has passed, or when less than `reserveMs` is left: a slow function that
+   * cannot be interrupted (key generation) starts only if the time it may take is still there.
+   */
+  checkTime(reserveMs = 0): void {
     if (this.exhausted) throw this.exhausted;
-    if (Date.now() > this.limits.deadline) this.fail('deadline');
+    if (Date.now() + reserveMs > this.limits.deadline) this.fail(reserveMs > 0 ? 'reserve' : 'deadline');
   }
 
   /** Rethrows when exhausted (after a function that may have caught the error). */
@@ -75,14 +79,15 @@ export class Budget {
     if (this.exhausted) throw this.exhausted;
   }
 
-  private fail(kind: BudgetKind): never {
+  private fail(why: BudgetKind | 'reserve'): never {
     const l = this.limits;
+    const kind: BudgetKind = why === 'reserve' ? 'deadline' : why;
     const msg =
       kind === 'operations'
         ? `the template operation budget of ${l.operations} is used up (raise ${limitSetting.templateOperations})`
         : kind === 'output'
           ? `the template output budget of ${l.outputBytes} bytes is used up (raise ${limitSetting.templateOutputBytes})`
-          : `the run's deadline${l.deadlineMs !== undefined ? ` (${l.deadlineMs} ms)` : ''} passed while templates were running`;
+          : `the run's deadline${l.deadlineMs !== undefined ? ` (${l.deadlineMs} ms)` : ''} ${why === 'reserve' ? 'leaves too little time for a slow function (key generation, bcrypt)' : 'passed while templates were running'}`;
     this.exhausted = new BudgetExceeded(kind, msg);
     throw this.exhausted;
   }

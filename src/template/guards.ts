@@ -21,7 +21,11 @@ const TRAVERSING = new Set([
   'compact', 'mustCompact', 'concat', 'pluck', 'dig', 'omit', 'pick', 'values',
 ]);
 
-/** Operations of one call of a slow function, measured on a 2-core machine (about a microsecond each). */
+/**
+ * Operations of one call of a slow function, measured on a 2-core machine (about a microsecond each).
+ * Such a call cannot be interrupted, so it starts only if that much time (an operation a microsecond)
+ * is left before the deadline.
+ */
 const HEAVY: Readonly<Record<string, number>> = {
   bcrypt: 500_000,
   derivePassword: 1_000_000,
@@ -69,21 +73,20 @@ export function chargeSize(v: unknown, b: Budget): void {
 
 /** Before a call: what the arguments announce. `args` are what the function receives. */
 export function beforeCall(name: string, args: readonly unknown[], b: Budget): void {
+  const slow = (ops: number): void => {
+    b.checkTime(ops / 1000);
+    b.charge(ops);
+  };
   const heavy = HEAVY[name];
-  if (heavy !== undefined) {
-    b.checkTime();
-    b.charge(heavy);
-  }
+  if (heavy !== undefined) slow(heavy);
   switch (name) {
     case 'genPrivateKey': {
-      b.checkTime();
       const typ = String(args[0] ?? '');
-      b.charge(typ === 'ecdsa' || typ === 'ed25519' ? 10_000 : 4_000_000);
+      slow(typ === 'ecdsa' || typ === 'ed25519' ? 10_000 : 4_000_000);
       break;
     }
     case 'htpasswd':
-      b.checkTime();
-      b.charge(String(args[2]) === 'sha' ? 100 : 500_000);
+      slow(String(args[2]) === 'sha' ? 100 : 500_000);
       break;
     case 'repeat': {
       const bytes = big(args[0]) * String(args[1] ?? '').length;
