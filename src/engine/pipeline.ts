@@ -106,19 +106,10 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   // One budget for every template of the run: operations, output bytes and the run's deadline.
   const limits = { ...defaultLimits, ...options.limits };
   const budget = new Budget({ operations: limits.templateOperations, outputBytes: limits.templateOutputBytes, deadline, deadlineMs: options.deadlineMs });
-  let stopped = false;
   externalSecrets.forEach((es, i) => {
-    // Past the deadline, or with the budget used up, nothing more is assembled: the run has failed already.
-    if (stopped) return;
-    if (budget.exhausted) {
-      stopped = true;
-      return;
-    }
-    if (Date.now() > deadline) {
-      stopped = true;
-      error(es.object, 'spec', `the run's deadline (${options.deadlineMs} ms) passed before this ExternalSecret was assembled; nothing was rendered`);
-      return;
-    }
+    // Once the template budget is used up (or its deadline passed) the run has failed with that error;
+    // the ExternalSecrets after it are not assembled (their templates could only fail the same way).
+    if (budget.exhausted) return;
     const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, budget });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
     const idx = esItemIndex[i]!;
