@@ -79,6 +79,8 @@ describe('function failures are named by kind', () => {
     expect(classifyFailure('x', new Error('strconv.ParseInt: parsing "abc": invalid syntax'))).toBe('invalid number');
     expect(classifyFailure('x', new Error('something nobody foresaw: Very-Secret-Value'))).toBe('function failed');
     expect(classifyFailure('semver', new Error('anything'))).toBe('invalid version');
+    // Names that are also Object.prototype's find nothing there.
+    for (const fn of ['toString', 'constructor', 'valueOf', 'hasOwnProperty']) expect(FAILURE_KINDS).toContain(classifyFailure(fn, new Error('?')));
   });
 });
 
@@ -109,6 +111,12 @@ describe('budgets', () => {
       'template: spec.target.template.data.k: the template operation budget of 1000000 is used up (raise spec.limits.templateOperations)',
     );
     expect(budgetError('{{ range 100000000 }}{{ end }}', budget(1e5)).extra.budget).toBe('operations');
+  });
+  it('is charged as it should be by functions named like Object.prototype members (toString)', () => {
+    expect(budgetError('{{ range $i := until 100000 }}{{ $i | toString }}{{ end }}', budget(1e5)).extra.budget).toBe('operations');
+    const b = budget(1e9);
+    executeTemplate('k', '{{ range $i := until 2000 }}{{ $i | toString | upper }}{{ end }}', data, { ...opts, budget: b });
+    expect(() => b.charge(1e9)).toThrow(/operation budget/);
   });
   it('is shared: a second template gets only what the first left', () => {
     const b = budget(50_000);

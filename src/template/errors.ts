@@ -71,7 +71,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, FailureKind]> = [
 ];
 
 /** Functions whose every failure is of one kind, whatever the message says. */
-const BY_FUNCTION: Readonly<Record<string, FailureKind>> = {
+const BY_FUNCTION: ReadonlyMap<string, FailureKind> = new Map(Object.entries({
   semver: 'invalid version',
   urlParse: 'invalid URL',
   urlJoin: 'invalid URL',
@@ -80,7 +80,7 @@ const BY_FUNCTION: Readonly<Record<string, FailureKind>> = {
   b64dec: 'invalid base64',
   b32dec: 'invalid base32',
   hexdec: 'invalid hex',
-};
+} satisfies Record<string, FailureKind>));
 
 /** The kind of a function's failure. The error's text is read, never kept. */
 export function classifyFailure(fn: string, e: unknown): FailureKind {
@@ -89,5 +89,6 @@ export function classifyFailure(fn: string, e: unknown): FailureKind {
   const matched = PATTERNS.find(([re]) => re.test(msg))?.[1];
   // A function with one kind of input failure keeps its argument-shape failures apart.
   const shape = matched === 'wrong type of argument' || matched === 'wrong number of arguments' || matched === 'nil value';
-  return (shape ? matched : BY_FUNCTION[fn]) ?? matched ?? 'function failed';
+  // A Map, not an object: `toString` or `constructor` must not find Object.prototype's.
+  return (shape ? matched : BY_FUNCTION.get(fn)) ?? matched ?? 'function failed';
 }
