@@ -158,8 +158,9 @@ export function readManifests(input: string | Uint8Array, origin?: string, accou
     }
     text = decoded;
   }
-  const lines = lineStarts(text);
-  const lineOf = (offset: number): number => lineAt(lines, offset);
+  // Line starts are computed when first needed: a stream refused at the document limit never needs them.
+  let lines: ReturnType<typeof lineStarts> | undefined;
+  const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
 
   // One pass over the parser's tokens, as it produces them (the whole token tree of a large stream
   // is never held at once): segment boundaries, the nesting bound, composing, and each document's data.
