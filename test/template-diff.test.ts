@@ -113,7 +113,8 @@ function ours(c: Case): Outcome {
   try {
     return { output: Buffer.from(executeTemplate(c.key ?? 'key', c.template, data, opts)) };
   } catch (e) {
-    if (e instanceof TemplateError) return { error: { kind: e.kind, message: e.message } };
+    // A function's own (Go-worded) error is never shown to users; the corpus's expected messages are checked against it.
+    if (e instanceof TemplateError) return { error: { kind: e.kind, message: e.extra.internalDetail !== undefined ? `${e.message} | error calling ${e.extra.func}: ${e.extra.internalDetail}` : e.message } };
     return { error: { kind: 'crash', message: String((e as Error)?.stack ?? e) } };
   }
 }

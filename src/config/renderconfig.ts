@@ -13,6 +13,7 @@ import { platformResourceSections } from './platform-section.js';
 import { readPlatformKey } from './platform-key.js';
 import { readSealSection } from './seal-section.js';
 import { readControllerClass } from './controller-section.js';
+import { readLimits } from './limits-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -220,6 +221,10 @@ const specSections: Record<string, SectionReader> = {
     if ('error' in c) problem(r, 'spec.controllerClass', c.error);
     else r.options.controllerClass = c.value;
   },
+  limits(v, r) {
+    const limits = readLimits(v, (path, message) => problem(r, path, message));
+    if (limits) r.options.limits = limits;
+  },
 };
 
 // ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
@@ -330,6 +335,7 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   platformKeyFile: { spec: 'platformKeyFile', type: 'string' },
   seal: { spec: 'seal', type: 'mapping' },
   controllerClass: { spec: 'controllerClass', type: 'string' },
+  limits: { spec: 'limits', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

@@ -22,6 +22,7 @@ import { assignKeys, byteOrder, hasKey, setKey, sortedRecord } from '../common/r
 import { addSyncOptions, isMergePolicy, targetName } from './identity.js';
 
 export { targetName };
+import type { Budget } from '../template/index.js';
 
 export interface EntryError {
   field: string;
@@ -45,6 +46,8 @@ export interface AssembleInputs {
   lenientTemplates?: boolean;
   /** How the data-hash annotation is computed (digest.ts); absent: ESO's. `null`: left out. */
   dataHash?: ((data: Map<string, Uint8Array>) => string) | null;
+  /** The run's template budget (operations, output, deadline), shared by every ExternalSecret. */
+  budget?: Budget;
 }
 
 function describeFind(f: { path?: string; name?: { regexp: string }; tags?: Record<string, string> }): string {
@@ -88,7 +91,7 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       if (df.rewrite.length === 0) {
         if (df.extract || df.find) map = convertKeys(map, (df.extract ?? df.find)!.conversionStrategy);
       } else {
-        map = applyRewrites(map, df.rewrite, inp.delims);
+        map = applyRewrites(map, df.rewrite, inp.delims, { field: `dataFrom[${i}]`, ...(inp.budget ? { budget: inp.budget } : {}) });
       }
       map = validateKeys(map);
     } catch (e) {
@@ -105,9 +108,10 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       return;
     }
     if (nullPolicy === 'Fail') {
-      for (const [k, v] of map) {
+      // The keys of an extract or find came from the backend: named by position, not by name.
+      for (const [n, v] of [...map.values()].entries()) {
         if (hasNullByte(v)) {
-          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key "${k}" contains null bytes`, store, key });
+          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key #${n + 1} contains null bytes`, store, key });
           return;
         }
       }
@@ -193,7 +197,7 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
     assignKeys(draft.annotations, t.metadata?.annotations);
     draft.finalizers.push(...(t.metadata?.finalizers ?? []));
     try {
-      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true);
+      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true, inp.budget);
     } catch (e) {
       const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
       return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };

@@ -19,6 +19,8 @@ import { loadTemplateEngine } from './template-engine.js';
 import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
 import { checkEmittedSecret } from './emitted.js';
 import { offlineWarnings } from './offline-findings.js';
+import { Budget } from '../template/budget.js';
+import { defaultLimits } from '../common/limits.js';
 
 export async function runPipeline(items: readonly Item[], options: RenderOptions): Promise<RenderOutcome> {
   const started = Date.now();
@@ -129,8 +131,14 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   // per-read failures (a backend error on a request, even a batched one) stay one line per key.
   const storeLevel = new Set<string>();
   for (const r of fetched.values()) if (!r.ok && r.error instanceof Error && clientFailures.has(r.error)) storeLevel.add(r.error.message);
+  // One budget for every template of the run: operations, output bytes and the run's deadline.
+  const limits = { ...defaultLimits, ...options.limits };
+  const budget = new Budget({ operations: limits.templateOperations, outputBytes: limits.templateOutputBytes, deadline, deadlineMs: options.deadlineMs });
   externalSecrets.forEach((es, i) => {
-    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, dataHash });
+    // Once the template budget is used up (or its deadline passed) the run has failed with that error;
+    // the ExternalSecrets after it are not assembled (their templates could only fail the same way).
+    if (budget.exhausted) return;
+    const a = assemble(es, { entryReads: pl.entryReads[i]!, results: fetched, storeOf, sources, delims: options.delimiters, lenientTemplates: options.redact === true, dataHash, budget });
     for (const w of a.warnings) results.push({ severity: 'warning', message: w.message, resourceRef: resourceRef(es.object), field: { path: w.field } });
     const idx = esItemIndex[i]!;
     if (!replacements.has(idx)) replacements.set(idx, []);

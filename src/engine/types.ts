@@ -1,6 +1,7 @@
 // The data the engine takes and returns. Front ends translate their wire formats into these and back;
 // nothing here reads stdin, writes stdout or touches the filesystem.
 import type { SealOptions } from './seal-types.js';
+import type { RenderLimits } from '../common/limits.js';
 
 /** A Kubernetes object as plain JSON-compatible data. */
 export type KubeObject = {
@@ -101,6 +102,8 @@ export interface RenderOptions {
   platformKey?: Uint8Array;
   /** Emit each Secret as a Bitnami SealedSecret (seal.ts, docs/sealed.md). */
   seal?: SealOptions;
+  /** Bounds on the run's work: template budgets, input size (src/common/limits.ts); defaults when absent. */
+  limits?: Partial<RenderLimits>;
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

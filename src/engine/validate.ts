@@ -30,12 +30,13 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
   const out: TemplateText[] = [];
   const t = es.spec.target.template;
   if (t) {
-    for (const [k, text] of Object.entries(t.data ?? {})) out.push({ field: `spec.target.template.data.${k}`, key: k, text, readsData: true, opts });
-    for (const [k, text] of Object.entries(t.metadata?.labels ?? {})) out.push({ field: `spec.target.template.metadata.labels.${k}`, key: k, text, readsData: true, opts });
-    for (const [k, text] of Object.entries(t.metadata?.annotations ?? {})) out.push({ field: `spec.target.template.metadata.annotations.${k}`, key: k, text, readsData: true, opts });
+    const at = (field: string): TemplateOptions => ({ ...opts, origin: field });
+    for (const [k, text] of Object.entries(t.data ?? {})) out.push({ field: `spec.target.template.data.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.data.${k}`) });
+    for (const [k, text] of Object.entries(t.metadata?.labels ?? {})) out.push({ field: `spec.target.template.metadata.labels.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.metadata.labels.${k}`) });
+    for (const [k, text] of Object.entries(t.metadata?.annotations ?? {})) out.push({ field: `spec.target.template.metadata.annotations.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.metadata.annotations.${k}`) });
     t.templateFrom.forEach((tf, i) => {
       const f = `spec.target.template.templateFrom[${i}]`;
-      if (tf.literal !== undefined) out.push({ field: `${f}.literal`, key: 'literal', text: tf.literal, readsData: true, opts });
+      if (tf.literal !== undefined) out.push({ field: `${f}.literal`, key: 'literal', text: tf.literal, readsData: true, opts: { ...opts, origin: `templateFrom[${i}].literal` } });
       for (const kind of ['configMap', 'secret'] as const) {
         const ref = tf[kind];
         if (!ref) continue;
@@ -45,7 +46,10 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
           const d = obj[kind === 'configMap' ? 'data' : 'stringData'] as Record<string, string> | undefined;
           const b64 = kind === 'secret' ? (obj['data'] as Record<string, string> | undefined)?.[item.key] : undefined;
           const text = d?.[item.key] ?? (b64 !== undefined ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
-          if (text !== undefined) out.push({ field: `${f}.${kind}.items[${j}]`, key: item.key, text, readsData: true, opts });
+          // A Secret's template text is data: its errors show nothing of it (template/index.ts).
+          const origin = `templateFrom[${i}].${kind} ${es.namespace}/${ref.name} key ${item.key}`;
+          const o: TemplateOptions = { ...opts, origin, ...(kind === 'secret' ? { textIsData: true } : {}) };
+          if (text !== undefined) out.push({ field: `${f}.${kind}.items[${j}]`, key: item.key, text, readsData: true, opts: o });
         });
       }
     });
@@ -53,7 +57,7 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
   es.spec.dataFrom.forEach((df, i) =>
     df.rewrite.forEach((rw, j) => {
       if ('transform' in rw) {
-        out.push({ field: `spec.dataFrom[${i}].rewrite[${j}].transform.template`, key: 'transform', text: rw.transform.template, readsData: false, opts: { leftDelim: '{{', rightDelim: '}}', missingKey: 'default' } });
+        out.push({ field: `spec.dataFrom[${i}].rewrite[${j}].transform.template`, key: 'transform', text: rw.transform.template, readsData: false, opts: { leftDelim: '{{', rightDelim: '}}', missingKey: 'default', origin: `dataFrom[${i}].rewrite[${j}].transform` } });
       }
     }),
   );
@@ -102,7 +106,9 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
       if (knowable && tt.readsData) {
         for (const k of referencedKeys(tt.text, tt.opts)) {
           if (!provided.has(k)) {
-            error(es.object, tt.field, `template for key ${tt.key} reads .${k}, which no spec.data entry provides (ESO fails with: map has no entry for key "${k}")`);
+            // A key read by a Secret's template is named by neither: that text is data.
+            if (tt.opts.textIsData) error(es.object, tt.field, `template for key ${tt.key} reads a key which no spec.data entry provides`);
+            else error(es.object, tt.field, `template for key ${tt.key} reads .${k}, which no spec.data entry provides (ESO fails with: map has no entry for key "${k}")`);
           }
         }
       }

@@ -17,9 +17,10 @@ import { readGenerateSettings, splitOptions } from './cmp-settings.js';
 import { applyGenerateDigestRules } from './cmp-seal.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
-import { formatResults } from './result-text.js';
+import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { beginInput } from './input-limits.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 
@@ -94,13 +95,13 @@ class Log {
   }
 
   error(msg: string, extra: Record<string, unknown> = {}): void {
-    if (this.format === 'json') this.io.stderr(JSON.stringify({ level: 'error', msg, ...extra, ...this.fields }) + '\n');
-    else this.io.stderr(`eso-render generate: ${msg}\n`);
+    if (this.format === 'json') this.io.stderr(jsonLine({ level: 'error', msg: printable(msg), ...extra, ...this.fields }));
+    else this.io.stderr(`eso-render generate: ${printable(msg)}\n`);
   }
 
   results(results: readonly Result[]): void {
     if (results.length === 0) return;
-    if (this.format === 'json') for (const r of results) this.io.stderr(JSON.stringify({ level: r.severity, ...r, ...this.fields }) + '\n');
+    if (this.format === 'json') for (const r of results) this.io.stderr(resultJsonLine(r, this.fields));
     else this.io.stderr(formatResults(results));
   }
 
@@ -110,13 +111,13 @@ class Log {
     if (this.format === 'json') {
       const o = JSON.parse(line) as Record<string, unknown>;
       this.io.stderr(
-        JSON.stringify({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }) + '\n',
+        jsonLine({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }),
       );
     } else {
       const extra = [build?.tool ? `${build.tool} ${build.ms} ms` : undefined, `total ${totalMs} ms`, this.ctx.app ? `app ${this.ctx.app}` : undefined]
         .filter((x) => x !== undefined)
         .join(', ');
-      this.io.stderr(line.replace(/\n$/, `; ${extra}\n`));
+      this.io.stderr(line.replace(/\n$/, `; ${printable(extra)}\n`));
     }
   }
 }
@@ -175,6 +176,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     return fail(2, [{ severity: 'error', message: `the platform configuration (ESO_RENDER_CONFIG) is not usable` }, ...cfg.problems]);
   }
   const options = cfg.options;
+  // The app's files and the build's output together stay within the platform's input limits.
+  beginInput(options.limits);
   const warnings: Result[] = [];
   if (cfg.resources.length > 0) {
     // Extra resources are for kustomize generators; in the shared sidecar they would land in every app.

@@ -9,8 +9,8 @@ import { render } from '../engine/render.js';
 import type { Item, RenderOutcome, Result } from '../engine/types.js';
 import { placeGeneratedSecrets, withFiles } from './orchestrator-annotations.js';
 import { NotAResourceListError, parseResourceList, writeResourceList } from './resource-list.js';
-import { formatResults } from './result-text.js';
 import { summaryLine } from './summary.js';
+import { formatResults, printable, printableResults } from './result-text.js';
 import { parseManifests, writeManifests } from './stream.js';
 
 export const exitCodes = { ok: 0, errors: 1, exception: 2, badConfig: 3 } as const;
@@ -62,7 +62,7 @@ function hasErrors(results: readonly Result[]): boolean {
 }
 
 function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0]!;
+  return printable(String(e instanceof Error ? e.message : e).split('\n')[0]!);
 }
 
 /** Only the class of an unexpected exception: its message could quote a provider's response. */
@@ -98,7 +98,7 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
     return { stdout: '', stderr: `eso-render: ${why}\n`, code: exitCodes.exception };
   }
   const wrap = (items: readonly Item[], results: readonly Result[]) =>
-    writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items, results: withFiles(results, rl.items) });
+    writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items, results: printableResults(withFiles(results, rl.items)) });
 
   const cfg = loadRenderConfig(rl.functionConfig, krmBaseDir(rl.functionConfig, rl.items, env.cwd));
   if (hasErrors(cfg.problems)) {

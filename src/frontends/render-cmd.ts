@@ -10,10 +10,11 @@ import { asYamlStream, parseManifests, readManifests, writeManifests, ManifestEr
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
-import { formatResults } from './result-text.js';
+import { formatResults, printable, resultJsonLine } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
 import { applySealFlags, sealFlagOptions } from './seal-flags.js';
 import { emptyFolderWarnings, notAStoreProblem, readClassAndNamespace } from './input-checks.js';
+import { beginInput } from './input-limits.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
@@ -123,7 +124,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
     return 2;
   }
   const report = (results: Result[]) => {
-    if (logFormat === 'json') for (const r of results) io.stderr(JSON.stringify({ level: r.severity, ...r }) + '\n');
+    if (logFormat === 'json') for (const r of results) io.stderr(resultJsonLine(r));
     else io.stderr(formatResults(results));
   };
 
@@ -138,7 +139,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
       }
     }
   } catch (e) {
-    io.stderr(`eso-render ${name}: --stores: ${(e as Error).message}\n`);
+    io.stderr(printable(`eso-render ${name}: --stores: ${(e as Error).message}`) + '\n');
     return 2;
   }
   if (v['credentials-dir']) options.credentialsDir = path.resolve(io.cwd, v['credentials-dir']);
@@ -180,6 +181,8 @@ export async function readCommandInput(name: string, usage: string, argv: string
 
   let items: Item[];
   const inputWarnings: Result[] = [];
+  // Size and document count of everything this run reads, as the configuration bounds them.
+  beginInput(options.limits);
   try {
     if (v.filename?.length) {
       items = v.filename.flatMap((f) => readPath(f, io.cwd));
@@ -200,7 +203,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    io.stderr(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}\n`);
+    io.stderr(printable(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}`) + '\n');
     return 2;
   }
   items.push(...cfg.resources);

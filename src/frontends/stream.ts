@@ -36,6 +36,7 @@ import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
+import { documentsLeft, takeBytes, takeDocuments, tooManyDocuments } from './input-limits.js';
 import {
   decodeUtf8,
   indentStep,
@@ -133,8 +134,17 @@ export function parseManifests(text: string | Uint8Array, origin?: string): Item
 }
 
 /** Like `parseManifests`, but reports every problem instead of throwing the first. */
-export function readManifests(input: string | Uint8Array, origin?: string): ParseResult {
+export function readManifests(input: string | Uint8Array, origin?: string, account = true): ParseResult {
   const errors: ManifestError[] = [];
+  // Size and document count are bounded before anything is parsed (input-limits.ts).
+  if (account) {
+    try {
+      takeBytes(input.length, origin);
+    } catch (e) {
+      return { items: [], errors: [e as ManifestError] };
+    }
+  }
+  const maxDocuments = account ? documentsLeft() : Infinity;
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -148,8 +158,9 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     }
     text = decoded;
   }
-  const lines = lineStarts(text);
-  const lineOf = (offset: number): number => lineAt(lines, offset);
+  // Line starts are computed when first needed: a stream refused at the document limit never needs them.
+  let lines: ReturnType<typeof lineStarts> | undefined;
+  const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
 
   // One pass over the parser's tokens, as it produces them (the whole token tree of a large stream
   // is never held at once): segment boundaries, the nesting bound, composing, and each document's data.
@@ -242,6 +253,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       after = 'none';
     }
     if (tok.type === 'document') {
+      if (docStarts.length >= maxDocuments) return { items: [], errors: [tooManyDocuments(origin)] };
       segStarts.push(docStarts.length === 0 ? 0 : pendingStart);
       docStarts.push(tok.offset);
       markerFlags.push(tok.start.some((t) => t.type === 'doc-start'));
@@ -255,6 +267,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     for (const d of composer.next(tok)) onDocument(d as Document);
   }
   for (const d of composer.end(false, text.length)) onDocument(d as Document);
+  if (account) takeDocuments(docStarts.length);
   for (const offset of tooDeep) {
     const k = docIndexAt(offset);
     errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
@@ -397,7 +410,7 @@ function readJsonStream(
     // Each value keeps the space after it; the first also keeps what precedes it (a BOM, blank lines).
     const from = k === 0 ? 0 : start;
     const to = k === values.length - 1 ? text.length : values[k + 1]![0];
-    const part = readManifests(text.slice(from, to), origin);
+    const part = readManifests(text.slice(from, to), origin, false);
     const lineShift = lineOf(from) - 1;
     for (const e of part.errors) {
       errors.push(new ManifestError(e.reason, { file: origin, index: k, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }));
