@@ -20,6 +20,8 @@ interface ItemField {
 interface ItemFile {
   name: string;
   contentPath: string;
+  /** The size Connect states for the file, when it does. */
+  size?: number;
 }
 interface Item {
   id: string;
@@ -44,7 +46,10 @@ function toItem(v: unknown): Item {
     category: s(o['category']),
     tags: arr(o['tags']).map(s),
     fields: arr(o['fields']).map((f) => ({ label: s(rec(f)['label']), value: s(rec(f)['value']) })),
-    files: arr(o['files']).map((f) => ({ name: s(rec(f)['name']), contentPath: s(rec(f)['content_path']) })),
+    files: arr(o['files']).map((f) => {
+      const size = rec(f)['size'];
+      return { name: s(rec(f)['name']), contentPath: s(rec(f)['content_path']), ...(typeof size === 'number' ? { size } : {}) };
+    }),
   };
 }
 
@@ -164,11 +169,17 @@ export class OnePasswordClient implements SecretsClient {
       return Promise.reject(new ProviderError(`${this.where}: key ${quote(key)}: refused to request a file of the item: its content_path is not this item's file content path`));
     }
     return this.once(this.contents, file.contentPath, async () => {
+      let body: Buffer;
       try {
-        return new Uint8Array(await this.http.get(file.contentPath));
+        body = await this.http.get(file.contentPath);
       } catch (e) {
         this.wrap(`key ${quote(key)}: `, e);
       }
+      // A file body has no framing of its own: a cut-off answer would pass for the file, so its size must be the stated one.
+      if (file.size !== undefined && body.length !== file.size) {
+        this.fail(`key ${quote(key)}: a file's content is ${body.length} bytes, not the ${file.size} bytes the Connect server states for it (a truncated answer?)`);
+      }
+      return new Uint8Array(body);
     });
   }
 
