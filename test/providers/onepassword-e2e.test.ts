@@ -146,6 +146,20 @@ describe('onepassword through the CLI', () => {
     expect(new Set(itemPaths).size).toBe(itemPaths.length);
   });
 
+  it('the per-store concurrency bound holds for a find that reads every item', async () => {
+    // Answers are held briefly so that requests overlap; only the count in flight is asserted.
+    op.delayMs = 50;
+    try {
+      const r = await runCli(['render', '--credentials-dir', creds, '--deadline', '20s', '--concurrency', '2'], store('op', { production: 1, staging: 2 }) + es('all', 'op', `  dataFrom:\n  - find: {name: {regexp: "^(API_KEY|DB_URL)$"}}`));
+      expect(r.code, r.stderr).toBe(0);
+      expect(secrets(r.stdout)['all']).toEqual({ API_KEY: 'key-a', DB_URL: 'url-b' });
+      expect(op.maxInFlight).toBeLessThanOrEqual(2);
+      expect(op.maxInFlight).toBeGreaterThanOrEqual(1);
+    } finally {
+      op.delayMs = 0;
+    }
+  });
+
   it('ESO\'s errors, and a failing read fails the whole run', async () => {
     const cases: [string, string][] = [
       [`  data:\n  - {secretKey: x, remoteRef: {key: nowhere}}`, 'key not found in 1Password Vaults: nowhere in: map[production:1 staging:2]'],

@@ -49,6 +49,11 @@ export class FakeConnect {
   private readonly tokens = new Map<string, Set<string>>();
   /** Fails the next `n` requests whose path starts with `prefix` with `status`. */
   readonly faults: { prefix: string; status: number; message: string; times: number }[] = [];
+  /** Holds each answer this long (to observe how many requests a client keeps in flight). */
+  delayMs = 0;
+  /** The most requests in flight at once since the last resetLog. */
+  maxInFlight = 0;
+  private inFlight = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -57,7 +62,14 @@ export class FakeConnect {
 
   static async start(): Promise<FakeConnect> {
     let self: FakeConnect | undefined;
-    const server = http.createServer((req, res) => self!.handle(req, res));
+    const server = http.createServer((req, res) => {
+      const s = self!;
+      s.inFlight++;
+      s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);
+      res.on('close', () => s.inFlight--);
+      if (s.delayMs > 0) setTimeout(() => s.handle(req, res), s.delayMs);
+      else s.handle(req, res);
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     self = new FakeConnect(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return self;
@@ -79,6 +91,7 @@ export class FakeConnect {
 
   resetLog(): void {
     this.requests.length = 0;
+    this.maxInFlight = 0;
   }
 
   close(): Promise<void> {
