@@ -41,6 +41,12 @@ describe('provider key rules', () => {
     expect(refusedFind('aws', { path: '!/prod/' })).toEqual(['path']);
   });
 
+  it('onepassword: titles go into a Connect filter, so no quote, backslash, control character or empty key', () => {
+    for (const k of ['db', 'My Login / prod', 'ümlaut.title', 'abcdefghijklmnopqrstuvwxyz']) expect(refusedKey('onepassword', k), k).toEqual([]);
+    for (const k of ['', 'db" or title pr "', 'a\\b', 'line\nbreak', 'tab\there']) expect(refusedKey('onepassword', k), JSON.stringify(k)).toEqual(['key']);
+    expect(refusedFind('onepassword', { path: 'any "title"' })).toEqual([]);
+  });
+
   it('providers whose keys never leave the process have no rules', () => {
     expect(keyRulesOf('fake')).toBeUndefined();
     expect(keyRulesOf('__proto__')).toBeUndefined();

@@ -1,5 +1,5 @@
 // Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
-// loopback Vault, Google Secret Manager and Azure Key Vault) and in store credentials (credential files,
+// loopback Vault, Google Secret Manager, Azure Key Vault and 1Password Connect) and in store credentials (credential files,
 // stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
 // decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
 // deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
@@ -24,6 +24,7 @@ import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
 import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
+import { FakeConnect } from '../servers/onepassword/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -239,6 +240,7 @@ const SSM = backendValues('aws-ssm');
 const VAULT = backendValues('vault');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
+const OP = backendValues('onepassword');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -248,6 +250,8 @@ const CRED = {
   azureSecret: canary('cred-azure-client-secret'),
   azureWrongSecret: canary('cred-azure-wrong-secret'),
   gcpKey: canary('cred-gcp-sa-key'),
+  opToken: canary('cred-op-connect-token'),
+  opBadToken: canary('cred-op-bad-token'),
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -292,6 +296,13 @@ beforeAll(async () => {
   credential('apps', 'azure-sp-wrong', 'ClientID', 'canary-app');
   credential('apps', 'azure-sp-wrong', 'ClientSecret', CRED.azureWrongSecret);
   credential('apps', 'gcp-sa', 'key.json', CRED.gcpKey);
+  // 1Password: one item per key; the value is its `password` field (the default field), except the
+  // invalid-keys item, whose labels are the keys that an extract returns.
+  op = await FakeConnect.start();
+  op.addVault('canary', Object.entries(OP).map(([title, v]) => (title === 'canary-badkeys' ? { title, fields: Object.entries(JSON.parse(v) as Record<string, string>).map(([label, value]) => ({ label, value })) } : { title, fields: [{ label: 'username', value: 'app' }, { label: 'password', value: v }] })));
+  op.addToken(CRED.opToken, ['canary']);
+  credential('apps', 'op-connect', 'token', CRED.opToken);
+  credential('apps', 'op-bad-token', 'token', CRED.opBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -304,7 +315,7 @@ const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '-
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
-  await Promise.all([moto?.stop(), vault?.close(), gsm?.stop(), akv?.stop(), token?.stop()]);
+  await Promise.all([moto?.stop(), vault?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -315,7 +326,14 @@ function vaultFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'
   return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
 }
 
-function stores(urls: { vault: string; azure: string }): KubeObject[] {
+let op: FakeConnect;
+
+/** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
+function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
+}
+
+function stores(urls: { vault: string; azure: string; op?: string }): KubeObject[] {
   const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
     apiVersion: 'external-secrets.io/v1',
     kind,
@@ -340,6 +358,8 @@ function stores(urls: { vault: string; azure: string }): KubeObject[] {
     store('SecretStore', 'azure', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } } },
     }),
+    store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
+    store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -380,6 +400,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'vault', store: 'vault', values: VAULT, failing: vaultFailing(ref('vault'), 'vault', which).map(vaultish), ok: vaultish(succeeding(ref('vault'), 'vault')) },
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
+    { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
   ];
 }
 
@@ -423,7 +444,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure', 'onepassword']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -443,7 +464,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure', 'onepassword']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -478,10 +499,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-vault', ref('vault-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp', 'cred-op']);
     }
   });
 
@@ -520,11 +542,13 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const awsP = await proxy(moto.url, fault);
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure'].includes(b.name));
+      const opP = await proxy(op.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure', 'onepassword'].includes(b.name));
       const oks = bs.map((b) => b.ok);
-      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}` }), ...oks]);
+      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
+      expect(opP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
