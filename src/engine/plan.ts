@@ -6,6 +6,8 @@ import type { FindRef, RemoteRef, ResolvedStore } from '../providers/types.js';
 import type { KubeObject } from './types.js';
 import { checkConditions, storeId, type StoreTable } from './stores.js';
 import type { Policy } from './policy.js';
+import { keyRulesOf } from '../providers/key-rules.js';
+import type { KeyProblem, KeyRules } from '../common/remote-keys.js';
 
 export type ReadOp =
   | { op: 'get'; ref: RemoteRef }
@@ -83,6 +85,14 @@ export function plan(
     return id;
   };
 
+  // Keys are canonical before they are matched (src/common/remote-keys.ts): checked before the policy.
+  const canonical = (es: ExternalSecret, store: ResolvedStore, field: string, check: (r: KeyRules) => KeyProblem[]): boolean => {
+    const rules = keyRulesOf(store.provider);
+    const found = rules ? check(rules) : [];
+    for (const k of found) p.problems.push({ es, field: `${field}.${k.field}`, message: k.reason });
+    return found.length === 0;
+  };
+
   const keyAllowed = (es: ExternalSecret, store: ResolvedStore, key: string, field: string): boolean => {
     const denied = policy?.checkKey(store, key);
     if (denied) p.problems.push({ es, field, message: denied });
@@ -123,8 +133,10 @@ export function plan(
       const store = resolve(es, df.storeRef, field);
       if (!store) return;
       if (df.extract) {
+        if (!canonical(es, store, `${field}.extract`, (r) => r.ref(df.extract!))) return;
         if (keyAllowed(es, store, df.extract.key, `${field}.extract.key`)) entries.set(field, add(store, { op: 'map', ref: refOf(df.extract) }));
       } else if (df.find) {
+        if (!canonical(es, store, `${field}.find`, (r) => r.find(df.find!))) return;
         const denied = policy?.checkFind(store, df.find.path ?? '');
         if (denied) {
           p.problems.push({ es, field: `${field}.find.path`, message: denied });
@@ -142,6 +154,7 @@ export function plan(
       const field = `spec.data[${i}]`;
       const store = resolve(es, d.storeRef, field);
       if (!store) return;
+      if (!canonical(es, store, `${field}.remoteRef`, (r) => r.ref(d.remoteRef))) return;
       if (!keyAllowed(es, store, d.remoteRef.key, `${field}.remoteRef.key`)) return;
       entries.set(field, add(store, { op: 'get', ref: refOf(d.remoteRef) }));
     });

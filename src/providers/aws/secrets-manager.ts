@@ -119,7 +119,11 @@ export class SecretsManagerReader implements SecretsClient {
     const pathFilter: Filter[] = ref.path !== undefined ? [{ Key: 'name', Values: [ref.path] }] : [];
     // ESO: a name without path lists secrets and reads each match; with a path or tags it batch-reads by filter.
     if (matcher && ref.path === undefined) return this.findByListing(tagFilters, matcher);
-    return this.findByFilter([...tagFilters, ...pathFilter], matcher);
+    const found = await this.findByFilter([...tagFilters, ...pathFilter], matcher);
+    // The name filter is a prefix match; names outside the path are dropped here too, so a find a policy
+    // confined under a prefix stays there whatever the endpoint answers.
+    if (ref.path !== undefined) for (const name of [...found.keys()]) if (!name.startsWith(ref.path)) found.delete(name);
+    return found;
   }
 
   /** ListSecrets, regexp on Name, then the matches' current values (batched, unlike ESO's one call per match). */

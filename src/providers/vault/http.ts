@@ -7,6 +7,7 @@ import https from 'node:https';
 import { withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
+import { assertPathUnder, encodePath, PathEscapeError } from '../../common/remote-keys.js';
 
 export interface VaultTls {
   ca?: string;
@@ -43,6 +44,14 @@ export class VaultHttpError extends Error {
   }
 }
 
+/** A request refused before it was sent: its path would not stay under what its key was matched against. */
+export class VaultPathError extends Error {
+  constructor(readonly method: string, message: string) {
+    super(message);
+    this.name = 'VaultPathError';
+  }
+}
+
 /** The connection itself failed (refused, reset, TLS). */
 export class VaultTransportError extends Error {
   constructor(readonly code: string, message: string) {
@@ -56,7 +65,10 @@ export class VaultTransportError extends Error {
 
 export interface VaultRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'LIST';
+  /** The logical path (`secret/data/foo`); empty segments are dropped, as path.Join does in ESO's client. */
   path: string;
+  /** The logical path the request must stay under (the KV mount); the path's first segment by default. */
+  under?: string;
   query?: Record<string, string | string[]>;
   body?: unknown;
   token?: string;
@@ -134,10 +146,30 @@ export class VaultHttp {
     }
   }
 
-  private once(req: VaultRequest): Promise<VaultRawResponse> {
+  /**
+   * The request URL, built from encoded segments, and checked to be exactly that path after the URL
+   * parser's normalisation and under `req.under`: otherwise the request is refused, never sent.
+   */
+  private urlOf(req: VaultRequest): URL {
     const url = new URL(this.base.href);
     const prefix = url.pathname.replace(/\/+$/, '');
-    url.pathname = `${prefix}/v1/${req.path.replace(/^\/+/, '')}`;
+    const segments = req.path.split('/').filter((s) => s !== '');
+    const under = req.under !== undefined ? req.under.split('/').filter((s) => s !== '') : segments.slice(0, 1);
+    // A trailing `/` is kept: it is how a LIST names a folder, and it adds no segment.
+    const built = `${prefix}/v1/${encodePath(segments)}${segments.length && req.path.endsWith('/') ? '/' : ''}`;
+    url.pathname = built;
+    try {
+      if (segments.some((s) => s === '.' || s === '..')) throw new PathEscapeError('the request path has a dot segment');
+      assertPathUnder(url, built, `${prefix}/v1/${encodePath(under)}`);
+    } catch (e) {
+      if (e instanceof PathEscapeError) throw new VaultPathError(req.method, `refused to send the request: ${e.message}`);
+      throw e;
+    }
+    return url;
+  }
+
+  private once(req: VaultRequest): Promise<VaultRawResponse> {
+    const url = this.urlOf(req);
     let method: string = req.method;
     if (method === 'LIST') {
       // Vault accepts GET ?list=true for LIST; it works through proxies that reject unknown verbs.

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { keyRulesOf } from './key-rules.js';
+
+const refusedKey = (provider: string, key: string, version?: string) =>
+  keyRulesOf(provider)!.ref(version === undefined ? { key } : { key, version }).map((p) => p.field);
+const refusedFind = (provider: string, find: { path?: string; tags?: Record<string, string> }) => keyRulesOf(provider)!.find(find).map((p) => p.field);
+
+describe('provider key rules', () => {
+  it('vault: one leading and one trailing / are accepted (ESO path.Join drops them); doubled / and dot segments are not', () => {
+    for (const k of ['secret/foo', '/secret/foo', 'secret/foo/', 'a b/c:d@e']) expect(refusedKey('vault', k), k).toEqual([]);
+    for (const k of ['a//b', '//a', 'a/../b', 'a/%2e%2e/b', 'a\\b', 'a?b']) expect(refusedKey('vault', k), k).toEqual(['key']);
+    expect(refusedFind('vault', { path: 'dev/' })).toEqual([]);
+    expect(refusedFind('vault', { path: 'dev/..' })).toEqual(['path']);
+    expect(refusedFind('vault', {})).toEqual([]);
+  });
+
+  it('gcpsm: secret IDs and full secret names; versions, find paths and labels in their character sets', () => {
+    for (const k of ['pay-db', 'PAY_db-1', 'projects/p1/secrets/s', 'projects/example.com:p/locations/europe-west1/secrets/s']) expect(refusedKey('gcpsm', k), k).toEqual([]);
+    for (const k of ['pay db', 'pay.db', 'pay-db/versions/1', 'projects/p/secrets/s/versions/2', 'projects/../secrets/s', 'x'.repeat(256)]) expect(refusedKey('gcpsm', k), k).toEqual(['key']);
+    expect(refusedKey('gcpsm', 'pay-db', '3')).toEqual([]);
+    expect(refusedKey('gcpsm', 'pay-db', 'latest')).toEqual([]);
+    expect(refusedKey('gcpsm', 'pay-db', '../1')).toEqual(['version']);
+    expect(refusedFind('gcpsm', { path: 'pay-', tags: { env: 'prod', 'team-1': 'ü' } })).toEqual([]);
+    expect(refusedFind('gcpsm', { path: 'pay- OR name:x' })).toEqual(['path']);
+    expect(refusedFind('gcpsm', { tags: { env: 'prod OR labels.x=y' } })).toEqual(['tags.env']);
+    expect(refusedFind('gcpsm', { tags: { Env: 'prod' } })).toEqual(['tags.Env']);
+  });
+
+  it('azurekv: [secret|cert|key/]<name>, names and versions of letters, digits and -', () => {
+    for (const k of ['db-creds', 'secret/db-creds', 'cert/tls', 'key/signing-key', 'secret/db-creds/ignored']) expect(refusedKey('azurekv', k), k).toEqual([]);
+    for (const k of ['db_creds', 'blob/x', 'secret/..', 'secret/a%2fb', '/secret/x', 'secret/x/']) expect(refusedKey('azurekv', k), k).toEqual(['key']);
+    expect(refusedKey('azurekv', 'x', '0b1c2d3e4f')).toEqual([]);
+    expect(refusedKey('azurekv', 'x', '..')).toEqual(['version']);
+    expect(refusedFind('azurekv', { path: 'app-' })).toEqual([]);
+    expect(refusedFind('azurekv', { path: 'app/' })).toEqual(['path']);
+  });
+
+  it('aws: names are a JSON body, so only a negated find path is refused', () => {
+    for (const k of ['/prod/../x', 'a//b', 'a\\b']) expect(refusedKey('aws', k)).toEqual([]);
+    expect(refusedFind('aws', { path: '/prod/' })).toEqual([]);
+    expect(refusedFind('aws', { path: '!/prod/' })).toEqual(['path']);
+  });
+
+  it('providers whose keys never leave the process have no rules', () => {
+    expect(keyRulesOf('fake')).toBeUndefined();
+    expect(keyRulesOf('__proto__')).toBeUndefined();
+  });
+});
