@@ -7,12 +7,14 @@ import { vaultKeyRules } from './vault/key-rules.js';
 import { gcpsmKeyRules } from './gcpsm/key-rules.js';
 import { azurekvKeyRules } from './azurekv/key-rules.js';
 import { awsKeyRules } from './aws/key-rules.js';
+import { openBaoKeyRules } from './openbao/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
   gcpsm: gcpsmKeyRules,
   azurekv: azurekvKeyRules,
   aws: awsKeyRules,
+  openBao: openBaoKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {
