@@ -14,6 +14,13 @@ describe('provider key rules', () => {
     expect(refusedFind('vault', {})).toEqual([]);
   });
 
+  it('openBao: keys are Sprintf-ed into the path (no path.Join), so a leading or trailing / is refused too', () => {
+    for (const k of ['app/db', 'a b/c:d@e', 'cfg-a']) expect(refusedKey('openBao', k), k).toEqual([]);
+    for (const k of ['/app/db', 'app/db/', 'a//b', 'a/../b', 'a/%2fb', 'a?b']) expect(refusedKey('openBao', k), k).toEqual(['key']);
+    expect(refusedFind('openBao', { path: 'dev/' })).toEqual([]);
+    expect(refusedFind('openBao', { path: '/dev' })).toEqual(['path']);
+  });
+
   it('gcpsm: secret IDs and full secret names; versions, find paths and labels in their character sets', () => {
     for (const k of ['pay-db', 'PAY_db-1', 'projects/p1/secrets/s', 'projects/example.com:p/locations/europe-west1/secrets/s']) expect(refusedKey('gcpsm', k), k).toEqual([]);
     for (const k of ['pay db', 'pay.db', 'pay-db/versions/1', 'projects/p/secrets/s/versions/2', 'projects/../secrets/s', 'x'.repeat(256)]) expect(refusedKey('gcpsm', k), k).toEqual(['key']);

@@ -1,5 +1,5 @@
 // Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
-// loopback Vault, Google Secret Manager and Azure Key Vault) and in store credentials (credential files,
+// loopback Vault and OpenBao, Google Secret Manager and Azure Key Vault) and in store credentials (credential files,
 // stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
 // decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
 // deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
@@ -202,6 +202,7 @@ const FAKE = backendValues('fake');
 const SM = backendValues('aws-sm');
 const SSM = backendValues('aws-ssm');
 const VAULT = backendValues('vault');
+const BAO = backendValues('openbao');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const CRED = {
@@ -210,6 +211,8 @@ const CRED = {
   vaultToken: canary('cred-vault-token'),
   vaultBadToken: canary('cred-vault-bad-token'),
   vaultStreamToken: canary('cred-vault-stream-token'),
+  baoToken: canary('cred-bao-token'),
+  baoBadToken: canary('cred-bao-bad-token'),
   azureSecret: canary('cred-azure-client-secret'),
   azureWrongSecret: canary('cred-azure-wrong-secret'),
   gcpKey: canary('cred-gcp-sa-key'),
@@ -248,6 +251,12 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(VAULT)) vault.put('secret', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
   vault.addToken(CRED.vaultToken, ['secret/*']);
   vault.addToken(CRED.vaultStreamToken, ['secret/*']);
+  // OpenBao (same wire protocol, served by the same loopback server) at its default mount `kv`.
+  vault.mountKv('kv', 2);
+  for (const [k, v] of Object.entries(BAO)) vault.put('kv', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
+  vault.addToken(CRED.baoToken, ['kv/*']);
+  credential('apps', 'bao-token', 'token', CRED.baoToken);
+  credential('apps', 'bao-bad-token', 'token', CRED.baoBadToken);
   credential('apps', 'aws-creds', 'access-key-id', CRED.awsAccessKeyId);
   credential('apps', 'aws-creds', 'secret-access-key', CRED.awsSecretKey);
   credential('apps', 'vault-token', 'token', CRED.vaultToken);
@@ -300,6 +309,8 @@ function stores(urls: { vault: string; azure: string }): KubeObject[] {
     store('SecretStore', 'aws-ssm', { aws: { service: 'ParameterStore', region: 'us-east-1' } }),
     store('SecretStore', 'vault', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } }),
     store('SecretStore', 'vault-bad-token', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao-bad-token', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-bad-token', key: 'token' } } } }),
     store('SecretStore', 'gcp', { gcpsm: { projectID: 'canary-project' } }),
     store('SecretStore', 'gcp-bad-key', { gcpsm: { projectID: 'canary-project', auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcp-sa', key: 'key.json' } } } } }),
     store('SecretStore', 'azure', {
@@ -343,6 +354,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'aws-sm', store: 'aws-sm', values: SM, failing: failing(ref('aws-sm'), 'sm', which), ok: succeeding(ref('aws-sm'), 'sm') },
     { name: 'aws-ssm', store: 'aws-ssm', values: SSM, failing: failing(ref('aws-ssm', '/'), 'ssm', which), ok: succeeding(ref('aws-ssm', '/'), 'ssm') },
     { name: 'vault', store: 'vault', values: VAULT, failing: vaultFailing(ref('vault'), 'vault', which).map(vaultish), ok: vaultish(succeeding(ref('vault'), 'vault')) },
+    { name: 'openbao', store: 'openbao', values: BAO, failing: vaultFailing(ref('openbao'), 'bao', which).map(vaultish), ok: vaultish(succeeding(ref('openbao'), 'bao')) },
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
   ];
@@ -371,7 +383,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'gcp', 'azure']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -391,7 +403,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'gcp', 'azure']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -405,12 +417,13 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
     const objs = [
       es('cred-vault', ref('vault-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-bao', ref('openbao-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-azure', 'cred-gcp']);
     }
   });
 
@@ -449,7 +462,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const awsP = await proxy(moto.url, fault);
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure'].includes(b.name));
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure'].includes(b.name));
       const oks = bs.map((b) => b.ok);
       const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}` }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
