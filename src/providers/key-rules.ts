@@ -8,6 +8,7 @@ import { gcpsmKeyRules } from './gcpsm/key-rules.js';
 import { azurekvKeyRules } from './azurekv/key-rules.js';
 import { awsKeyRules } from './aws/key-rules.js';
 import { openBaoKeyRules } from './openbao/key-rules.js';
+import { kubernetesKeyRules } from './kubernetes/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -15,6 +16,7 @@ const rules: Record<string, KeyRules> = {
   azurekv: azurekvKeyRules,
   aws: awsKeyRules,
   openBao: openBaoKeyRules,
+  kubernetes: kubernetesKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {
