@@ -50,4 +50,18 @@ describe('providers refuse ambient identity for app-defined stores', () => {
   ])('%s: explicit credentials are accepted', async (_t, provider, spec) => {
     expect((await attempt(provider, spec)).message).not.toMatch(refusal);
   });
+
+  it('kubernetes never falls back to the sidecar\'s ServiceAccount: no auth or a ServiceAccount reference (TokenRequest) is refused, zero requests (kubeconfig token files: kubernetes-e2e.test.ts)', async () => {
+    const server = { url: 'https://127.0.0.1:9' };
+    for (const [spec, why] of [
+      [{ server }, /no auth provider given/],
+      [{ server, auth: { serviceAccount: { name: 'default' } } }, /TokenRequest API/],
+    ] as const) {
+      for (const refuse of [true, false]) {
+        const r = await attempt('kubernetes', spec as Record<string, unknown>, refuse);
+        expect(r.message).toMatch(why);
+        expect(r.requests).toBe(0);
+      }
+    }
+  });
 });
