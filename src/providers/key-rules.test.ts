@@ -14,6 +14,21 @@ describe('provider key rules', () => {
     expect(refusedFind('vault', {})).toEqual([]);
   });
 
+  it('openBao: keys are Sprintf-ed into the path (no path.Join), so a leading or trailing / is refused too', () => {
+    for (const k of ['app/db', 'a b/c:d@e', 'cfg-a']) expect(refusedKey('openBao', k), k).toEqual([]);
+    for (const k of ['/app/db', 'app/db/', 'a//b', 'a/../b', 'a/%2fb', 'a?b']) expect(refusedKey('openBao', k), k).toEqual(['key']);
+    expect(refusedFind('openBao', { path: 'dev/' })).toEqual([]);
+    expect(refusedFind('openBao', { path: '/dev' })).toEqual(['path']);
+  });
+
+  it('kubernetes: a key is one Secret name (DNS subdomain); find tags must be label keys and values', () => {
+    for (const k of ['db', 'shop-db.v1', 'a'.repeat(253)]) expect(refusedKey('kubernetes', k), k).toEqual([]);
+    for (const k of ['a/b', '..', '.', 'UPPER', 'a_b', 'a%2fb', '../x', 'a'.repeat(254), '']) expect(refusedKey('kubernetes', k), k).toEqual(['key']);
+    expect(refusedFind('kubernetes', { tags: { app: 'shop', 'example.com/tier': 'db', empty: '' } })).toEqual([]);
+    expect(refusedFind('kubernetes', { tags: { 'app,x': 'y' } })).toEqual(['tags.app,x']);
+    expect(refusedFind('kubernetes', { tags: { app: 'a,b=c' } })).toEqual(['tags.app']);
+  });
+
   it('gcpsm: secret IDs and full secret names; versions, find paths and labels in their character sets', () => {
     for (const k of ['pay-db', 'PAY_db-1', 'projects/p1/secrets/s', 'projects/example.com:p/locations/europe-west1/secrets/s']) expect(refusedKey('gcpsm', k), k).toEqual([]);
     for (const k of ['pay db', 'pay.db', 'pay-db/versions/1', 'projects/p/secrets/s/versions/2', 'projects/../secrets/s', 'x'.repeat(256)]) expect(refusedKey('gcpsm', k), k).toEqual(['key']);

@@ -8,6 +8,8 @@ import { gcpsmKeyRules } from './gcpsm/key-rules.js';
 import { azurekvKeyRules } from './azurekv/key-rules.js';
 import { awsKeyRules } from './aws/key-rules.js';
 import { onepasswordKeyRules } from './onepassword/key-rules.js';
+import { openBaoKeyRules } from './openbao/key-rules.js';
+import { kubernetesKeyRules } from './kubernetes/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -15,6 +17,8 @@ const rules: Record<string, KeyRules> = {
   azurekv: azurekvKeyRules,
   aws: awsKeyRules,
   onepassword: onepasswordKeyRules,
+  openBao: openBaoKeyRules,
+  kubernetes: kubernetesKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {

@@ -1,5 +1,5 @@
 // Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
-// loopback Vault, Google Secret Manager, Azure Key Vault and 1Password Connect) and in store credentials (credential files,
+// loopback Vault and OpenBao, Google Secret Manager, Azure Key Vault, the Kubernetes API and 1Password Connect) and in store credentials (credential files,
 // stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
 // decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
 // deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
@@ -20,6 +20,7 @@ import { parseManifests } from '../../src/frontends/stream.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { always, faults, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FakeVault } from '../servers/vault/server.js';
+import { FakeKubeApi } from '../servers/kubernetes/server.js';
 import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
 import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
@@ -226,6 +227,7 @@ function expectOnlyInSecretData(r: Run, expected: string[]): void {
 let dir: string;
 let moto: Moto;
 let vault: FakeVault;
+let kube: FakeKubeApi;
 let gsm: GsmServer;
 let token: TokenServer;
 let akv: VaultServer;
@@ -238,6 +240,8 @@ const FAKE = backendValues('fake');
 const SM = backendValues('aws-sm');
 const SSM = backendValues('aws-ssm');
 const VAULT = backendValues('vault');
+const BAO = backendValues('openbao');
+const KUBE = backendValues('kube');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
@@ -247,6 +251,10 @@ const CRED = {
   vaultToken: canary('cred-vault-token'),
   vaultBadToken: canary('cred-vault-bad-token'),
   vaultStreamToken: canary('cred-vault-stream-token'),
+  baoToken: canary('cred-bao-token'),
+  baoBadToken: canary('cred-bao-bad-token'),
+  kubeToken: canary('cred-kube-token'),
+  kubeBadToken: canary('cred-kube-bad-token'),
   azureSecret: canary('cred-azure-client-secret'),
   azureWrongSecret: canary('cred-azure-wrong-secret'),
   gcpKey: canary('cred-gcp-sa-key'),
@@ -287,6 +295,18 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(VAULT)) vault.put('secret', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
   vault.addToken(CRED.vaultToken, ['secret/*']);
   vault.addToken(CRED.vaultStreamToken, ['secret/*']);
+  // OpenBao (same wire protocol, served by the same loopback server) at its default mount `kv`.
+  vault.mountKv('kv', 2);
+  for (const [k, v] of Object.entries(BAO)) vault.put('kv', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
+  vault.addToken(CRED.baoToken, ['kv/*']);
+  credential('apps', 'bao-token', 'token', CRED.baoToken);
+  credential('apps', 'bao-bad-token', 'token', CRED.baoBadToken);
+  // Kubernetes Secrets are flat maps: every canary under `value`, the bad-keys map as itself.
+  kube = await FakeKubeApi.start();
+  for (const [k, v] of Object.entries(KUBE)) kube.put('canary', k, k === 'canary-badkeys' ? (JSON.parse(v) as Record<string, string>) : { value: v });
+  kube.addToken(CRED.kubeToken, 'system:serviceaccount:canary:reader', ['canary']);
+  credential('apps', 'kube-token', 'token', CRED.kubeToken);
+  credential('apps', 'kube-bad-token', 'token', CRED.kubeBadToken);
   credential('apps', 'aws-creds', 'access-key-id', CRED.awsAccessKeyId);
   credential('apps', 'aws-creds', 'secret-access-key', CRED.awsSecretKey);
   credential('apps', 'vault-token', 'token', CRED.vaultToken);
@@ -315,7 +335,7 @@ const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '-
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
-  await Promise.all([moto?.stop(), vault?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
+  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -353,6 +373,10 @@ function stores(urls: { vault: string; azure: string; op?: string }): KubeObject
     store('SecretStore', 'aws-ssm', { aws: { service: 'ParameterStore', region: 'us-east-1' } }),
     store('SecretStore', 'vault', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } }),
     store('SecretStore', 'vault-bad-token', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao-bad-token', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'kube', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-token', key: 'token' } } } } }),
+    store('SecretStore', 'kube-bad-token', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'gcp', { gcpsm: { projectID: 'canary-project' } }),
     store('SecretStore', 'gcp-bad-key', { gcpsm: { projectID: 'canary-project', auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcp-sa', key: 'key.json' } } } } }),
     store('SecretStore', 'azure', {
@@ -393,11 +417,19 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     for (const d of spec.data ?? []) if (!d.remoteRef.property && !JSON_KEYS.has(d.remoteRef.key)) d.remoteRef.property = 'value';
     return { ...o, spec };
   };
+  const kubeish = (o: KubeObject): KubeObject => {
+    // Canaries sit under `value` in their Secret: reads go to that key, properties into its JSON.
+    const spec = structuredClone(o.spec) as { data?: { remoteRef: { key: string; property?: string } }[] };
+    for (const d of spec.data ?? []) if (d.remoteRef.key !== 'canary-badkeys') d.remoteRef.property = d.remoteRef.property ? `value.${d.remoteRef.property}` : 'value';
+    return { ...o, spec };
+  };
   return [
     { name: 'fake', store: 'fake', values: FAKE, failing: failing(ref('fake'), 'fake', which), ok: succeeding(ref('fake'), 'fake') },
     { name: 'aws-sm', store: 'aws-sm', values: SM, failing: failing(ref('aws-sm'), 'sm', which), ok: succeeding(ref('aws-sm'), 'sm') },
     { name: 'aws-ssm', store: 'aws-ssm', values: SSM, failing: failing(ref('aws-ssm', '/'), 'ssm', which), ok: succeeding(ref('aws-ssm', '/'), 'ssm') },
     { name: 'vault', store: 'vault', values: VAULT, failing: vaultFailing(ref('vault'), 'vault', which).map(vaultish), ok: vaultish(succeeding(ref('vault'), 'vault')) },
+    { name: 'openbao', store: 'openbao', values: BAO, failing: vaultFailing(ref('openbao'), 'bao', which).map(vaultish), ok: vaultish(succeeding(ref('openbao'), 'bao')) },
+    { name: 'kube', store: 'kube', values: KUBE, failing: vaultFailing(ref('kube'), 'kube', which).map(kubeish), ok: kubeish(succeeding(ref('kube'), 'kube')) },
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
@@ -444,7 +476,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -464,7 +496,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -497,13 +529,15 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
     const objs = [
       es('cred-vault', ref('vault-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-bao', ref('openbao-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-kube', ref('kube-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp', 'cred-op']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op']);
     }
   });
 
@@ -543,7 +577,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
       const opP = await proxy(op.url, fault);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure', 'onepassword'].includes(b.name));
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword'].includes(b.name));
       const oks = bs.map((b) => b.ok);
       const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
