@@ -197,7 +197,8 @@ export function checkYaml(text: string): void {
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) throw new FuncFailure('too many aliases');
+    // Only the expansion bound is ours; an alias without its anchor is fromYaml's own error (goyaml's wording).
+    if (e instanceof ReferenceError && /excessive alias count/i.test(e.message)) throw new FuncFailure('too many aliases');
   }
 }
 
