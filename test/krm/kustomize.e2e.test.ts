@@ -267,7 +267,7 @@ describe('KRM exec function via kustomize build --enable-alpha-plugins --enable-
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(
-        '[error] external-secrets.io/v1/ExternalSecret/shop/db-credentials spec.data[0]: error processing spec.data[0] (key: /prod/db/credentials), err: Secret does not exist [store ClusterSecretStore/fake]\n',
+        '[error] external-secrets.io/v1/ExternalSecret/shop/db-credentials spec.data[0]: error processing spec.data[0] (key: /prod/db/credentials), err: Secret does not exist (the fake store has no key /prod/db/credentials) [store ClusterSecretStore/fake]\n',
       );
       expect(r.stderr).toContain("Error: couldn't execute function: exit status 1");
       expect(r.stderr).toMatch(/eso-render: FAILED: /);
