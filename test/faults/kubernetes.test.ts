@@ -111,6 +111,7 @@ describe.concurrent('Kubernetes under faults, through the built CLI', () => {
       backend: 'Kubernetes API (loopback, two namespaces, bearer tokens)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, CREDENTIALS.tokenA, CREDENTIALS.tokenLegacy],
       stream: () => stream('http://127.0.0.1:1'),

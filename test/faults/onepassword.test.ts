@@ -87,6 +87,7 @@ describe.concurrent('1Password Connect under faults, through the built CLI', () 
       backend: '1Password Connect (loopback)',
       scenarios: httpFaultScenarios(),
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, TOKEN],
       stream: () => stream('http://127.0.0.1:1'),

@@ -112,6 +112,7 @@ describe.concurrent('OpenBao under faults, through the built CLI', () => {
       backend: 'OpenBao (loopback, KV v2 + AppRole, KV v1 + userPass)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.password],
       stream: () => stream('http://127.0.0.1:1'),

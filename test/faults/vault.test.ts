@@ -169,6 +169,7 @@ describe.concurrent('Vault under faults, with sealing on, through the built CLI'
       backend: 'Vault, sealed output (loopback, KV v2 + AppRole, KV v1 + token)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.token],
       stream: () => stream('http://127.0.0.1:1'),

@@ -73,7 +73,7 @@ describe('hostile tenant: 1Password Connect stores the app defines', () => {
     const s = store('SecretStore', 'other-team', undefined);
     const r = await tenancy.run([s, reads(s)], p, { ...app, sidecar: { OP_CONNECT_TOKEN: OTHER_TEAM_TOKEN, OP_CONNECT_HOST: op.url } });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('missing: spec.provider.onepassword.auth.secretRef.connectTokenSecretRef.name');
+    expect(r.stderr).toContain('spec.provider.onepassword.auth: is required');
     expect(op.requests).toEqual([]);
     expect(r.stderr).not.toContain(OTHER_TEAM_TOKEN);
   });
