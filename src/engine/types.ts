@@ -104,6 +104,8 @@ export interface RenderOptions {
   seal?: SealOptions;
   /** Bounds on the run's work: template budgets, input size (src/common/limits.ts); defaults when absent. */
   limits?: Partial<RenderLimits>;
+  /** `spec.build` (generate only): remote bases the platform allows (src/config/build-section.ts). */
+  build?: { allowRemoteBases: string[] };
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */
