@@ -106,6 +106,8 @@ export interface RenderOptions {
   limits?: Partial<RenderLimits>;
   /** `spec.build` (generate only): remote bases the platform allows (src/config/build-section.ts). */
   build?: { allowRemoteBases: string[] };
+  /** `spec.unmasked`: what generate may render in plain sight as ESO does (unmasked.ts); off by default. */
+  unmasked?: { allowTemplatedMetadata?: boolean; allowComputedKeys?: boolean };
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */
