@@ -14,6 +14,8 @@ import { readPlatformKey } from './platform-key.js';
 import { readSealSection } from './seal-section.js';
 import { readControllerClass } from './controller-section.js';
 import { readLimits } from './limits-section.js';
+import { readBuildSection } from './build-section.js';
+import { readUnmaskedSection } from './unmasked-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -225,6 +227,14 @@ const specSections: Record<string, SectionReader> = {
     const limits = readLimits(v, (path, message) => problem(r, path, message));
     if (limits) r.options.limits = limits;
   },
+  build(v, r) {
+    const build = readBuildSection(v, (path, message) => problem(r, path, message));
+    if (build) r.options.build = build;
+  },
+  unmasked(v, r) {
+    const unmasked = readUnmaskedSection(v, (path, message) => problem(r, path, message));
+    if (unmasked) r.options.unmasked = unmasked;
+  },
 };
 
 // ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
@@ -336,6 +346,8 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   seal: { spec: 'seal', type: 'mapping' },
   controllerClass: { spec: 'controllerClass', type: 'string' },
   limits: { spec: 'limits', type: 'mapping' },
+  build: { spec: 'build', type: 'mapping' },
+  unmasked: { spec: 'unmasked', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

@@ -2,6 +2,7 @@
 // Takes data, returns data. A run either produces every Secret or nothing, with every error found.
 // Entered through render.ts, which skips all of this (and its imports) for a stream with no ESO resource.
 
+import { unmaskedFindings } from './unmasked.js';
 import { setMaxListeners } from 'node:events';
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
 import { resourceRef } from '../eso/model.js';
@@ -63,6 +64,10 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const conflicts = checkIdentities(externalSecrets.map((es, i) => ({ es, itemIndex: esItemIndex[i]!, order: i })), streamSecrets, defaultNamespace);
   for (const e of conflicts) error(e.es.object, e.field, e.message, {});
   if (conflicts.length) return finish({ ok: false });
+  // Values in labels, annotations or key names, which Argo CD and a SealedSecret show unmasked (unmasked.ts).
+  const unmasked = unmaskedFindings(externalSecrets, options);
+  for (const u of unmasked) error(u.es.object, u.field, u.message, {});
+  if (unmasked.length) return finish({ ok: false });
 
   // 4. Fetch.
   const ac = new AbortController();

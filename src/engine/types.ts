@@ -104,6 +104,10 @@ export interface RenderOptions {
   seal?: SealOptions;
   /** Bounds on the run's work: template budgets, input size (src/common/limits.ts); defaults when absent. */
   limits?: Partial<RenderLimits>;
+  /** `spec.build` (generate only): remote bases the platform allows (src/config/build-section.ts). */
+  build?: { allowRemoteBases: string[] };
+  /** `spec.unmasked`: what generate may render in plain sight as ESO does (unmasked.ts); off by default. */
+  unmasked?: { allowTemplatedMetadata?: boolean; allowComputedKeys?: boolean };
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

@@ -210,6 +210,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
         repoRoot: repositoryRoot(dir, env.ARGOCD_APP_SOURCE_PATH),
         settings,
         platformKustomizeOptions: splitOptions(env.ESO_RENDER_KUSTOMIZE_BUILD_OPTIONS ?? ''),
+        allowRemoteBases: options.build?.allowRemoteBases ?? [],
         env,
         deadline,
         signal: abort.signal,

@@ -196,7 +196,8 @@ const { docs, calls } = stream();
 const yamlStream = docs.map((d) => JSON.stringify(d)).join('\n---\n') + '\n';
 const work = mkdtempSync(path.join(tmpdir(), 'leak-fuzz-'));
 // The fuzzer is about what errors say, not about budgets: a budget large enough for every call.
-const configText = 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: fuzz}\nspec:\n  deadline: 120s\n  limits: {templateOperations: 1000000000000}\n';
+// spec.unmasked: generate renders computed keys and templated metadata as ESO does, so every template path runs.
+const configText = 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: fuzz}\nspec:\n  deadline: 120s\n  limits: {templateOperations: 1000000000000}\n  unmasked: {allowTemplatedMetadata: true, allowComputedKeys: true}\n';
 const configPath = path.join(work, 'config.yaml');
 writeFileSync(configPath, configText);
 const appDir = path.join(work, 'app');
