@@ -419,6 +419,9 @@ export class GoNamedInt extends GoObject {
   goString(): string {
     return this.name;
   }
+  override underlyingInt(): bigint {
+    return this.n;
+  }
   override member(name: string): GoMethod | undefined {
     return name === 'String' ? { sig: 'func() string', fn: () => this.name } : undefined;
   }
@@ -437,6 +440,9 @@ export class GoDuration extends GoObject {
   }
   goString(): string {
     return durationString(this.ns);
+  }
+  override underlyingInt(): bigint {
+    return this.ns;
   }
   override member(name: string): GoMethod | undefined {
     const float = (unit: bigint): GoMethod => ({ sig: 'func() float64', fn: () => Number(this.ns / unit) + Number(this.ns % unit) / Number(unit) });
