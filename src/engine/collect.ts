@@ -33,6 +33,12 @@ export interface NamespaceFacts {
   trustStream: boolean;
 }
 
+/**
+ * The ExternalSecrets a ClusterExternalSecret expands to, each mapped to the ClusterExternalSecret (so an
+ * identity conflict can name the object the user wrote; identity.ts).
+ */
+export const expandedFrom = new WeakMap<KubeObject, KubeObject>();
+
 const WHERE_DECLARED = 'spec.namespaces or spec.namespaceFiles of the platform RenderConfig';
 
 export function collect(items: readonly Item[], facts: NamespaceFacts = { platform: [], trustStream: true }): Collected {
@@ -144,8 +150,10 @@ function expandClusterExternalSecret(obj: KubeObject, itemIndex: number, c: Coll
     const metadata: Record<string, unknown> = { name: esName, namespace: ns };
     if (md.labels && Object.keys(md.labels).length) metadata['labels'] = { ...md.labels };
     if (Object.keys(annotations).length) metadata['annotations'] = annotations;
+    const expanded: KubeObject = { apiVersion: obj.apiVersion, kind: 'ExternalSecret', metadata: metadata as KubeObject['metadata'], spec: structuredClone(esSpec) };
+    expandedFrom.set(expanded, obj);
     c.externalSecrets.push({
-      object: { apiVersion: obj.apiVersion, kind: 'ExternalSecret', metadata: metadata as KubeObject['metadata'], spec: structuredClone(esSpec) },
+      object: expanded,
       itemIndex,
       field: 'spec.externalSecretSpec',
     });

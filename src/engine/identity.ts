@@ -18,6 +18,7 @@ import { ANNOTATION_DATA_HASH, ANNOTATION_SOURCE, ARGOCD_SYNC_OPTIONS, LABEL_CRE
 import type { KubeObject } from './types.js';
 import { dataHash } from './hash.js';
 import { byteOrder, setKey, sortedRecord } from '../common/records.js';
+import { expandedFrom } from './collect.js';
 
 /** A Secret assembled for one ExternalSecret, before identities are resolved. */
 export interface Contribution {
@@ -194,8 +195,51 @@ export function checkIdentities(
     const id = `${s.object.metadata?.namespace ?? defaultNamespace}/${s.object.metadata?.name}`;
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  const out: IdentityFinding[] = [];
+  const out: IdentityFinding[] = objectConflicts(externalSecrets);
   for (const [id, g] of groups) out.push(...conflictOf(id, [...g].sort((a, b) => a.itemIndex - b.itemIndex || a.order - b.order), counts.get(id) ?? 0));
+  return out;
+}
+
+/**
+ * Two ExternalSecret objects with one namespace/name. A cluster holds one object per name: of two in the
+ * stream the API server keeps the last applied, so ESO reconciles one of them; and ESO's
+ * ClusterExternalSecret controller does not take over an ExternalSecret it does not own ("If there is a
+ * conflict with an existing resource the controller will error out",
+ * the ClusterExternalSecret documentation of ESO v2.9.0). Either way
+ * the outcome is not what the stream says, so the run fails, naming both.
+ */
+function objectConflicts(externalSecrets: readonly { es: ExternalSecret; itemIndex: number; order: number }[]): IdentityFinding[] {
+  const seen = new Map<string, { es: ExternalSecret; itemIndex: number; order: number }>();
+  const out: IdentityFinding[] = [];
+  const ordered = [...externalSecrets].sort((a, b) => a.itemIndex - b.itemIndex || a.order - b.order);
+  // Stream ExternalSecrets first: a ClusterExternalSecret's expansion collides with what already exists.
+  const fromCes = (x: { es: ExternalSecret }) => expandedFrom.get(x.es.object);
+  for (const x of [...ordered.filter((x) => !fromCes(x)), ...ordered.filter((x) => fromCes(x))]) {
+    const id = `${x.es.namespace}/${x.es.name}`;
+    const prior = seen.get(id);
+    if (!prior) {
+      seen.set(id, x);
+      continue;
+    }
+    const ces = fromCes(x);
+    const describeOne = (y: { es: ExternalSecret }) => {
+      const c = fromCes(y);
+      return c ? `the ExternalSecret ClusterExternalSecret ${c.metadata?.name} creates (spec.externalSecretName ${y.es.name})` : `an ExternalSecret in the stream (target Secret ${targetName(y.es)})`;
+    };
+    if (ces) {
+      out.push({
+        es: { ...x.es, object: ces },
+        field: 'spec.externalSecretName',
+        message: `ClusterExternalSecret ${ces.metadata?.name} would create ExternalSecret ${id}, but ${id} is already ${describeOne(prior)}: ESO's ClusterExternalSecret controller does not take over an ExternalSecret it does not own and fails that namespace; rename spec.externalSecretName or the other ExternalSecret`,
+      });
+    } else {
+      out.push({
+        es: x.es,
+        field: 'metadata.name',
+        message: `ExternalSecret ${id} is in the stream twice (target Secret ${targetName(prior.es)}, then target Secret ${targetName(x.es)}): a cluster holds one object per namespace/name, so only the last applied would exist and ESO would write only its Secret; rename one or remove the duplicate`,
+      });
+    }
+  }
   return out;
 }
 

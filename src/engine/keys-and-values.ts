@@ -8,12 +8,14 @@
 //      values into strings the same way;
 //   3. json.Marshal + json.Decode into map[string]string (invalid UTF-8 becomes U+FFFD, null is "",
 //      nested maps and lists are an error).
-// Structure (indentation, flow, quoting, escapes, block scalars) comes from the `yaml` package, with
+// Structure (indentation, flow, block scalars) comes from the `yaml` package, over a text where libyaml's
+// tokens differ (libyamlTokens: LS/PS are line breaks, anchor names, directives); quoted scalars, and
+// plain and literal ones holding LS/PS, are read from the source as libyaml reads them; with
 // every scalar kept as text (failsafe schema); the resolution above is goyaml's, done here.
 // Deliberate difference: two keys that become the same string (`1` and `"1"`) are an error here,
 // where ESO keeps one of them at random (Go map order).
 
-import { Composer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { Composer, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 
 const ERR = "could not unmarshal template to 'map[string][]byte'";
 
@@ -206,6 +208,168 @@ function goUtf8(b: Uint8Array): string {
   return out;
 }
 
+// ---- libyaml's scanner where the `yaml` package (YAML 1.2) reads differently ----
+
+// libyaml's is_break (after READ_LINE has made CR, CR LF and NEL a line feed): LF, LS, PS.
+const isBreak = (c: string | undefined) => c === '\n' || c === '\u2028' || c === '\u2029';
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+// read_line: a line feed stays a line feed, LS and PS are copied as they are.
+const SIMPLE_ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', "'": "'", '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029' };
+
+/** yaml_parser_scan_flow_scalar over a quoted scalar's source (from its opening quote). */
+function flowScalar(raw: string, single: boolean): string {
+  return scanFlowScalar(raw, single).value;
+}
+
+/** The value and the end (after the closing quote) of the quoted scalar `raw` starts with. */
+function scanFlowScalar(raw: string, single: boolean): { value: string; end: number } {
+  let s = '';
+  let i = 1;
+  for (;;) {
+    if (i >= raw.length) return fail('yaml: while scanning a quoted scalar: found unexpected end of stream');
+    if ((i === 0 || isBreak(raw[i - 1])) && /^(?:---|\.\.\.)(?:[ \t\n\u2028\u2029]|$)/.test(raw.slice(i, i + 4))) {
+      return fail('yaml: while scanning a quoted scalar: found unexpected document indicator');
+    }
+    let leadingBlanks = false;
+    while (i < raw.length && !isBlank(raw[i]) && !isBreak(raw[i])) {
+      const c = raw[i]!;
+      if (single && c === "'" && raw[i + 1] === "'") {
+        s += "'";
+        i += 2;
+      } else if (single && c === "'") break;
+      else if (!single && c === '"') break;
+      else if (!single && c === '\\' && isBreak(raw[i + 1])) {
+        i += 2;
+        leadingBlanks = true;
+        break;
+      } else if (!single && c === '\\') {
+        const e = raw[i + 1]!;
+        const len = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+        if (len === 0) {
+          const v = SIMPLE_ESCAPES[e];
+          if (v === undefined) return fail('yaml: found unknown escape character');
+          s += v;
+          i += 2;
+        } else {
+          const hex = raw.slice(i + 2, i + 2 + len);
+          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) return fail('yaml: did not find expected hexdecimal number');
+          const v = parseInt(hex, 16);
+          if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) return fail('found invalid Unicode character escape code');
+          s += String.fromCodePoint(v);
+          i += 2 + len;
+        }
+      } else {
+        s += c;
+        i++;
+      }
+    }
+    if (raw[i] === (single ? "'" : '"')) break;
+    let whitespaces = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    while (isBlank(raw[i]) || isBreak(raw[i])) {
+      if (isBlank(raw[i])) {
+        if (!leadingBlanks) whitespaces += raw[i];
+      } else if (!leadingBlanks) {
+        whitespaces = '';
+        leadingBreak += raw[i];
+        leadingBlanks = true;
+      } else trailingBreaks += raw[i];
+      i++;
+    }
+    if (leadingBlanks) s += leadingBreak === '\n' ? (trailingBreaks === '' ? ' ' : trailingBreaks) : leadingBreak + trailingBreaks;
+    else s += whitespaces;
+  }
+  return { value: s, end: i + 1 };
+}
+
+/**
+ * libyaml does not look at indentation inside a quoted scalar (`a: "x⏎y"` is "x y"); the `yaml` package
+ * wants continuation lines indented. The line breaks of a quoted value whose lines the `yaml` package
+ * splits are made spaces in the text it reads (same offsets; the value is read from the source by
+ * flowScalar). A quoted key over several lines stays as it is: both refuse it.
+ */
+function joinQuotedLines(src: string): string {
+  let text = src;
+  for (let round = 0; ; round++) {
+    if (round > 10000) return fail('yaml: too many quoted scalars over several lines');
+    let at = 0;
+    let changed = false;
+    for (const tok of new Lexer().lex(text.replace(/[\u2028\u2029]/g, '\n'))) {
+      if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue;
+      const start = at;
+      at += tok.length;
+      if (tok[0] !== '"' && tok[0] !== "'") continue;
+      const { end } = scanFlowScalar(src.slice(start), tok[0] === "'");
+      if (end <= tok.length) continue;
+      if (/^[ \t]*:/.test(src.slice(start + end))) continue;
+      text = text.slice(0, start) + text.slice(start, start + end).replace(/[\n\u2028\u2029]/g, ' ') + text.slice(start + end);
+      changed = true;
+      break;
+    }
+    if (!changed) return text;
+  }
+}
+
+/** yaml_parser_scan_plain_scalar's folding over a plain scalar's source (which ends at its last character). */
+function plainScalar(raw: string): string {
+  const parts = raw.split(/([\n\u2028\u2029])/);
+  const lines = parts.filter((_, j) => j % 2 === 0).map((l) => l.replace(/^[ \t]+|[ \t]+$/g, ''));
+  const brks = parts.filter((_, j) => j % 2 === 1);
+  let s = lines[0]!;
+  let i = 1;
+  while (i < lines.length) {
+    const leading = brks[i - 1]!;
+    let trailing = '';
+    while (i < lines.length - 1 && lines[i] === '') {
+      trailing += brks[i]!;
+      i++;
+    }
+    s += leading === '\n' ? (trailing === '' ? ' ' : trailing) : leading + trailing;
+    s += lines[i]!;
+    i++;
+  }
+  return s;
+}
+
+/**
+ * The text the `yaml` package reads: libyaml's tokens where they differ. Anchor and alias names are
+ * [0-9A-Za-z_-] and end before `:` `,` `]` `}` `?` `%` `@` `` ` `` (a space is put there, so `*k: v` is an
+ * alias key as in goyaml); only %YAML 1.1 and %TAG directives are known. Offsets of `raw` and the result
+ * agree; LS and PS are line feeds in the result (libyaml's is_break), kept in `raw` for the scalars.
+ */
+function libyamlTokens(src: string): { raw: string; text: string } {
+  const asBreaks = (t: string) => t.replace(/[\u2028\u2029]/g, '\n');
+  const joined = joinQuotedLines(src);
+  let raw = '';
+  let text = '';
+  let at = 0;
+  for (const tok of new Lexer().lex(asBreaks(joined))) {
+    if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue; // the lexer's markers: not source text
+    const orig = src.slice(at, at + tok.length);
+    const seen = joined.slice(at, at + tok.length);
+    at += tok.length;
+    if (tok[0] === '&' || tok[0] === '*') {
+      const name = /^[&*]([0-9A-Za-z_-]*)/.exec(tok)![1]!;
+      const rest = tok.slice(1 + name.length);
+      if (name === '' || (rest !== '' && !'?:,]}%@`'.includes(rest[0]!))) fail(`yaml: while scanning an ${tok[0] === '&' ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`);
+      const cut = (t: string) => (rest === '' ? t : t.slice(0, 1 + name.length) + ' ' + t.slice(1 + name.length));
+      raw += cut(orig);
+      text += cut(seen);
+      continue;
+    }
+    if (tok[0] === '%' && (at - tok.length === 0 || src[at - tok.length - 1] === '\n')) {
+      const name = /^%([0-9A-Za-z_-]*)/.exec(tok)![1]!;
+      if (name === 'YAML') {
+        if (!/^%YAML[ \t]+0*1\.0*1(?:[ \t]|$)/.test(tok)) fail('yaml: found incompatible YAML document');
+      } else if (name !== 'TAG') fail('yaml: found unknown directive name');
+    }
+    raw += orig;
+    text += seen;
+  }
+  return { raw, text: asBreaks(text) };
+}
+
 // ---- goyaml's decoder over the `yaml` package's nodes ----
 
 interface Ctx {
@@ -216,7 +380,7 @@ interface Ctx {
 }
 
 // The escapes libyaml (and so goyaml v2) knows in double-quoted scalars; YAML 1.2's `\/` is not one.
-const LIBYAML_ESCAPES = new Set(['0', 'a', 'b', 't', '\t', 'n', 'v', 'f', 'r', 'e', ' ', '"', "'", '\\', 'N', '_', 'L', 'P', 'x', 'u', 'U', '\n', '\r']);
+const LIBYAML_ESCAPES = new Set(['0', 'a', 'b', 't', '\t', 'n', 'v', 'f', 'r', 'e', ' ', '"', "'", '\\', 'N', '_', 'L', 'P', 'x', 'u', 'U', '\n', '\r', '\u2028', '\u2029']);
 
 function scalarOf(node: Node & { value?: unknown; type?: string; tag?: string; range?: [number, number, number] }, ctx: Ctx): GoVal {
   let text = String(node.value ?? '');
@@ -233,6 +397,21 @@ function scalarOf(node: Node & { value?: unknown; type?: string; tag?: string; r
       if (!LIBYAML_ESCAPES.has(raw[i + 1]!)) fail('yaml: found unknown escape character');
       i++;
     }
+  }
+  // Quoted scalars are read as libyaml reads them (line folding with LS/PS as breaks, escaped line breaks);
+  // plain and literal ones only differ from the `yaml` package's reading where LS/PS are.
+  if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) {
+    const raw = ctx.src.slice(node.range[0], node.range[1]);
+    const q = raw.indexOf(node.type === 'QUOTE_DOUBLE' ? '"' : "'");
+    if (q >= 0) text = flowScalar(raw.slice(q), node.type === 'QUOTE_SINGLE');
+  } else if (node.range && /[\u2028\u2029]/.test(ctx.src.slice(node.range[0], node.range[1]))) {
+    const raw = ctx.src.slice(node.range[0], node.range[1]);
+    if (node.type === 'PLAIN' || node.type === undefined) text = plainScalar(raw);
+    else if (node.type === 'BLOCK_LITERAL') {
+      const brks = [...raw.slice(raw.indexOf('\n') + 1).matchAll(/[\n\u2028\u2029]/g)].map((m) => m[0]);
+      let k = 0;
+      text = text.replace(/\n/g, () => brks[k++] ?? '\n');
+    } else fail('a line or paragraph separator (U+2028, U+2029) in a folded block scalar is not supported');
   }
   // libyaml wants whitespace or a line break after a tag (`{a: !!str}` is an error there).
   if (node.tag && text === '' && node.range && node.range[0] > 0 && !/[\s]/.test(ctx.src[node.range[0] - 1]!) && !/^[\s]?$/.test(ctx.src[node.range[0]] ?? '')) {
@@ -442,9 +621,9 @@ function checkInput(text: Uint8Array | string): string {
  */
 export function parseKeysAndValues(text: Uint8Array | string): Map<string, string> {
   const out = new Map<string, string>();
-  const src = checkInput(text);
+  const { raw: src, text: yamlText } = libyamlTokens(checkInput(text));
   const composer = new Composer({ version: '1.1', schema: 'failsafe', uniqueKeys: false, strict: false });
-  const first = composer.compose(new Parser().parse(src)).next();
+  const first = composer.compose(new Parser().parse(yamlText)).next();
   if (first.done) return out; // empty stream: nil, no keys
   const doc = first.value as Document.Parsed;
   if (doc.errors.length) {

@@ -152,6 +152,11 @@ export class SemVersion extends GoObject {
     // addressable, so text/template cannot take its address ("can't evaluate field").
     const version = 'func() semver.Version';
     switch (name) {
+      // Value receivers: json.Marshal's form of the version, as bytes.
+      case 'MarshalJSON':
+        return { sig: 'func() ([]byte, error)', fn: () => new Uint8Array(Buffer.from(this.marshalJSON(), 'utf8')) };
+      case 'MarshalText':
+        return { sig: 'func() ([]byte, error)', fn: () => new Uint8Array(Buffer.from(this.toString(), 'utf8')) };
       case 'IncPatch':
         return { sig: version, fn: () => (this.pre !== '' ? this.next({ pre: '', metadata: '' }) : this.next({ pre: '', metadata: '', patch: this.patch + 1n })) };
       case 'IncMinor':

@@ -391,6 +391,11 @@ export class GoTime extends GoObject {
         return int(() => f().yday);
       case 'IsZero':
         return { sig: 'func() bool', fn: () => this.sec === -62135596800 && this.nsec === 0 };
+      case 'Location':
+        return { sig: 'func() *time.Location', fn: () => new GoLocation(this.loc) };
+      // setLoc strips the monotonic reading.
+      case 'In':
+        return { sig: 'func(*time.Location) time.Time', fn: (l: GoLocation) => new GoTime(this.sec, this.nsec, l.zone) };
     }
     return undefined;
   }
@@ -400,6 +405,45 @@ const PROCESS_START = process.hrtime.bigint() - 1n;
 
 const clampInt64 = (n: bigint): bigint => (n > (1n << 63n) - 1n ? (1n << 63n) - 1n : n < -(1n << 63n) ? -(1n << 63n) : n);
 const nanos = (d: bigint | GoDuration): bigint => (d instanceof GoDuration ? d.ns : d);
+
+/** A *time.Location (what Time.Location returns): printed as its name. */
+export class GoLocation extends GoObject {
+  constructor(readonly zone: Zone) {
+    super();
+  }
+  goType(): string {
+    return '*time.Location';
+  }
+  goKind(): string {
+    return 'ptr';
+  }
+  goString(): string {
+    return this.zone.name;
+  }
+  override member(name: string): GoMethod | undefined {
+    return name === 'String' ? { sig: 'func() string', fn: () => this.zone.name } : undefined;
+  }
+}
+
+const MIN_DURATION = -(1n << 63n);
+const MAX_DURATION = (1n << 63n) - 1n;
+/** uint64(x)+uint64(x) < uint64(y), as time.lessThanHalf. */
+const lessThanHalf = (x: bigint, y: bigint) => BigInt.asUintN(64, BigInt.asUintN(64, x) * 2n) < BigInt.asUintN(64, y);
+
+/** time.Duration.Round. */
+function roundDuration(d: bigint, m: bigint): bigint {
+  if (m <= 0n) return d;
+  let r = d % m;
+  if (d < 0n) {
+    r = -r;
+    if (lessThanHalf(r, m)) return d + r;
+    const d1 = d - m + r;
+    return d1 < d && d1 >= MIN_DURATION ? d1 : MIN_DURATION;
+  }
+  if (lessThanHalf(r, m)) return d - r;
+  const d1 = d + m - r;
+  return d1 > d && d1 <= MAX_DURATION ? d1 : MAX_DURATION;
+}
 
 /** time.Month and time.Weekday: ints whose String() is the English name (what a template prints). */
 export class GoNamedInt extends GoObject {
@@ -418,6 +462,9 @@ export class GoNamedInt extends GoObject {
   }
   goString(): string {
     return this.name;
+  }
+  override underlyingInt(): bigint {
+    return this.n;
   }
   override member(name: string): GoMethod | undefined {
     return name === 'String' ? { sig: 'func() string', fn: () => this.name } : undefined;
@@ -438,6 +485,9 @@ export class GoDuration extends GoObject {
   goString(): string {
     return durationString(this.ns);
   }
+  override underlyingInt(): bigint {
+    return this.ns;
+  }
   override member(name: string): GoMethod | undefined {
     const float = (unit: bigint): GoMethod => ({ sig: 'func() float64', fn: () => Number(this.ns / unit) + Number(this.ns % unit) / Number(unit) });
     switch (name) {
@@ -455,6 +505,12 @@ export class GoDuration extends GoObject {
         return float(60_000_000_000n);
       case 'Hours':
         return float(3_600_000_000_000n);
+      case 'Round':
+        return { sig: 'func(time.Duration) time.Duration', fn: (m: bigint | GoDuration) => new GoDuration(roundDuration(this.ns, nanos(m))) };
+      case 'Truncate':
+        return { sig: 'func(time.Duration) time.Duration', fn: (m: bigint | GoDuration) => new GoDuration(nanos(m) <= 0n ? this.ns : this.ns - (this.ns % nanos(m))) };
+      case 'Abs':
+        return { sig: 'func() time.Duration', fn: () => new GoDuration(this.ns >= 0n ? this.ns : this.ns === MIN_DURATION ? MAX_DURATION : -this.ns) };
     }
     return undefined;
   }
