@@ -222,7 +222,7 @@ describe('kubernetes through the CLI', () => {
       [tokenStore('team-b'), `data:\n- {secretKey: v, remoteRef: {key: b-secret}}`, 'secrets "b-secret" is forbidden: User "system:serviceaccount:remote:reader" cannot get resource "secrets"'],
       [store('remote', `server: {url: "${kube.url}", caBundle: ${ca64()}}`), `data:\n- {secretKey: v, remoteRef: {key: db}}`, 'spec.provider.kubernetes.auth: no auth provider given'],
       [store('remote', `server: {url: "${kube.url}", caBundle: ${ca64()}}\nauth:\n  serviceAccount: {name: reader}`), `data:\n- {secretKey: v, remoteRef: {key: db}}`, 'auth.serviceAccount needs the Kubernetes TokenRequest API'],
-      [store('remote', `server: {url: "${kube.url}"}\nauth:\n  token: {bearerToken: {name: kube-token, key: token}}\n  cert: {clientCert: {name: kube-cert, key: tls.crt}, clientKey: {name: kube-cert, key: tls.key}}`), `data:\n- {secretKey: v, remoteRef: {key: db}}`, 'multiple auth methods provided'],
+      [store('remote', `server: {url: "${kube.url}"}\nauth:\n  token: {bearerToken: {name: kube-token, key: token}}\n  cert: {clientCert: {name: kube-cert, key: tls.crt}, clientKey: {name: kube-cert, key: tls.key}}`), `data:\n- {secretKey: v, remoteRef: {key: db}}`, 'spec.provider.kubernetes.auth: must set at most 1 field'],
       [store('remote', `server: {url: "${kube.url}"}\nremoteNamespace: team-a\nauth:\n  token: {bearerToken: {name: kube-token, key: token}}`), `data:\n- {secretKey: v, remoteRef: {key: db}}`, 'certificate'],
     ];
     for (const [st, body, msg] of cases) {
