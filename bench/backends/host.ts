@@ -1,128 +1,66 @@
 // The backend-efficiency scenario's servers, in a process of their own (so their work is not timed as
-// the renderer's): moto behind a 20 ms latency proxy, the loopback Vault behind one, the loopback Google
-// Secret Manager with its built-in 20 ms delay, and the loopback Azure Key Vault (HTTPS) behind an HTTPS
-// latency proxy, each seeded with the same `unique` JSON secrets. Everything listens on 127.0.0.1.
-// Bundled with esbuild by bench/scenarios/backends.mjs and started with child_process.fork; it answers
-// { id, cmd: 'counts' | 'reset' | 'stop' } messages with { id, result }.
+// the renderer's): each backend of bench/backends/<name>.ts, seeded with the same `unique` JSON secrets and
+// 20 ms away (behind bench/lib/latency-proxy.mjs, or with the server's own delay). Everything listens on
+// 127.0.0.1. Bundled with esbuild by bench/scenarios/backends.mjs and started with child_process.fork; it
+// answers { id, cmd: 'counts' | 'reset' | 'stop' } messages with { id, result }.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startMoto } from '../../test/helpers/moto.js';
-import { FakeVault } from '../../test/servers/vault/server.js';
-import { startGsmServer } from '../../test/servers/gcpsm/server.js';
-import { startTokenServer } from '../../test/servers/azurekv/token-server.js';
-import { startVaultServer } from '../../test/servers/azurekv/vault-server.js';
 import { makeTestTls } from '../../test/servers/tls-ca.js';
-// @ts-expect-error plain JS helper
-import { startLatencyProxy } from '../lib/latency-proxy.mjs';
+import * as aws from './aws.js';
+import * as azurekv from './azurekv.js';
+import * as gcpsm from './gcpsm.js';
+import * as kubernetes from './kubernetes.js';
+import * as onepassword from './onepassword.js';
+import * as openbao from './openbao.js';
+import type { BenchBackend, BenchContext } from './types.js';
+import * as vault from './vault.js';
+
+/** Every backend of the scenario, by the name bench/scenarios/backend-clients.mjs knows it by. */
+const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword };
 
 const DELAY = Number(process.env['ESO_BENCH_DELAY_MS'] ?? 20);
 const UNIQUE = Number(process.env['ESO_BENCH_UNIQUE'] ?? 200);
-const TENANT = 'd3bc2180-0000-4000-8000-154105743342';
-const VAULT_HOST = 'bench-vault.vault.azure.net';
-const PROJECT = 'bench-project';
 const value = (k: number) => JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` });
 
 async function main() {
-  const stops: (() => Promise<void>)[] = [];
-
-  // AWS: moto, seeded directly, read through the latency proxy.
-  const moto = await startMoto();
-  stops.push(() => moto.stop());
-  const creds = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-  const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials: creds });
-  for (let k = 0; k < UNIQUE; k++) await sm.send(new CreateSecretCommand({ Name: `bench/app-${k}`, SecretString: value(k) }));
-  sm.destroy();
-  const awsProxy = await startLatencyProxy({ upstream: moto.url, delayMs: DELAY });
-  stops.push(() => awsProxy.stop());
-
-  // Vault: KV v2 at secret/, token auth.
-  const vault = await FakeVault.start();
-  stops.push(() => vault.close());
-  vault.mountKv('secret', 2);
-  vault.addToken('bench-token', ['secret/*']);
-  for (let k = 0; k < UNIQUE; k++) vault.put('secret', `app-${k}`, JSON.parse(value(k)) as Record<string, unknown>);
-  const vaultProxy = await startLatencyProxy({ upstream: vault.url, delayMs: DELAY });
-  stops.push(() => vaultProxy.stop());
-
-  // Google Secret Manager: gRPC, plaintext, the server's own delay.
-  const secrets = Array.from({ length: UNIQUE }, (_, k) => ({ id: `app-${k}`, versions: [{ data: value(k) }] }));
-  const gsm = await startGsmServer({ projectId: PROJECT, projectNumber: '123456789012', secrets });
-  gsm.delayMs = DELAY;
-  stops.push(() => gsm.stop());
-
-  // Azure Key Vault: HTTPS with a private CA (made by `--make-tls`, which the client process trusts
-  // through NODE_EXTRA_CA_CERTS, as a real vault's public CA is trusted), a token endpoint, the vault
-  // behind an HTTPS latency proxy.
   const tlsDir = process.env['ESO_BENCH_TLS_DIR']!;
   const tls = { caPem: readFileSync(path.join(tlsDir, 'ca.pem'), 'utf8'), keyPem: readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'), certPem: readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') };
-  const token = await startTokenServer({ tls, tenantId: TENANT, clientSecrets: { 'bench-app': 'bench-password' } });
-  stops.push(() => token.stop());
-  const contents = { secrets: {} as Record<string, { version: string; value: string }[]>, certificates: {}, keys: {} };
-  for (let k = 0; k < UNIQUE; k++) contents.secrets[`app-${k}`] = [{ version: `v${k}`, value: value(k) }];
-  const akv = await startVaultServer({ tls, vaultHost: VAULT_HOST, tenantId: TENANT, contents, validTokens: token.issued, pageSize: 25 });
-  stops.push(() => akv.stop());
-  const akvProxy = await startLatencyProxy({
-    upstream: `https://127.0.0.1:${akv.port}`,
-    delayMs: DELAY,
-    tls,
-    upstreamTls: { ca: tls.caPem, servername: VAULT_HOST },
-  });
-  stops.push(() => akvProxy.stop());
+  const ctx: BenchContext = { delayMs: DELAY, unique: UNIQUE, value, tls, stops: [] };
+  const only = (process.env['ESO_BENCH_BACKENDS'] ?? '').split(',').filter((x) => x !== '');
+  const backends: Record<string, BenchBackend> = {};
+  for (const [name, m] of Object.entries(modules)) if (only.length === 0 || only.includes(name)) backends[name] = await m.start(ctx);
 
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const s of [...ctx.stops].reverse()) await Promise.resolve().then(s).catch(() => undefined);
+    })());
+
+  const each = <T>(f: (b: BenchBackend) => T) => Object.fromEntries(Object.entries(backends).map(([n, b]) => [n, f(b)]));
   const counts = () => ({
-    aws: awsProxy.count(),
-    vault: vaultProxy.requests.filter((r: { path: string }) => r.path.startsWith('/v1/secret/')).length,
-    gcpsm: gsm.requests.filter((r) => r.method === 'AccessSecretVersion').length,
-    azurekv: akvProxy.requests.filter((r: { path: string }) => r.path.startsWith('/secrets/')).length,
-    // Everything, authentication included, for the record.
-    all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
-    // Most requests in flight at once, and the backend's own median answer time behind the proxy.
-    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
-    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
+    reads: each((b) => b.reads()),
+    all: each((b) => b.all()),
+    maxInFlight: each((b) => b.maxInFlight?.()),
+    serviceMs: each((b) => b.serviceMs?.()),
   });
-  const reset = () => {
-    awsProxy.clear();
-    vaultProxy.clear();
-    akvProxy.clear();
-    gsm.requests.length = 0;
-    token.requests.length = 0;
-  };
 
   process.on('message', async (m: { id: number; cmd: string }) => {
     let result: unknown = null;
     if (m.cmd === 'counts') result = counts();
-    else if (m.cmd === 'reset') reset();
-    else if (m.cmd === 'stop') {
-      for (const s of stops.reverse()) await s().catch(() => undefined);
-    }
+    else if (m.cmd === 'reset') for (const b of Object.values(backends)) b.reset();
+    else if (m.cmd === 'stop') await stopAll();
     process.send!({ id: m.id, result });
     if (m.cmd === 'stop') process.disconnect();
   });
-  process.send!({
-    type: 'ready',
-    info: {
-      delayMs: DELAY,
-      unique: UNIQUE,
-      aws: { endpoint: awsProxy.url, direct: moto.url },
-      vault: { url: vaultProxy.url, token: 'bench-token' },
-      gcpsm: { endpoint: `127.0.0.1:${gsm.port}`, project: PROJECT },
-      azurekv: {
-        vaultUrl: `https://${VAULT_HOST}:${akvProxy.port}`,
-        authorityHost: token.authorityHost,
-        tenantId: TENANT,
-        clientId: 'bench-app',
-        clientSecret: 'bench-password',
-        caFile: path.join(tlsDir, 'ca.pem'),
-      },
-    },
-  });
+  // The scenario's process gone (finished, failed, killed): stop the servers with it.
+  process.once('disconnect', () => void stopAll().then(() => process.exit(0)));
+  process.send!({ type: 'ready', info: { delayMs: DELAY, unique: UNIQUE, ...each((b) => b.info) } });
 }
 
-/** `--make-tls DIR`: a private CA and a certificate for the vault's host name, as PEM files. */
+/** `--make-tls DIR`: a private CA and a certificate for the HTTPS backends' host names, as PEM files. */
 function makeTls(dir: string): void {
-  const tls = makeTestTls([VAULT_HOST, 'localhost']);
+  const tls = makeTestTls([azurekv.VAULT_HOST, 'localhost']);
   writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
   writeFileSync(path.join(dir, 'key.pem'), tls.keyPem);
   writeFileSync(path.join(dir, 'cert.pem'), tls.certPem);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { median } from '../lib/measure.mjs';
+import { backendClients } from './backend-clients.mjs';
 
 const ES = 1_000;
 const UNIQUE = 200;
@@ -60,10 +61,10 @@ async function startHost(root) {
 
 function stream(backend) {
   const docs = [];
+  const keyOf = backendClients[backend]?.key ?? ((k) => `app-${k}`);
   for (let i = 0; i < ES; i++) {
     const k = i % UNIQUE;
     const property = i % (2 * UNIQUE) < UNIQUE ? 'username' : 'password';
-    const key = backend === 'aws' ? `bench/app-${k}` : `app-${k}`;
     docs.push(`apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
@@ -74,30 +75,20 @@ spec:
   target: { name: secret-${i} }
   data:
     - secretKey: ${property}
-      remoteRef: { key: ${key}, property: ${property} }
+      remoteRef: { key: ${keyOf(k)}, property: ${property} }
 `);
   }
   return docs.join('---\n');
 }
 
+const fakeStore = () => ({
+  fake: {
+    data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
+  },
+});
+
 function storeFor(backend, info) {
-  const provider = {
-    aws: { aws: { service: 'SecretsManager', region: 'us-east-1' } },
-    vault: { vault: { server: info.vault.url, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } },
-    gcpsm: { gcpsm: { projectID: info.gcpsm.project } },
-    azurekv: {
-      azurekv: {
-        tenantId: info.azurekv.tenantId,
-        vaultUrl: info.azurekv.vaultUrl,
-        authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } },
-      },
-    },
-    fake: {
-      fake: {
-        data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
-      },
-    },
-  }[backend];
+  const provider = backend === 'fake' ? fakeStore() : backendClients[backend].store(info);
   return { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: backend, namespace: 'bench' }, spec: { provider } };
 }
 
@@ -105,52 +96,7 @@ function storeFor(backend, info) {
 async function naiveLoop(backend, info) {
   const keys = Array.from({ length: ES }, (_, i) => i % UNIQUE);
   const t0 = process.hrtime.bigint();
-  let bytes = 0;
-  if (backend === 'aws') {
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const c = new SecretsManagerClient({ region: 'us-east-1', endpoint: info.aws.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    for (const k of keys) bytes += (await c.send(new GetSecretValueCommand({ SecretId: `bench/app-${k}` }))).SecretString.length;
-    c.destroy();
-  } else if (backend === 'vault') {
-    // The Vault provider is a thin HTTP client of its own (ADR 0005); the naive loop uses plain HTTP too.
-    const http = await import('node:http');
-    const agent = new http.Agent({ keepAlive: true });
-    for (const k of keys) {
-      bytes += await new Promise((resolve, reject) => {
-        http
-          .get(`${info.vault.url}/v1/secret/data/app-${k}`, { agent, headers: { 'X-Vault-Token': info.vault.token } }, (res) => {
-            let n = 0;
-            res.on('data', (d) => (n += d.length));
-            res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`vault ${res.statusCode}`))));
-          })
-          .on('error', reject);
-      });
-    }
-    agent.destroy();
-  } else if (backend === 'gcpsm') {
-    const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
-    const gax = await import('google-gax');
-    const [host, port] = info.gcpsm.endpoint.split(':');
-    const c = new SecretManagerServiceClient({ apiEndpoint: host, port: Number(port), sslCreds: gax.grpc.credentials.createInsecure(), authClient: new gax.googleAuthLibrary.PassThroughClient() });
-    for (const k of keys) {
-      const [r] = await c.accessSecretVersion({ name: `projects/${info.gcpsm.project}/secrets/app-${k}/versions/latest` });
-      bytes += r.payload.data.length;
-    }
-    await c.close();
-  } else {
-    const https = await import('node:https');
-    const { ClientSecretCredential } = await import('@azure/identity');
-    const { SecretClient } = await import('@azure/keyvault-secrets');
-    // The vault's host name resolves to the loopback server; its CA is trusted via NODE_EXTRA_CA_CERTS.
-    const agent = new https.Agent({ keepAlive: true, lookup: (_h, o, cb) => (o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) });
-    const cred = new ClientSecretCredential(info.azurekv.tenantId, info.azurekv.clientId, info.azurekv.clientSecret, {
-      authorityHost: info.azurekv.authorityHost,
-      disableInstanceDiscovery: true,
-    });
-    const c = new SecretClient(info.azurekv.vaultUrl, cred, { agent, retryOptions: { maxRetries: 0 } });
-    for (const k of keys) bytes += (await c.getSecret(`app-${k}`)).value.length;
-    agent.destroy();
-  }
+  const bytes = await backendClients[backend].naive(info, keys);
   if (bytes === 0) throw new Error(`${backend}: naive loop read nothing`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
@@ -202,20 +148,11 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     mkdirSync(path.join(dir, ns, name), { recursive: true });
     writeFileSync(path.join(dir, ns, name, key), v);
   };
-  cred('bench', 'vault-token', 'token', info.vault.token);
-  cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
-  cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
-  Object.assign(process.env, {
-    AWS_SECRETSMANAGER_ENDPOINT: info.aws.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ESO_RENDER_GCPSM_ENDPOINT: info.gcpsm.endpoint,
-    ESO_RENDER_GCPSM_INSECURE: 'true',
-    ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
-    AZURE_AUTHORITY_HOST: info.azurekv.authorityHost,
-  });
+  for (const [b, c] of Object.entries(backendClients)) {
+    if (info[b] === undefined) continue; // not started (ESO_BENCH_BACKENDS)
+    c.credentials((name, key, v) => cred('bench', name, key, v), info);
+    Object.assign(process.env, c.env?.(info) ?? {});
+  }
   const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
   const { render } = await import(dist('engine/render.js'));
   const { parseManifests } = await import(dist('frontends/stream.js'));
@@ -239,15 +176,15 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     return {
       ms,
       cpuMs,
-      requests: backend === 'fake' ? Object.values(out.stats.requests).reduce((a, b) => a + b, 0) : counts[backend],
+      requests: backend === 'fake' ? Object.values(out.stats.requests).reduce((a, b) => a + b, 0) : counts.reads[backend],
       engineCounted: out.stats.requests,
-      all: counts.all,
+      all: counts.all[backend],
       maxInFlight: counts.maxInFlight[backend],
       serviceMs: counts.serviceMs[backend],
     };
   };
 
-  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const backendsList = Object.keys(backendClients).filter((b) => info[b] !== undefined);
   const results = {};
   try {
     for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
@@ -261,8 +198,8 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     }
     // The per-store bound is honoured: Vault again with 4 requests per store instead of 16.
     const bounded = [];
-    for (let i = 0; i < runs; i++) bounded.push(await renderOnce('vault', { perStore: 4, global: options.concurrency.global }));
-    results.vaultPerStore4 = {
+    if (info.vault) for (let i = 0; i < runs; i++) bounded.push(await renderOnce('vault', { perStore: 4, global: options.concurrency.global }));
+    if (bounded.length) results.vaultPerStore4 = {
       wallMs: median(bounded.map((x) => x.ms)),
       maxInFlight: Math.max(...bounded.map((x) => x.maxInFlight)),
       floorMs: Math.ceil(UNIQUE / 4) * DELAY,
@@ -277,8 +214,8 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     }
     const engineMs = median(samples.fake.map((s) => s.ms));
     for (const b of backendsList) {
-      const batch = b === 'aws' ? 20 : 1;
-      const floorMs = Math.ceil(UNIQUE / (batch * perStore)) * DELAY;
+      const c = backendClients[b];
+      const floorMs = (Math.ceil(UNIQUE / ((c.batch ?? 1) * perStore)) * (c.roundTrips ?? 1) + (c.setupTrips ?? 0)) * DELAY;
       const wall = median(samples[b].map((s) => s.ms));
       const requests = median(samples[b].map((s) => s.requests));
       const med = (f) => {
@@ -306,7 +243,8 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   const rows = [];
   for (const b of backendsList) {
     const r = results[b];
-    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : UNIQUE;
+    const c = backendClients[b];
+    const requestTarget = c.requestTarget?.(UNIQUE) ?? UNIQUE;
     rows.push({
       scenario: 'backends',
       measure: `${b}: requests for ${ES} ExternalSecrets over ${UNIQUE} secrets`,
@@ -314,7 +252,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
       baseline: `naive: ${ES}`,
       ratio: r.requests / requestTarget,
       target: 1,
-      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : 'one per unique secret'})${b === 'azurekv' ? '; Key Vault answers the first, unauthenticated request with the bearer challenge that names the tenant, so one request more is the protocol' : ''}`,
+      note: `target ${requestTarget} (${c.targetNote ?? 'one per unique secret'})`,
     });
     rows.push({
       scenario: 'backends',
@@ -336,14 +274,16 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     });
   }
   const v4 = results.vaultPerStore4;
-  rows.push({
-    scenario: 'backends',
-    measure: 'vault with concurrency.perStore 4: most requests in flight, against the bound',
-    subject: v4.maxInFlight,
-    baseline: 'bound 4',
-    target: 1,
-    ratio: v4.maxInFlight / 4,
-    note: `wall ${v4.wallMs.toFixed(0)} ms against its floor ceil(200/4) × 20 ms = ${v4.floorMs} ms`,
-  });
+  if (v4) {
+    rows.push({
+      scenario: 'backends',
+      measure: 'vault with concurrency.perStore 4: most requests in flight, against the bound',
+      subject: v4.maxInFlight,
+      baseline: 'bound 4',
+      target: 1,
+      ratio: v4.maxInFlight / 4,
+      note: `wall ${v4.wallMs.toFixed(0)} ms against its floor ceil(200/4) × 20 ms = ${v4.floorMs} ms`,
+    });
+  }
   return { rows, raw: { results, delayMs: DELAY, externalSecrets: ES, unique: UNIQUE, concurrency: options.concurrency } };
 }
