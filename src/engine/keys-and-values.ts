@@ -143,7 +143,7 @@ function resolve(tag: string, input: string): [string, GoVal] {
   if (tag === FLOAT && rtag === INT && (out.t === 'int' || out.t === 'uint')) {
     if (out.t === 'int') return [FLOAT, { t: 'float', v: Number(out.v) }];
   }
-  return fail(`cannot decode ${shortTag(rtag)} as a ${shortTag(tag)}`);
+  return fail(`error converting YAML to JSON: yaml: cannot decode ${shortTag(rtag)} as a ${shortTag(tag)}`); // goyaml quotes the value here; we never do
 }
 
 function resolveInner(tag: string, input: string): [string, GoVal] {
@@ -223,7 +223,7 @@ function scalarOf(n: GoyamlNode): GoVal {
   const [rtag, resolved] = resolve(n.tag, n.value);
   if (rtag === BINARY) {
     const bytes = goBase64(n.value);
-    if (!bytes) fail('!!binary value contains invalid base64 data');
+    if (!bytes) fail('error converting YAML to JSON: yaml: !!binary value contains invalid base64 data');
     return { t: 'str', v: goUtf8(bytes!) };
   }
   return resolved;
@@ -236,7 +236,7 @@ function decode(n: GoyamlNode, ctx: Ctx): GoVal {
     case 'document':
       return decode(n.children[0]!, ctx);
     case 'alias': {
-      if (ctx.aliases.has(n)) fail('an anchor value contains itself');
+      if (ctx.aliases.has(n)) fail('error converting YAML to JSON: yaml: anchor value contains itself');
       if (++ctx.expanded > MAX_ALIAS_COUNT) fail(`alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`);
       ctx.aliases.add(n);
       try {
@@ -267,7 +267,7 @@ const identity = (k: GoVal): string => {
     case 'float': return Number.isNaN(k.v) ? `nan:${nanKeys++}` : 'f:' + (Object.is(k.v, -0) ? '0' : k.v); // NaN is never equal to a key
     case 'bool': return 'b:' + k.v;
     case 'null': return 'n:';
-    default: return fail('invalid map key');
+    default: return fail('error converting YAML to JSON: yaml: invalid map key');
   }
 };
 
@@ -280,7 +280,7 @@ function mappingInto(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): v
       continue;
     }
     const k = decode(c[i]!, ctx);
-    if (k.t === 'map' || k.t === 'seq') fail('invalid map key');
+    if (k.t === 'map' || k.t === 'seq') fail('error converting YAML to JSON: yaml: invalid map key');
     const v = decode(c[i + 1]!, ctx);
     const id = identity(k);
     m.delete(id); // a later key wins, as SetMapIndex does
@@ -292,7 +292,7 @@ function mappingInto(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): v
 function mergeOne(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
   if (n.kind === 'mapping') return mappingInto(n, m, ctx);
   // An alias of a mapping (checked by the caller).
-  if (ctx.aliases.has(n)) fail('an anchor value contains itself');
+  if (ctx.aliases.has(n)) fail('error converting YAML to JSON: yaml: anchor value contains itself');
   if (++ctx.expanded > MAX_ALIAS_COUNT) fail(`alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`);
   ctx.aliases.add(n);
   try {
@@ -303,7 +303,7 @@ function mergeOne(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void
 }
 
 function merge(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
-  const wantMap = () => fail('map merge requires map or sequence of maps as the value');
+  const wantMap = () => fail('error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value');
   if (n.kind === 'mapping') return mergeOne(n, m, ctx);
   if (n.kind === 'alias') {
     if (n.alias!.kind !== 'mapping') return wantMap();
@@ -362,9 +362,9 @@ function keyString(k: GoVal): string {
       return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
     }
     case 'bool': return k.v ? 'true' : 'false';
-    case 'null': return fail('unsupported map key of type: <nil>');
-    case 'uint': return fail('unsupported map key of type: uint64');
-    default: return fail('invalid map key');
+    case 'null': return fail('error converting YAML to JSON: unsupported map key of type: <nil>');
+    case 'uint': return fail('error converting YAML to JSON: unsupported map key of type: uint64');
+    default: return fail('error converting YAML to JSON: yaml: invalid map key');
   }
 }
 
@@ -391,7 +391,8 @@ export function parseKeysAndValues(text: Uint8Array | string): Map<string, strin
     root = goyamlCompose(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, { maxDepth: MAX_DEPTH });
   } catch (e) {
     // goyaml's reader, scanner and parser errors name a line and a kind of mistake, never a value.
-    if (e instanceof GoyamlSyntaxError) fail(`error converting YAML to JSON: ${e.message}`);
+    // The one message that names something of the text, an undefined anchor, does not say its name here.
+    if (e instanceof GoyamlSyntaxError) fail(`error converting YAML to JSON: ${e.message.replace(/^yaml: unknown anchor '[\s\S]*' referenced$/, 'yaml: unknown anchor referenced')}`);
     if (e instanceof GoyamlDepthError) fail(e.message);
     throw e;
   }

@@ -328,7 +328,7 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
       continue;
     }
     const k = nodeToValue(keyNode, ctx);
-    if (k instanceof Map || Array.isArray(k)) throw new YamlConvertError('yaml: invalid map key');
+    if (k instanceof Map || Array.isArray(k)) throw new YamlConvertError(`yaml: invalid map key: ${goSharpV(keyNode, 0)}`);
     const key = jsonKey(k, keyNode);
     const v = nodeToValue(c[i + 1]!, ctx);
     out.delete(key);
@@ -393,6 +393,56 @@ function scalarValue(node: GoyamlNode): Value {
     case 'float':
       if (!Number.isFinite(r.value)) throw new YamlConvertError(`json: unsupported value: ${formatFloat(r.value, 'g', -1, 64)}`);
       return r.value;
+  }
+}
+
+/** Go's strconv.Quote (what %#v prints for a string). */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (c < 0x80 || !/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) {
+      const named: Record<number, string> = { 7: 'a', 8: 'b', 12: 'f', 10: 'n', 13: 'r', 9: 't', 11: 'v' };
+      if (named[c]) out += '\\' + named[c];
+      else if (c < 0x80) out += '\\x' + c.toString(16).padStart(2, '0');
+      else if (c < 0x10000) out += '\\u' + c.toString(16).padStart(4, '0');
+      else out += '\\U' + c.toString(16).padStart(8, '0');
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+/** fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...). */
+function goSharpV(n: GoyamlNode, depth: number): string {
+  if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
+  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1);
+  if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
+  if (n.kind === 'mapping') {
+    const entries = new Map<string, string>();
+    for (let i = 0; i < n.children.length; i += 2) {
+      const k = goSharpV(n.children[i]!, depth + 1);
+      entries.delete(k);
+      entries.set(k, goSharpV(n.children[i + 1]!, depth + 1));
+    }
+    const keys = [...entries.keys()].sort();
+    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)}`).join(', ')}}`;
+  }
+  if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
+  if (!RESOLVABLE.has(n.tag)) {
+    const b = n.tag === TAG + 'binary' ? goBase64(n.value) : undefined;
+    return goQuote(b ? binToUtf8(Buffer.from(b).toString('latin1')) : n.value);
+  }
+  const r = resolvePlain(n.value);
+  switch (r.tag) {
+    case 'null': return 'interface {}(nil)';
+    case 'bool': return String(r.value);
+    case 'int':
+      if (n.tag === TAG + 'float') return formatFloat(Number(r.value), 'g', -1, 64);
+      return r.value > 2n ** 63n - 1n ? '0x' + r.value.toString(16) : r.value.toString();
+    case 'float': return formatFloat(r.value, 'g', -1, 64);
+    default: return goQuote(n.value);
   }
 }
 
