@@ -8,14 +8,15 @@
 //      values into strings the same way;
 //   3. json.Marshal + json.Decode into map[string]string (invalid UTF-8 becomes U+FFFD, null is "",
 //      nested maps and lists are an error).
-// Structure (indentation, flow, block scalars) comes from the `yaml` package, over a text where libyaml's
-// tokens differ (libyamlTokens: LS/PS are line breaks, anchor names, directives); quoted scalars, and
-// plain and literal ones holding LS/PS, are read from the source as libyaml reads them; with
-// every scalar kept as text (failsafe schema); the resolution above is goyaml's, done here.
+// Reading (reader, scanner, parser, anchors) is goyaml's own, ported in src/common/goyaml-parse.ts: what
+// it refuses fails with goyaml's text (`yaml: line N: ...`) behind sigs.k8s.io/yaml's "error converting
+// YAML to JSON: "; the decoding and resolution above are goyaml's, done here over its node tree.
+// Bounds of ours: nesting deeper than MAX_DEPTH and more than MAX_ALIAS_COUNT alias expansions fail.
 // Deliberate difference: two keys that become the same string (`1` and `"1"`) are an error here,
 // where ESO keeps one of them at random (Go map order).
 
-import { Composer, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { MAX_ALIAS_COUNT, MAX_DEPTH } from '../common/limits.js';
+import { GoyamlDepthError, GoyamlSyntaxError, goyamlCompose, type GoyamlNode } from '../common/goyaml-parse.js';
 
 const ERR = "could not unmarshal template to 'map[string][]byte'";
 
@@ -142,7 +143,7 @@ function resolve(tag: string, input: string): [string, GoVal] {
   if (tag === FLOAT && rtag === INT && (out.t === 'int' || out.t === 'uint')) {
     if (out.t === 'int') return [FLOAT, { t: 'float', v: Number(out.v) }];
   }
-  return fail(`cannot decode ${shortTag(rtag)} as a ${shortTag(tag)}`);
+  return fail(`error converting YAML to JSON: yaml: cannot decode ${shortTag(rtag)} as a ${shortTag(tag)}`); // goyaml quotes the value here; we never do
 }
 
 function resolveInner(tag: string, input: string): [string, GoVal] {
@@ -208,274 +209,53 @@ function goUtf8(b: Uint8Array): string {
   return out;
 }
 
-// ---- libyaml's scanner where the `yaml` package (YAML 1.2) reads differently ----
-
-// libyaml's is_break (after READ_LINE has made CR, CR LF and NEL a line feed): LF, LS, PS.
-const isBreak = (c: string | undefined) => c === '\n' || c === '\u2028' || c === '\u2029';
-const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
-// read_line: a line feed stays a line feed, LS and PS are copied as they are.
-const SIMPLE_ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', "'": "'", '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029' };
-
-/** yaml_parser_scan_flow_scalar over a quoted scalar's source (from its opening quote). */
-function flowScalar(raw: string, single: boolean): string {
-  return scanFlowScalar(raw, single).value;
-}
-
-/** The value and the end (after the closing quote) of the quoted scalar `raw` starts with. */
-function scanFlowScalar(raw: string, single: boolean): { value: string; end: number } {
-  let s = '';
-  let i = 1;
-  for (;;) {
-    if (i >= raw.length) return fail('yaml: while scanning a quoted scalar: found unexpected end of stream');
-    if ((i === 0 || isBreak(raw[i - 1])) && /^(?:---|\.\.\.)(?:[ \t\n\u2028\u2029]|$)/.test(raw.slice(i, i + 4))) {
-      return fail('yaml: while scanning a quoted scalar: found unexpected document indicator');
-    }
-    let leadingBlanks = false;
-    while (i < raw.length && !isBlank(raw[i]) && !isBreak(raw[i])) {
-      const c = raw[i]!;
-      if (single && c === "'" && raw[i + 1] === "'") {
-        s += "'";
-        i += 2;
-      } else if (single && c === "'") break;
-      else if (!single && c === '"') break;
-      else if (!single && c === '\\' && isBreak(raw[i + 1])) {
-        i += 2;
-        leadingBlanks = true;
-        break;
-      } else if (!single && c === '\\') {
-        const e = raw[i + 1]!;
-        const len = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-        if (len === 0) {
-          const v = SIMPLE_ESCAPES[e];
-          if (v === undefined) return fail('yaml: found unknown escape character');
-          s += v;
-          i += 2;
-        } else {
-          const hex = raw.slice(i + 2, i + 2 + len);
-          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) return fail('yaml: did not find expected hexdecimal number');
-          const v = parseInt(hex, 16);
-          if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) return fail('found invalid Unicode character escape code');
-          s += String.fromCodePoint(v);
-          i += 2 + len;
-        }
-      } else {
-        s += c;
-        i++;
-      }
-    }
-    if (raw[i] === (single ? "'" : '"')) break;
-    let whitespaces = '';
-    let leadingBreak = '';
-    let trailingBreaks = '';
-    while (isBlank(raw[i]) || isBreak(raw[i])) {
-      if (isBlank(raw[i])) {
-        if (!leadingBlanks) whitespaces += raw[i];
-      } else if (!leadingBlanks) {
-        whitespaces = '';
-        leadingBreak += raw[i];
-        leadingBlanks = true;
-      } else trailingBreaks += raw[i];
-      i++;
-    }
-    if (leadingBlanks) s += leadingBreak === '\n' ? (trailingBreaks === '' ? ' ' : trailingBreaks) : leadingBreak + trailingBreaks;
-    else s += whitespaces;
-  }
-  return { value: s, end: i + 1 };
-}
-
-/**
- * libyaml does not look at indentation inside a quoted scalar (`a: "x⏎y"` is "x y"); the `yaml` package
- * wants continuation lines indented. The line breaks of a quoted value whose lines the `yaml` package
- * splits are made spaces in the text it reads (same offsets; the value is read from the source by
- * flowScalar). A quoted key over several lines stays as it is: both refuse it.
- */
-function joinQuotedLines(src: string): string {
-  let text = src;
-  for (let round = 0; ; round++) {
-    if (round > 10000) return fail('yaml: too many quoted scalars over several lines');
-    let at = 0;
-    let changed = false;
-    for (const tok of new Lexer().lex(text.replace(/[\u2028\u2029]/g, '\n'))) {
-      if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue;
-      const start = at;
-      at += tok.length;
-      if (tok[0] !== '"' && tok[0] !== "'") continue;
-      const { end } = scanFlowScalar(src.slice(start), tok[0] === "'");
-      if (end <= tok.length) continue;
-      if (/^[ \t]*:/.test(src.slice(start + end))) continue;
-      text = text.slice(0, start) + text.slice(start, start + end).replace(/[\n\u2028\u2029]/g, ' ') + text.slice(start + end);
-      changed = true;
-      break;
-    }
-    if (!changed) return text;
-  }
-}
-
-/** yaml_parser_scan_plain_scalar's folding over a plain scalar's source (which ends at its last character). */
-function plainScalar(raw: string): string {
-  const parts = raw.split(/([\n\u2028\u2029])/);
-  const lines = parts.filter((_, j) => j % 2 === 0).map((l) => l.replace(/^[ \t]+|[ \t]+$/g, ''));
-  const brks = parts.filter((_, j) => j % 2 === 1);
-  let s = lines[0]!;
-  let i = 1;
-  while (i < lines.length) {
-    const leading = brks[i - 1]!;
-    let trailing = '';
-    while (i < lines.length - 1 && lines[i] === '') {
-      trailing += brks[i]!;
-      i++;
-    }
-    s += leading === '\n' ? (trailing === '' ? ' ' : trailing) : leading + trailing;
-    s += lines[i]!;
-    i++;
-  }
-  return s;
-}
-
-/**
- * The text the `yaml` package reads: libyaml's tokens where they differ. Anchor and alias names are
- * [0-9A-Za-z_-] and end before `:` `,` `]` `}` `?` `%` `@` `` ` `` (a space is put there, so `*k: v` is an
- * alias key as in goyaml); only %YAML 1.1 and %TAG directives are known. Offsets of `raw` and the result
- * agree; LS and PS are line feeds in the result (libyaml's is_break), kept in `raw` for the scalars.
- */
-function libyamlTokens(src: string): { raw: string; text: string } {
-  const asBreaks = (t: string) => t.replace(/[\u2028\u2029]/g, '\n');
-  const joined = joinQuotedLines(src);
-  let raw = '';
-  let text = '';
-  let at = 0;
-  for (const tok of new Lexer().lex(asBreaks(joined))) {
-    if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue; // the lexer's markers: not source text
-    const orig = src.slice(at, at + tok.length);
-    const seen = joined.slice(at, at + tok.length);
-    at += tok.length;
-    if (tok[0] === '&' || tok[0] === '*') {
-      const name = /^[&*]([0-9A-Za-z_-]*)/.exec(tok)![1]!;
-      const rest = tok.slice(1 + name.length);
-      if (name === '' || (rest !== '' && !'?:,]}%@`'.includes(rest[0]!))) fail(`yaml: while scanning an ${tok[0] === '&' ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`);
-      const cut = (t: string) => (rest === '' ? t : t.slice(0, 1 + name.length) + ' ' + t.slice(1 + name.length));
-      raw += cut(orig);
-      text += cut(seen);
-      continue;
-    }
-    if (tok[0] === '%' && (at - tok.length === 0 || src[at - tok.length - 1] === '\n')) {
-      const name = /^%([0-9A-Za-z_-]*)/.exec(tok)![1]!;
-      if (name === 'YAML') {
-        if (!/^%YAML[ \t]+0*1\.0*1(?:[ \t]|$)/.test(tok)) fail('yaml: found incompatible YAML document');
-      } else if (name !== 'TAG') fail('yaml: found unknown directive name');
-    }
-    raw += orig;
-    text += seen;
-  }
-  return { raw, text: asBreaks(text) };
-}
-
-// ---- goyaml's decoder over the `yaml` package's nodes ----
+// ---- goyaml's decoder (decode.go, into interface{}) over goyaml's own node tree ----
 
 interface Ctx {
-  doc: Document.Parsed;
-  src: string;
-  aliases: Set<Node>;
-  flow: number;
+  aliases: Set<GoyamlNode>;
+  /** Alias dereferences so far: the budget that stops an alias bomb (MAX_ALIAS_COUNT). */
+  expanded: number;
 }
 
-// The escapes libyaml (and so goyaml v2) knows in double-quoted scalars; YAML 1.2's `\/` is not one.
-const LIBYAML_ESCAPES = new Set(['0', 'a', 'b', 't', '\t', 'n', 'v', 'f', 'r', 'e', ' ', '"', "'", '\\', 'N', '_', 'L', 'P', 'x', 'u', 'U', '\n', '\r', '\u2028', '\u2029']);
-
-function scalarOf(node: Node & { value?: unknown; type?: string; tag?: string; range?: [number, number, number] }, ctx: Ctx): GoVal {
-  let text = String(node.value ?? '');
-  // A block scalar that runs to the end of a text with no final line break: libyaml keeps no line
-  // break there (the `yaml` package adds one for clip and keep chomping).
-  if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range && node.range[1] >= ctx.src.length
-    && !ctx.src.endsWith('\n') && text.endsWith('\n')) {
-    text = text.slice(0, -1);
-  }
-  if (node.type === 'QUOTE_DOUBLE' && node.range) {
-    const raw = ctx.src.slice(node.range[0], node.range[1]);
-    for (let i = raw.indexOf('"') + 1; i < raw.length - 1; i++) {
-      if (raw[i] !== '\\') continue;
-      if (!LIBYAML_ESCAPES.has(raw[i + 1]!)) fail('yaml: found unknown escape character');
-      i++;
-    }
-  }
-  // Quoted scalars are read as libyaml reads them (line folding with LS/PS as breaks, escaped line breaks);
-  // plain and literal ones only differ from the `yaml` package's reading where LS/PS are.
-  if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) {
-    const raw = ctx.src.slice(node.range[0], node.range[1]);
-    const q = raw.indexOf(node.type === 'QUOTE_DOUBLE' ? '"' : "'");
-    if (q >= 0) text = flowScalar(raw.slice(q), node.type === 'QUOTE_SINGLE');
-  } else if (node.range && /[\u2028\u2029]/.test(ctx.src.slice(node.range[0], node.range[1]))) {
-    const raw = ctx.src.slice(node.range[0], node.range[1]);
-    if (node.type === 'PLAIN' || node.type === undefined) text = plainScalar(raw);
-    else if (node.type === 'BLOCK_LITERAL') {
-      const brks = [...raw.slice(raw.indexOf('\n') + 1).matchAll(/[\n\u2028\u2029]/g)].map((m) => m[0]);
-      let k = 0;
-      text = text.replace(/\n/g, () => brks[k++] ?? '\n');
-    } else fail('a line or paragraph separator (U+2028, U+2029) in a folded block scalar is not supported');
-  }
-  // libyaml wants whitespace or a line break after a tag (`{a: !!str}` is an error there).
-  if (node.tag && text === '' && node.range && node.range[0] > 0 && !/[\s]/.test(ctx.src[node.range[0] - 1]!) && !/^[\s]?$/.test(ctx.src[node.range[0]] ?? '')) {
-    fail('yaml: did not find expected whitespace or line break');
-  }
-  // In flow context libyaml ends a plain scalar at `?` (a key indicator there), where YAML 1.2 goes on.
-  if (ctx.flow > 0 && (node.type === 'PLAIN' || node.type === undefined) && text.includes('?')) {
-    fail("yaml: did not find expected ',' or '}'");
-  }
-  if (/[\ud800-\udfff]/.test(text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) fail('found invalid Unicode character escape code');
-  const tag = node.tag ?? '';
-  const plain = node.type === 'PLAIN' || node.type === undefined;
-  const implicit = (tag === '' && plain) || tag === '!';
-  if (tag === '' && !implicit) return { t: 'str', v: text };
-  const [rtag, resolved] = resolve(tag, text);
+function scalarOf(n: GoyamlNode): GoVal {
+  // decode.go (*decoder).scalar: an untagged quoted or block scalar is a string; otherwise resolve.
+  if (n.tag === '' && !n.implicit) return { t: 'str', v: n.value };
+  const [rtag, resolved] = resolve(n.tag, n.value);
   if (rtag === BINARY) {
-    const bytes = goBase64(text);
-    if (!bytes) fail('!!binary value contains invalid base64 data');
+    const bytes = goBase64(n.value);
+    if (!bytes) fail('error converting YAML to JSON: yaml: !!binary value contains invalid base64 data');
     return { t: 'str', v: goUtf8(bytes!) };
   }
   return resolved;
 }
 
-function isMergeKey(k: Node | null): boolean {
-  if (!k || !isScalar(k) || String(k.value) !== '<<') return false;
-  const tag = k.tag ?? '';
-  const implicit = (tag === '' && k.type === 'PLAIN') || tag === '!';
-  return implicit || tag === MERGE;
-}
+const isMergeKey = (k: GoyamlNode): boolean => k.kind === 'scalar' && k.value === '<<' && (k.implicit || k.tag === MERGE);
 
-function target(n: Node, ctx: Ctx): Node {
-  return isAlias(n) ? (n.resolve(ctx.doc) as Node | undefined) ?? fail('unknown anchor') : n;
-}
-
-function decode(n: Node | null, ctx: Ctx): GoVal {
-  if (n === null || n === undefined) return { t: 'null' };
-  if (isAlias(n)) {
-    const t = n.resolve(ctx.doc) as Node | undefined;
-    if (!t) fail(`unknown anchor referenced`);
-    if (ctx.aliases.has(n)) fail('an anchor value contains itself');
-    ctx.aliases.add(n);
-    try {
-      return decode(t!, ctx);
-    } finally {
-      ctx.aliases.delete(n);
+function decode(n: GoyamlNode, ctx: Ctx): GoVal {
+  switch (n.kind) {
+    case 'document':
+      return decode(n.children[0]!, ctx);
+    case 'alias': {
+      if (ctx.aliases.has(n)) fail('error converting YAML to JSON: yaml: anchor value contains itself');
+      if (++ctx.expanded > MAX_ALIAS_COUNT) fail(`alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`);
+      ctx.aliases.add(n);
+      try {
+        return decode(n.alias!, ctx);
+      } finally {
+        ctx.aliases.delete(n);
+      }
     }
-  }
-  if (isScalar(n)) return scalarOf(n as never, ctx);
-  const flow = (n as { flow?: boolean }).flow ? 1 : 0;
-  ctx.flow += flow;
-  try {
-    if (isSeq(n)) {
-      for (const it of n.items) decode(it as Node, ctx);
+    case 'scalar':
+      return scalarOf(n);
+    case 'sequence':
+      for (const it of n.children) decode(it, ctx);
       return { t: 'seq' };
-    }
-    if (isMap(n)) {
+    case 'mapping': {
       const out: GoVal = { t: 'map', m: new Map() };
       mappingInto(n, out.m, ctx);
       return out;
     }
-  } finally {
-    ctx.flow -= flow;
   }
-  return fail('unsupported YAML node');
 }
 
 let nanKeys = 0;
@@ -487,57 +267,54 @@ const identity = (k: GoVal): string => {
     case 'float': return Number.isNaN(k.v) ? `nan:${nanKeys++}` : 'f:' + (Object.is(k.v, -0) ? '0' : k.v); // NaN is never equal to a key
     case 'bool': return 'b:' + k.v;
     case 'null': return 'n:';
-    default: return fail('invalid map key');
+    default: return fail('error converting YAML to JSON: yaml: invalid map key');
   }
 };
 
-function mappingInto(n: Node, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
-  if (!isMap(n)) fail('map merge requires map or sequence of maps as the value');
-  const flow = (n as { flow?: boolean }).flow ? 1 : 0;
-  ctx.flow += flow;
-  try {
-    mappingItems(n, m, ctx);
-  } finally {
-    ctx.flow -= flow;
-  }
-}
-
-function mappingItems(n: Node, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
-  for (const pair of (n as { items: { key: Node | null; value: Node | null }[] }).items) {
-    if (isMergeKey(pair.key)) {
-      merge(pair.value, m, ctx);
+/** (*decoder).mapping into an existing map: a merge writes into the map being built, in document order. */
+function mappingInto(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
+  const c = n.children;
+  for (let i = 0; i < c.length; i += 2) {
+    if (isMergeKey(c[i]!)) {
+      merge(c[i + 1]!, m, ctx);
       continue;
     }
-    const k = decode(pair.key, ctx);
-    if (k.t === 'map' || k.t === 'seq') fail('invalid map key');
-    const v = decode(pair.value, ctx);
+    const k = decode(c[i]!, ctx);
+    if (k.t === 'map' || k.t === 'seq') fail('error converting YAML to JSON: yaml: invalid map key');
+    const v = decode(c[i + 1]!, ctx);
     const id = identity(k);
     m.delete(id); // a later key wins, as SetMapIndex does
     m.set(id, [k, v]);
   }
 }
 
-function merge(n: Node | null, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
-  const wantMap = () => fail('map merge requires map or sequence of maps as the value');
-  if (!n) return wantMap();
-  if (isMap(n)) return mappingInto(n, m, ctx);
-  if (isAlias(n)) {
-    const t = target(n, ctx);
-    if (!isMap(t)) return wantMap();
-    if (ctx.aliases.has(n)) fail('an anchor value contains itself');
-    ctx.aliases.add(n);
-    try {
-      return mappingInto(t, m, ctx);
-    } finally {
-      ctx.aliases.delete(n);
-    }
+/** Unmarshal of a node into the map being merged into: a mapping, or an alias of one. */
+function mergeOne(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
+  if (n.kind === 'mapping') return mappingInto(n, m, ctx);
+  // An alias of a mapping (checked by the caller).
+  if (ctx.aliases.has(n)) fail('error converting YAML to JSON: yaml: anchor value contains itself');
+  if (++ctx.expanded > MAX_ALIAS_COUNT) fail(`alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (possible alias bomb)`);
+  ctx.aliases.add(n);
+  try {
+    mappingInto(n.alias!, m, ctx);
+  } finally {
+    ctx.aliases.delete(n);
   }
-  if (isSeq(n)) {
-    const items = n.items as Node[];
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i]!;
-      if (!isMap(isAlias(it) ? target(it, ctx) : it)) return wantMap();
-      merge(it, m, ctx);
+}
+
+function merge(n: GoyamlNode, m: Map<string, [GoVal, GoVal]>, ctx: Ctx): void {
+  const wantMap = () => fail('error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value');
+  if (n.kind === 'mapping') return mergeOne(n, m, ctx);
+  if (n.kind === 'alias') {
+    if (n.alias!.kind !== 'mapping') return wantMap();
+    return mergeOne(n, m, ctx);
+  }
+  if (n.kind === 'sequence') {
+    // Step backwards as earlier nodes take precedence.
+    for (let i = n.children.length - 1; i >= 0; i--) {
+      const it = n.children[i]!;
+      if (it.kind === 'alias' ? it.alias!.kind !== 'mapping' : it.kind !== 'mapping') return wantMap();
+      mergeOne(it, m, ctx);
     }
     return;
   }
@@ -585,9 +362,9 @@ function keyString(k: GoVal): string {
       return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
     }
     case 'bool': return k.v ? 'true' : 'false';
-    case 'null': return fail('unsupported map key of type: <nil>');
-    case 'uint': return fail('unsupported map key of type: uint64');
-    default: return fail('invalid map key');
+    case 'null': return fail('error converting YAML to JSON: unsupported map key of type: <nil>');
+    case 'uint': return fail('error converting YAML to JSON: unsupported map key of type: uint64');
+    default: return fail('error converting YAML to JSON: yaml: invalid map key');
   }
 }
 
@@ -603,36 +380,24 @@ function valueString(v: GoVal, pos: number): string {
   }
 }
 
-/** What libyaml's reader refuses before any parsing: invalid UTF-8 and control characters. */
-function checkInput(text: Uint8Array | string): string {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text);
-  let s = bytes.toString('utf8');
-  if (!Buffer.from(s, 'utf8').equals(bytes)) fail('yaml: invalid UTF-8 in the template output');
-  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  // YAML printable: tab, LF, CR, 0x20-0x7E, NEL, 0xA0-0xD7FF, 0xE000-0xFFFD, astral.
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/.test(s)) fail('yaml: control characters are not allowed');
-  // libyaml reads CR LF, CR and NEL as one line feed everywhere (its READ_LINE), in scalars too.
-  return s.replace(/\r\n?|\u0085/g, '\n');
-}
-
 /**
  * Parse rendered KeysAndValues output as ESO does. Throws a KeysAndValuesError whose message names
  * no value (a template's output holds secrets).
  */
 export function parseKeysAndValues(text: Uint8Array | string): Map<string, string> {
   const out = new Map<string, string>();
-  const { raw: src, text: yamlText } = libyamlTokens(checkInput(text));
-  const composer = new Composer({ version: '1.1', schema: 'failsafe', uniqueKeys: false, strict: false });
-  const first = composer.compose(new Parser().parse(yamlText)).next();
-  if (first.done) return out; // empty stream: nil, no keys
-  const doc = first.value as Document.Parsed;
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    fail(`error converting YAML to JSON: yaml: ${line ? `line ${line}: ` : ''}invalid YAML (${e.code})`);
+  let root: GoyamlNode | null;
+  try {
+    root = goyamlCompose(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, { maxDepth: MAX_DEPTH });
+  } catch (e) {
+    // goyaml's reader, scanner and parser errors name a line and a kind of mistake, never a value.
+    // The one message that names something of the text, an undefined anchor, does not say its name here.
+    if (e instanceof GoyamlSyntaxError) fail(`error converting YAML to JSON: ${e.message.replace(/^yaml: unknown anchor '[\s\S]*' referenced$/, 'yaml: unknown anchor referenced')}`);
+    if (e instanceof GoyamlDepthError) fail(e.message);
+    throw e;
   }
-  const root = doc.contents as Node | null;
-  const v = decode(root, { doc, src, aliases: new Set(), flow: 0 });
+  if (!root) return out; // empty stream: nil, no keys
+  const v = decode(root, { aliases: new Set(), expanded: 0 });
   if (v.t === 'null') return out;
   if (v.t !== 'map') {
     const kind = v.t === 'seq' ? 'array' : v.t === 'str' ? 'string' : v.t === 'bool' ? 'bool' : 'number';

@@ -1,10 +1,9 @@
 // What a function call costs, checked around every call by the executor (exec.ts): before the call, the
 // work its arguments announce (a count, a width, a structure a serialiser will walk, a key to generate)
-// and the bounds its parsers share with the manifest reader (fromJson/fromYaml nesting and aliases);
+// and the bound fromJson shares with the manifest reader (nesting; fromYaml bounds its own reading);
 // after it, the size of what it made. Costs are in operations of the run's budget (budget.ts), roughly
 // microseconds of work, so the budget also bounds time between two looks at the clock.
-import { Parser, parseAllDocuments, type CST } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_DEPTH } from '../common/limits.js';
+import { MAX_DEPTH } from '../common/limits.js';
 import type { Budget } from './budget.js';
 import { FuncFailure } from './errors.js';
 import { GoObject } from './values.js';
@@ -141,9 +140,7 @@ export function beforeCall(name: string, args: readonly unknown[], b: Budget): v
     case 'mustFromJson':
       if (jsonDepth(String(args[0] ?? '')) > MAX_DEPTH) throw new FuncFailure('nesting too deep');
       break;
-    case 'fromYaml':
-      checkYaml(String(args[0] ?? ''));
-      break;
+    // fromYaml bounds nesting and alias expansion itself, on goyaml's reading (src/common/goyaml-parse.ts).
   }
   if (TRAVERSING.has(name)) for (const a of args) chargeSize(a, b);
   else for (const a of args) if (typeof a === 'string' || a instanceof Uint8Array) b.charge(Math.floor(a.length / BYTES_PER_OP));
@@ -178,48 +175,3 @@ export function jsonDepth(s: string): number {
   return max;
 }
 
-/**
- * fromYaml's input gets the manifest reader's bounds: nesting checked on the parser's tokens before
- * anything recursive runs, and alias expansion counted as the `yaml` package counts it for manifests.
- */
-export function checkYaml(text: string): void {
-  let aliases = false;
-  for (const tok of new Parser().parse(text)) {
-    if (tok.type !== 'document') continue;
-    const info = cstInfo(tok);
-    if (info.depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
-    aliases ||= info.aliases;
-  }
-  if (!aliases) return;
-  const docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false });
-  const doc = Array.isArray(docs) ? docs[0] : undefined;
-  if (!doc || doc.errors.length > 0) return; // fromYaml reports its own parse errors
-  try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    // Only the expansion bound is ours; an alias without its anchor is fromYaml's own error (goyaml's wording).
-    if (e instanceof ReferenceError && /excessive alias count/i.test(e.message)) throw new FuncFailure('too many aliases');
-  }
-}
-
-function cstInfo(root: CST.Token): { depth: number; aliases: boolean } {
-  type Entry = { key?: CST.Token | null; value?: CST.Token | null };
-  let max = 0;
-  let aliases = false;
-  const stack: Array<[CST.Token | null | undefined, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [tok, d] = stack.pop()!;
-    if (!tok) continue;
-    if (tok.type === 'alias') aliases = true;
-    else if (tok.type === 'document') stack.push([tok.value, d]);
-    else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
-      if (d + 1 > max) max = d + 1;
-      if (max > MAX_DEPTH) return { depth: max, aliases };
-      for (const it of tok.items as Entry[]) {
-        stack.push([it.key, d + 1]);
-        stack.push([it.value, d + 1]);
-      }
-    }
-  }
-  return { depth: max, aliases };
-}

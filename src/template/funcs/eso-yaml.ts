@@ -2,7 +2,9 @@
 // toYaml = json.Marshal, re-read by goyaml v2 (YAML 1.1 typing), then goyaml v2's emitter, minus one
 // trailing newline ("" on any error). fromYaml = goyaml v2 parse, JSON round trip into
 // map[string]interface{} (every number becomes float64); failures land in the map's "Error" key.
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
+import { MAX_ALIAS_COUNT, MAX_DEPTH } from '../../common/limits.js';
+import { GoyamlDepthError, goyamlCompose, type GoyamlNode } from '../../common/goyaml-parse.js';
+import { FuncFailure } from '../errors.js';
 import { formatFloat } from '../fmt.js';
 import { GoFloat32, GoInt, GoObject, binToUtf8, isNilContainer, utf8ToBin, type Value } from '../values.js';
 import { decodeJson, encodeJson } from './sprig-json.js';
@@ -280,50 +282,106 @@ export function toYaml(v: Value): string {
 
 class YamlConvertError extends Error {}
 
-/** The value goyaml v2 decodes into interface{}, already JSON-shaped (sigs.k8s.io convertToJSONableObject). */
-function nodeToValue(node: Node | null | undefined, anchors: Map<string, Node>): Value {
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) {
-    const target = anchors.get(node.source);
-    if (!target) throw new YamlConvertError(`yaml: unknown anchor '${node.source}' referenced`);
-    return nodeToValue(target, anchors);
-  }
-  if (node.anchor) anchors.set(node.anchor, node);
-  if (isScalar(node)) return scalarValue(node);
-  if (isSeq(node)) return node.items.map((item) => nodeToValue(item as Node, anchors));
-  if (isMap(node)) {
-    const out = new Map<string, Value>();
-    const merged = new Map<string, Value>();
-    for (const pair of node.items) {
-      const keyNode = pair.key as Node | null;
-      if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<' && !keyNode.tag) {
-        const src = nodeToValue(pair.value as Node, anchors);
-        const sources = Array.isArray(src) ? src : [src];
-        for (const s of sources) {
-          if (!(s instanceof Map)) throw new YamlConvertError('yaml: map merge requires map or sequence of maps as the value');
-          for (const [k, x] of s) if (!merged.has(k)) merged.set(k, x);
-        }
-        continue;
-      }
-      const key = jsonKey(nodeToValue(keyNode, anchors), keyNode);
-      out.set(key, nodeToValue(pair.value as Node, anchors));
-    }
-    for (const [k, x] of merged) if (!out.has(k)) out.set(k, x);
-    return out;
-  }
-  return null;
+const TAG = 'tag:yaml.org,2002:';
+const RESOLVABLE = new Set(['', TAG + 'str', TAG + 'bool', TAG + 'int', TAG + 'float', TAG + 'null', TAG + 'timestamp']);
+const shortTag = (t: string): string => (t.startsWith(TAG) ? '!!' + t.slice(TAG.length) : t);
+
+interface ConvertCtx {
+  aliases: Set<GoyamlNode>;
+  expanded: number;
 }
 
-function scalarValue(node: Scalar): Value {
-  const text = utf8ToBin(String(node.value ?? '')); // failsafe schema: every scalar is its text
-  const tag = node.tag;
-  if (tag === 'tag:yaml.org,2002:str' || tag === '!!str') return text;
-  if (node.type !== Scalar.PLAIN && !tag) return text;
-  const r = resolvePlain(text);
+/** The value goyaml v2 decodes into interface{} (decode.go), already JSON-shaped (sigs.k8s.io convertToJSONableObject). */
+function nodeToValue(node: GoyamlNode, ctx: ConvertCtx): Value {
+  switch (node.kind) {
+    case 'document':
+      return nodeToValue(node.children[0]!, ctx);
+    case 'alias': {
+      if (ctx.aliases.has(node)) throw new YamlConvertError(`yaml: anchor '${node.value}' value contains itself`);
+      if (++ctx.expanded > MAX_ALIAS_COUNT) throw new FuncFailure('too many aliases');
+      ctx.aliases.add(node);
+      try {
+        return nodeToValue(node.alias!, ctx);
+      } finally {
+        ctx.aliases.delete(node);
+      }
+    }
+    case 'scalar':
+      return scalarValue(node);
+    case 'sequence':
+      return node.children.map((item) => nodeToValue(item, ctx));
+    case 'mapping': {
+      const out = new Map<string, Value>();
+      mappingInto(node, out, ctx);
+      return out;
+    }
+  }
+}
+
+/** (*decoder).mapping: keys in document order, a later one replacing an earlier; `<<` merges write into the same map. */
+function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx): void {
+  const c = node.children;
+  for (let i = 0; i < c.length; i += 2) {
+    const keyNode = c[i]!;
+    if (keyNode.kind === 'scalar' && keyNode.value === '<<' && (keyNode.implicit || keyNode.tag === TAG + 'merge')) {
+      merge(c[i + 1]!, out, ctx);
+      continue;
+    }
+    const k = nodeToValue(keyNode, ctx);
+    if (k instanceof Map || Array.isArray(k)) throw new YamlConvertError(`yaml: invalid map key: ${goSharpV(keyNode, 0)}`);
+    const key = jsonKey(k, keyNode);
+    const v = nodeToValue(c[i + 1]!, ctx);
+    out.delete(key);
+    out.set(key, v);
+  }
+}
+
+function merge(n: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx): void {
+  const wantMap = (): never => {
+    throw new YamlConvertError('yaml: map merge requires map or sequence of maps as the value');
+  };
+  const one = (x: GoyamlNode): void => {
+    if (x.kind === 'mapping') return mappingInto(x, out, ctx);
+    if (x.alias!.kind !== 'mapping') return wantMap();
+    if (ctx.aliases.has(x)) throw new YamlConvertError(`yaml: anchor '${x.value}' value contains itself`);
+    if (++ctx.expanded > MAX_ALIAS_COUNT) throw new FuncFailure('too many aliases');
+    ctx.aliases.add(x);
+    try {
+      mappingInto(x.alias!, out, ctx);
+    } finally {
+      ctx.aliases.delete(x);
+    }
+  };
+  if (n.kind === 'mapping' || n.kind === 'alias') return one(n);
+  if (n.kind !== 'sequence') return wantMap();
+  // Step backwards as earlier nodes take precedence.
+  for (let i = n.children.length - 1; i >= 0; i--) {
+    const it = n.children[i]!;
+    if (it.kind !== 'mapping' && it.kind !== 'alias') wantMap();
+    one(it);
+  }
+}
+
+function scalarValue(node: GoyamlNode): Value {
+  const text = utf8ToBin(node.value);
+  if (node.tag === '' && !node.implicit) return text;
+  if (!RESOLVABLE.has(node.tag)) {
+    if (node.tag === TAG + 'binary') {
+      const b = goBase64(node.value);
+      if (!b) throw new YamlConvertError('yaml: !!binary value contains invalid base64 data');
+      return Buffer.from(b).toString('latin1');
+    }
+    return text; // `!`, `!local` and other tags: the text
+  }
+  const r = resolvePlain(node.tag === TAG + 'str' ? 'x' : node.value);
+  const rtag = node.tag === TAG + 'str' ? TAG + 'str' : TAG + (r.tag === 'timestamp' && node.tag !== '' && node.tag !== TAG + 'timestamp' ? 'str' : r.tag);
+  if (node.tag !== '' && node.tag !== rtag && !(node.tag === TAG + 'float' && r.tag === 'int')) {
+    throw new YamlConvertError(`yaml: cannot decode ${shortTag(rtag)} \`${node.value}\` as a ${shortTag(node.tag)}`);
+  }
+  if (node.tag === TAG + 'str') return text;
   switch (r.tag) {
     case 'str':
     case 'timestamp':
-      return text;
     case 'merge':
       return text;
     case 'null':
@@ -338,65 +396,74 @@ function scalarValue(node: Scalar): Value {
   }
 }
 
+/** Go's strconv.Quote (what %#v prints for a string). */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (c < 0x80 || !/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) {
+      const named: Record<number, string> = { 7: 'a', 8: 'b', 12: 'f', 10: 'n', 13: 'r', 9: 't', 11: 'v' };
+      if (named[c]) out += '\\' + named[c];
+      else if (c < 0x80) out += '\\x' + c.toString(16).padStart(2, '0');
+      else if (c < 0x10000) out += '\\u' + c.toString(16).padStart(4, '0');
+      else out += '\\U' + c.toString(16).padStart(8, '0');
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+/** fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...). */
+function goSharpV(n: GoyamlNode, depth: number): string {
+  if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
+  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1);
+  if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
+  if (n.kind === 'mapping') {
+    const entries = new Map<string, string>();
+    for (let i = 0; i < n.children.length; i += 2) {
+      const k = goSharpV(n.children[i]!, depth + 1);
+      entries.delete(k);
+      entries.set(k, goSharpV(n.children[i + 1]!, depth + 1));
+    }
+    const keys = [...entries.keys()].sort();
+    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)}`).join(', ')}}`;
+  }
+  if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
+  if (!RESOLVABLE.has(n.tag)) {
+    const b = n.tag === TAG + 'binary' ? goBase64(n.value) : undefined;
+    return goQuote(b ? binToUtf8(Buffer.from(b).toString('latin1')) : n.value);
+  }
+  const r = resolvePlain(n.value);
+  switch (r.tag) {
+    case 'null': return 'interface {}(nil)';
+    case 'bool': return String(r.value);
+    case 'int':
+      if (n.tag === TAG + 'float') return formatFloat(Number(r.value), 'g', -1, 64);
+      return r.value > 2n ** 63n - 1n ? '0x' + r.value.toString(16) : r.value.toString();
+    case 'float': return formatFloat(r.value, 'g', -1, 64);
+    default: return goQuote(n.value);
+  }
+}
+
+/** base64.StdEncoding.DecodeString (which skips \r and \n); undefined when invalid. */
+function goBase64(s: string): Uint8Array | undefined {
+  const t = s.replace(/[\r\n]/g, '');
+  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t)) return undefined;
+  return Buffer.from(t, 'base64');
+}
+
 /** sigs.k8s.io/yaml's key conversion: strings stay, numbers and bools become their text. */
-function jsonKey(k: Value, node: Node | null): string {
+function jsonKey(k: Value, node: GoyamlNode): string {
   if (typeof k === 'string') return k;
   if (typeof k === 'boolean') return k ? 'true' : 'false';
   if (typeof k === 'number') {
-    const src = isScalar(node) ? resolvePlain(String(node.value)) : undefined;
+    const src = node.kind === 'scalar' ? resolvePlain(node.value) : undefined;
     if (src?.tag === 'int') return src.value.toString();
     const s = formatFloat(k, 'g', -1, 32);
     return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
   }
   throw new YamlConvertError(`unsupported map key of type: ${k === null ? '<nil>' : typeof k}`);
-}
-
-/**
- * goyaml v2's wording of a syntax error that the `yaml` package found (what ESO's fromYaml puts under
- * "Error"), for the mistakes people make: an unclosed flow collection or quote, a value that is itself a
- * mapping, a tab as indentation, a reserved first character, a bad escape. goyaml says where as "line N: "
- * with a scanner error's 1-based line (none on the first line) and a parser error's 0-based line (none
- * on line 0). Anything else keeps the `yaml` package's own first line.
- */
-function goyamlSyntaxError(code: string, message: string, pos: number, text: string): string {
-  const lineOf = (offset: number): number => {
-    let n = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-    return n;
-  };
-  const scanner = (offset: number, msg: string): string => {
-    const line = lineOf(offset);
-    return line > 1 ? `line ${line}: ${msg}` : msg;
-  };
-  const parser = (line0: number, msg: string): string => (line0 !== 0 ? `line ${line0}: ${msg}` : msg);
-  const newlines = (text.match(/\n/g) ?? []).length;
-  // The parser reports an unclosed flow collection at the next token, or at the stream end, which goyaml
-  // puts on a line of its own (after a last line without a newline).
-  const nextTokenLine0 = (): number => {
-    const m = /[^\s]/.exec(text.slice(pos + 1));
-    if (m) return lineOf(pos + 1 + m.index) - 1;
-    return text === '' || text.endsWith('\n') ? newlines : newlines + 1;
-  };
-  if (/^Flow sequence .*\]/.test(message)) return parser(nextTokenLine0(), "did not find expected ',' or ']'");
-  if (/^Flow map .*\}/.test(message)) return parser(nextTokenLine0(), "did not find expected ',' or '}'");
-  if (/^Missing closing .?quote/.test(message)) return scanner(text.length, 'found unexpected end of stream');
-  if (code === 'BLOCK_AS_IMPLICIT_KEY') {
-    const m = /:(?=[ \t\r\n]|$)/.exec(text.slice(pos));
-    return scanner(m ? pos + m.index : pos, 'mapping values are not allowed in this context');
-  }
-  const lineText = (offset: number): string => text.slice(text.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!;
-  if (code === 'TAB_AS_INDENT') {
-    const lines = text.slice(0, text.lastIndexOf('\n', pos - 1) + 1).split('\n');
-    const before = (lines[lines.length - 2] ?? '').replace(/\s+$/, '');
-    // After a key with no value yet the tab is a token of its own; after a plain scalar it would
-    // continue that scalar's leading white space.
-    const msg = before === '' || before.endsWith(':') || before === '-' ? 'found character that cannot start any token' : 'found a tab character that violates indentation';
-    return scanner(pos, msg);
-  }
-  if (code === 'BAD_SCALAR_START') return scanner(pos, 'found character that cannot start any token');
-  if (code === 'BAD_DQ_ESCAPE') return scanner(pos, 'found unknown escape character');
-  if (/^Block scalar lines/.test(message) && lineText(pos).startsWith('\t')) return scanner(pos, 'found a tab character where an indentation space is expected');
-  return message.split('\n')[0]!;
 }
 
 const JSON_KIND: Record<string, string> = { string: 'string', number: 'number', boolean: 'bool' };
@@ -405,13 +472,13 @@ export function fromYaml(str: string): Map<string, Value> {
   const m = new Map<string, Value>();
   let value: Value;
   try {
-    const docs = parseAllDocuments(binToUtf8(str), { version: '1.1', schema: 'failsafe', uniqueKeys: false });
-    const doc = Array.isArray(docs) ? docs[0] : undefined;
-    const err = doc?.errors[0];
-    if (err) throw new YamlConvertError(`yaml: ${goyamlSyntaxError(err.code, err.message, err.pos[0], str)}`);
-    value = doc ? nodeToValue(doc.contents as Node | null, new Map()) : null;
+    // The Go string's bytes as they are: goyaml's reader checks the UTF-8.
+    const root = goyamlCompose(Buffer.from(str, 'latin1'), { maxDepth: MAX_DEPTH });
+    value = root ? nodeToValue(root, { aliases: new Set(), expanded: 0 }) : null;
   } catch (e) {
-    m.set('Error', 'error converting YAML to JSON: ' + (e as Error).message);
+    if (e instanceof GoyamlDepthError) throw new FuncFailure('nesting too deep');
+    if (e instanceof FuncFailure) throw e;
+    m.set('Error', 'error converting YAML to JSON: ' + utf8ToBin((e as Error).message));
     return m;
   }
   if (value === null) return m;
