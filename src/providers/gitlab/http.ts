@@ -27,7 +27,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: '400 Bad Request',
   401: '{message: 401 Unauthorized}',
   403: '{message: 403 Forbidden}',
-  409: 'conflict: several variables have this key, set the store\'s environment to select one',
+  409: "{message: There are multiple variables with provided parameters. Please use 'filter[environment_scope]'}",
   429: 'throttled by GitLab',
   500: 'GitLab reported an internal error',
   502: 'bad gateway between here and GitLab',
@@ -106,7 +106,9 @@ export class GitLabHttp {
     const url = new URL(this.opts.base.href);
     const built = this.opts.base.pathname + path;
     url.pathname = built;
-    for (const [k, v] of query ?? []) url.searchParams.append(k, v);
+    // url.Values.Encode (keys sorted, QueryEscape: only letters, digits and -_.~ stay as they are).
+    const sorted = [...(query ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    url.search = sorted.map(([k, v]) => `${goQueryEscape(k)}=${goQueryEscape(v)}`).join('&');
     // The ids and keys are checked (store-config.ts, key-rules.ts) and escaped into single segments; a
     // path the URL parser changed (a dot segment) is not sent. A namespace path keeps its %2F, as GitLab wants.
     if (url.pathname !== built) throw new PathEscapeError('the request path changed when the URL was normalised (a dot segment or an encoded separator)');
@@ -161,6 +163,13 @@ export class GitLabHttp {
       r.end();
     });
   }
+}
+
+/** Go's url.QueryEscape. */
+function goQueryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }
 
 function headerOf(v: string | string[] | undefined): string | undefined {

@@ -63,7 +63,7 @@ export function checkStore(spec: Record<string, unknown>, store?: { kind: 'Secre
   });
   if (spec['url'] !== undefined && spec['url'] !== '') {
     const why = urlProblem(spec['url']);
-    if (why) problems.push({ field: 'url', message: why });
+    if (why) problems.push({ field: 'url', message: `spec.provider.gitlab.url: ${why}` });
   }
   return problems;
 }
@@ -73,12 +73,12 @@ export function urlProblem(url: unknown): string | undefined {
   if (typeof url === 'string') {
     try {
       const u = new URL(url);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.search === '' && u.hash === '' && u.username === '' && u.password === '' && !pathProblem(u.pathname, { leadingSlash: true, trailingSlash: true })) return undefined;
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.search === '' && u.hash === '' && u.username === '' && u.password === '' && (u.pathname === '/' || !pathProblem(u.pathname, { leadingSlash: true, trailingSlash: true }))) return undefined;
     } catch {
       // refused below
     }
   }
-  return 'spec.provider.gitlab.url: an http(s) URL without query, fragment, user info or dot segments is required, such as https://gitlab.example.com';
+  return 'an http(s) URL without query, fragment, user info or dot segments is required, such as https://gitlab.example.com';
 }
 
 export function readStore(spec: Record<string, unknown>): GitLabStoreConfig {
@@ -113,7 +113,7 @@ export function baseUrlOf(cfg: GitLabStoreConfig, env: NodeJS.ProcessEnv = proce
       raw = over.trim();
       from = GITLAB_URL_ENV;
       const why = urlProblem(raw);
-      if (why) throw new Error(`${GITLAB_URL_ENV}=${quote(raw)}: ${why.replace(/^spec\.provider\.gitlab\.url: /, '')}`);
+      if (why) throw new Error(`${GITLAB_URL_ENV}=${quote(raw)}: ${why}`);
     } else {
       raw = DEFAULT_GITLAB_URL;
       from = 'the default https://gitlab.com/';
