@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startMoto } from '../../test/helpers/moto.js';
 import { FakeVault } from '../../test/servers/vault/server.js';
+import { FakeGitLab } from '../../test/servers/gitlab/server.js';
 import { startGsmServer } from '../../test/servers/gcpsm/server.js';
 import { startTokenServer } from '../../test/servers/azurekv/token-server.js';
 import { startVaultServer } from '../../test/servers/azurekv/vault-server.js';
@@ -71,7 +72,16 @@ async function main() {
   });
   stops.push(() => akvProxy.stop());
 
+  // GitLab: one project with a variable per secret ('-' in a key is read as '_'), behind the latency proxy.
+  const gitlab = await FakeGitLab.start();
+  stops.push(() => gitlab.close());
+  const glProject = gitlab.addProject('bench/app', Array.from({ length: UNIQUE }, (_, k) => ({ key: `app_${k}`, value: value(k) })));
+  gitlab.addToken('bench-gitlab-token');
+  const glProxy = await startLatencyProxy({ upstream: gitlab.url, delayMs: DELAY });
+  stops.push(() => glProxy.stop());
+
   const counts = () => ({
+    gitlab: glProxy.count(),
     aws: awsProxy.count(),
     vault: vaultProxy.requests.filter((r: { path: string }) => r.path.startsWith('/v1/secret/')).length,
     gcpsm: gsm.requests.filter((r) => r.method === 'AccessSecretVersion').length,
@@ -79,12 +89,13 @@ async function main() {
     // Everything, authentication included, for the record.
     all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
     // Most requests in flight at once, and the backend's own median answer time behind the proxy.
-    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
-    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
+    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight, gitlab: glProxy.maxInFlight },
+    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs(), gitlab: glProxy.upstreamMedianMs() },
   });
   const reset = () => {
     awsProxy.clear();
     vaultProxy.clear();
+    glProxy.clear();
     akvProxy.clear();
     gsm.requests.length = 0;
     token.requests.length = 0;
@@ -107,6 +118,7 @@ async function main() {
       unique: UNIQUE,
       aws: { endpoint: awsProxy.url, direct: moto.url },
       vault: { url: vaultProxy.url, token: 'bench-token' },
+      gitlab: { url: glProxy.url, token: 'bench-gitlab-token', projectID: String(glProject) },
       gcpsm: { endpoint: `127.0.0.1:${gsm.port}`, project: PROJECT },
       azurekv: {
         vaultUrl: `https://${VAULT_HOST}:${akvProxy.port}`,

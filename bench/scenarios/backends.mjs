@@ -85,6 +85,7 @@ function storeFor(backend, info) {
     aws: { aws: { service: 'SecretsManager', region: 'us-east-1' } },
     vault: { vault: { server: info.vault.url, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } },
     gcpsm: { gcpsm: { projectID: info.gcpsm.project } },
+    gitlab: { gitlab: { url: info.gitlab.url, projectID: info.gitlab.projectID, auth: { SecretRef: { accessToken: { name: 'gitlab-token', key: 'token' } } } } },
     azurekv: {
       azurekv: {
         tenantId: info.azurekv.tenantId,
@@ -122,6 +123,22 @@ async function naiveLoop(backend, info) {
             let n = 0;
             res.on('data', (d) => (n += d.length));
             res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`vault ${res.statusCode}`))));
+          })
+          .on('error', reject);
+      });
+    }
+    agent.destroy();
+  } else if (backend === 'gitlab') {
+    // The GitLab provider is a thin HTTP client of its own; the naive loop uses plain HTTP too.
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    for (const k of keys) {
+      bytes += await new Promise((resolve, reject) => {
+        http
+          .get(`${info.gitlab.url}/api/v4/projects/${info.gitlab.projectID}/variables/app_${k}`, { agent, headers: { 'PRIVATE-TOKEN': info.gitlab.token } }, (res) => {
+            let n = 0;
+            res.on('data', (d) => (n += d.length));
+            res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`gitlab ${res.statusCode}`))));
           })
           .on('error', reject);
       });
@@ -203,6 +220,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     writeFileSync(path.join(dir, ns, name, key), v);
   };
   cred('bench', 'vault-token', 'token', info.vault.token);
+  cred('bench', 'gitlab-token', 'token', info.gitlab.token);
   cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
   cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
   Object.assign(process.env, {
@@ -247,7 +265,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     };
   };
 
-  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv', 'gitlab'];
   const results = {};
   try {
     for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
