@@ -129,6 +129,11 @@ export const backendClients = {
     naive: (info, keys) =>
       naiveGets(keys.map((k) => `${info.kubernetes.url}/api/v1/namespaces/${info.kubernetes.namespace}/secrets/app-${k}`), { Authorization: `Bearer ${info.kubernetes.token}` }),
   },
+  gitlab: {
+    store: (info) => ({ gitlab: { url: info.gitlab.url, projectID: info.gitlab.projectID, auth: { SecretRef: { accessToken: { name: 'gitlab-token', key: 'token' } } } } }),
+    credentials: (cred, info) => cred('gitlab-token', 'token', info.gitlab.token),
+    naive: (info, keys) => naiveGets(keys.map((k) => `${info.gitlab.url}/api/v4/projects/${info.gitlab.projectID}/variables/app_${k}`), { 'PRIVATE-TOKEN': info.gitlab.token }),
+  },
   onepassword: {
     // ESO's Connect client finds an item by title (one list request), then reads it: two round trips.
     roundTrips: 2,

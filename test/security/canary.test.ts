@@ -1,5 +1,5 @@
 // Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
-// loopback Vault and OpenBao, Google Secret Manager, Azure Key Vault, the Kubernetes API and 1Password Connect) and in store credentials (credential files,
+// loopback Vault and OpenBao, Google Secret Manager, Azure Key Vault, the Kubernetes API, 1Password Connect and GitLab) and in store credentials (credential files,
 // stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
 // decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
 // deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
@@ -26,6 +26,7 @@ import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { FakeConnect } from '../servers/onepassword/server.js';
+import { FakeGitLab } from '../servers/gitlab/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -245,6 +246,7 @@ const KUBE = backendValues('kube');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
+const GL = backendValues('gitlab');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -260,6 +262,8 @@ const CRED = {
   gcpKey: canary('cred-gcp-sa-key'),
   opToken: canary('cred-op-connect-token'),
   opBadToken: canary('cred-op-bad-token'),
+  glToken: canary('cred-gl-access-token'),
+  glBadToken: canary('cred-gl-bad-token'),
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -323,6 +327,12 @@ beforeAll(async () => {
   op.addToken(CRED.opToken, ['canary']);
   credential('apps', 'op-connect', 'token', CRED.opToken);
   credential('apps', 'op-bad-token', 'token', CRED.opBadToken);
+  // GitLab: one project variable per key ('-' read as '_', as ESO's GetSecret does).
+  gl = await FakeGitLab.start();
+  glProject = gl.addProject('canary/app', Object.entries(GL).map(([key, value]) => ({ key: key.replaceAll('-', '_'), value })));
+  gl.addToken(CRED.glToken);
+  credential('apps', 'gl-token', 'token', CRED.glToken);
+  credential('apps', 'gl-bad-token', 'token', CRED.glBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -347,13 +357,25 @@ function vaultFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'
 }
 
 let op: FakeConnect;
+let gl: FakeGitLab;
+let glProject: number;
+
+/** GitLab: an extract is json.Unmarshal into map[string]string, so the nested JSON canary cannot be extracted; the ok run reads data only. */
+function glSucceeding(store: StoreRef, tag: string): KubeObject {
+  const o = succeeding(store, tag);
+  const { dataFrom: _dataFrom, ...spec } = o.spec as Record<string, unknown>;
+  return { ...o, spec };
+}
+afterAll(async () => {
+  await gl?.close();
+});
 
 /** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
 function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
   return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
 }
 
-function stores(urls: { vault: string; azure: string; op?: string }): KubeObject[] {
+function stores(urls: { vault: string; azure: string; op?: string; gl?: string }): KubeObject[] {
   const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
     apiVersion: 'external-secrets.io/v1',
     kind,
@@ -384,6 +406,8 @@ function stores(urls: { vault: string; azure: string; op?: string }): KubeObject
     }),
     store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
     store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'gitlab', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-token', key: 'token' } } } } }),
+    store('SecretStore', 'gitlab-bad-token', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -433,6 +457,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
+    { name: 'gitlab', store: 'gitlab', values: GL, failing: failing(ref('gitlab'), 'gl', which), ok: glSucceeding(ref('gitlab'), 'gl') },
   ];
 }
 
@@ -476,7 +501,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -496,7 +521,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -534,10 +559,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-gl', ref('gitlab-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl']);
     }
   });
 
@@ -577,12 +603,14 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
       const opP = await proxy(op.url, fault);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword'].includes(b.name));
+      const glP = await proxy(gl.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'gitlab'].includes(b.name));
       const oks = bs.map((b) => b.ok);
-      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url }), ...oks]);
+      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url, gl: glP.url }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
       expect(opP.faulted()).toBeGreaterThan(0);
+      expect(glP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
