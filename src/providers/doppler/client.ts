@@ -68,7 +68,7 @@ export class DopplerClient implements SecretsClient {
 
   /** Downloads `names` in one request; a name missing from the answer is ESO's "secret '<name>' not found". */
   private fetchNames(names: string[]): void {
-    const all = this.http.download({ ...this.base(), secrets: names.join(',') }, false).then((d) => parseSecrets(d.body, 'secret'));
+    const all = this.http.download({ ...this.base(), secrets: names.join(',') }, false, (d) => parseSecrets(d.body, 'secret'));
     for (const name of names) {
       const one = all.then((m) => {
         const v = m.get(name);
@@ -130,8 +130,7 @@ export class DopplerClient implements SecretsClient {
     if (!this.whole) {
       const { format, nameTransformer } = this.cfg;
       this.whole = this.http
-        .download({ ...this.base(), name_transformer: nameTransformer, format }, format !== '' && format !== 'json')
-        .then((d) => {
+        .download({ ...this.base(), name_transformer: nameTransformer, format }, format !== '' && format !== 'json', (d) => {
           if (format !== '') {
             // Format defeats JSON parsing: the body is the file. A proxy's HTML page is not a download.
             if (/^text\/html\b/i.test(d.contentType)) throw new DopplerApiError('unable to load response: the body is an HTML page, not a secrets download', 0, 'EBADBODY');

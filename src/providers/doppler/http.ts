@@ -108,11 +108,15 @@ export class DopplerHttp {
     this.agent.destroy();
   }
 
-  /** The download endpoint with `query` (parameters left out when empty, as ESO does); `text` asks for text/plain. */
-  async download(query: Record<string, string>, text: boolean): Promise<Download> {
+  /**
+   * The download endpoint with `query` (parameters left out when empty, as ESO does); `text` asks for
+   * text/plain. `decode` runs inside each attempt, so a body that is not a download (a proxy's page, a cut
+   * JSON body) is retried like a reset.
+   */
+  async download<T>(query: Record<string, string>, text: boolean, decode: (d: Download) => T): Promise<T> {
     return withRetry(
       this.opts,
-      () => this.gate.run(() => this.once(query, text)),
+      () => this.gate.run(async () => decode(await this.once(query, text))),
       (e) => e instanceof DopplerApiError && e.retryable,
     );
   }
