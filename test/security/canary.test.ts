@@ -26,6 +26,7 @@ import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { FakeConnect } from '../servers/onepassword/server.js';
+import { FakeDoppler } from '../servers/doppler/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -245,6 +246,7 @@ const KUBE = backendValues('kube');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
+const DP = backendValues('doppler');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -260,6 +262,8 @@ const CRED = {
   gcpKey: canary('cred-gcp-sa-key'),
   opToken: canary('cred-op-connect-token'),
   opBadToken: canary('cred-op-bad-token'),
+  dpToken: canary('cred-doppler-token'),
+  dpBadToken: canary('cred-doppler-bad-token'),
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -323,6 +327,12 @@ beforeAll(async () => {
   op.addToken(CRED.opToken, ['canary']);
   credential('apps', 'op-connect', 'token', CRED.opToken);
   credential('apps', 'op-bad-token', 'token', CRED.opBadToken);
+  // Doppler: one config holding every canary by name, read with a service token.
+  dp = await FakeDoppler.start();
+  dp.addConfig('canary', 'prd', DP);
+  dp.addServiceToken(CRED.dpToken, 'canary', 'prd');
+  credential('apps', 'doppler-token', 'dopplerToken', CRED.dpToken);
+  credential('apps', 'doppler-bad-token', 'dopplerToken', CRED.dpBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -351,6 +361,14 @@ let op: FakeConnect;
 /** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
 function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
   return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
+}
+
+let dp: FakeDoppler;
+afterAll(async () => dp?.close());
+
+/** Doppler: ESO's provider does not read `property`, so the property reads succeed with the whole value. */
+function dpFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => ![`${tag}-missing-property`, `${tag}-property-of-non-json`].includes(String(o.metadata?.name)));
 }
 
 function stores(urls: { vault: string; azure: string; op?: string }): KubeObject[] {
@@ -384,6 +402,8 @@ function stores(urls: { vault: string; azure: string; op?: string }): KubeObject
     }),
     store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
     store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'doppler', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } }),
+    store('SecretStore', 'doppler-bad-token', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-bad-token' } } } } }),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -401,6 +421,7 @@ function cliEnv(): Record<string, string> {
     ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'),
     ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
     AZURE_AUTHORITY_HOST: token.authorityHost,
+    ESO_RENDER_DOPPLER_API_ADDRESS: dp.url,
   };
 }
 
@@ -433,6 +454,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
+    { name: 'doppler', store: 'doppler', values: DP, failing: dpFailing(ref('doppler'), 'dp', which), ok: succeeding(ref('doppler'), 'dp') },
   ];
 }
 
@@ -476,7 +498,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'doppler']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -496,7 +518,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'doppler']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -534,10 +556,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-dp', ref('doppler-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-dp']);
     }
   });
 
@@ -577,12 +600,14 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
       const opP = await proxy(op.url, fault);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword'].includes(b.name));
+      const dpP = await proxy(dp.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'doppler'].includes(b.name));
       const oks = bs.map((b) => b.ok);
       const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url }), ...oks]);
-      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url, ESO_RENDER_DOPPLER_API_ADDRESS: dpP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
       expect(opP.faulted()).toBeGreaterThan(0);
+      expect(dpP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
