@@ -75,15 +75,16 @@ export function statusError(status: number, retryAfterMs?: number): DopplerApiEr
 export function apiBase(env: NodeJS.ProcessEnv = process.env): URL {
   const raw = env[API_ADDRESS_ENV];
   if (raw === undefined || raw.trim() === '') return new URL(DEFAULT_API);
-  const trimmed = raw.trim().replace(/\/+$/, '');
+  const trimmed = raw.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let u: URL | undefined;
   try {
     u = new URL(withScheme);
+    u.pathname = u.pathname.replace(/\/+$/, '');
   } catch {
     u = undefined;
   }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') {
+  if (!u || u.hostname === '' || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') {
     throw new Error(`${API_ADDRESS_ENV}=${JSON.stringify(raw)} is not an http(s) URL without query, fragment or user info (for example https://doppler-proxy.internal:8443)`);
   }
   return u;
