@@ -14,6 +14,7 @@ import { startGsmServer } from '../../test/servers/gcpsm/server.js';
 import { startTokenServer } from '../../test/servers/azurekv/token-server.js';
 import { startVaultServer } from '../../test/servers/azurekv/vault-server.js';
 import { makeTestTls } from '../../test/servers/tls-ca.js';
+import { FakeDoppler } from '../../test/servers/doppler/server.js';
 // @ts-expect-error plain JS helper
 import { startLatencyProxy } from '../lib/latency-proxy.mjs';
 
@@ -71,21 +72,31 @@ async function main() {
   });
   stops.push(() => akvProxy.stop());
 
+  // Doppler: one config holding every secret (names in Doppler's UPPER_SNAKE form), behind a latency proxy.
+  const doppler = await FakeDoppler.start();
+  stops.push(() => doppler.close());
+  doppler.addConfig('bench', 'prd', Object.fromEntries(Array.from({ length: UNIQUE }, (_, k) => [`APP_${k}`, value(k)])));
+  doppler.addServiceToken('dp.st.bench', 'bench', 'prd');
+  const dopplerProxy = await startLatencyProxy({ upstream: doppler.url, delayMs: DELAY });
+  stops.push(() => dopplerProxy.stop());
+
   const counts = () => ({
     aws: awsProxy.count(),
     vault: vaultProxy.requests.filter((r: { path: string }) => r.path.startsWith('/v1/secret/')).length,
     gcpsm: gsm.requests.filter((r) => r.method === 'AccessSecretVersion').length,
     azurekv: akvProxy.requests.filter((r: { path: string }) => r.path.startsWith('/secrets/')).length,
+    doppler: dopplerProxy.count(),
     // Everything, authentication included, for the record.
     all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
     // Most requests in flight at once, and the backend's own median answer time behind the proxy.
-    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
-    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
+    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight, doppler: dopplerProxy.maxInFlight },
+    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs(), doppler: dopplerProxy.upstreamMedianMs() },
   });
   const reset = () => {
     awsProxy.clear();
     vaultProxy.clear();
     akvProxy.clear();
+    dopplerProxy.clear();
     gsm.requests.length = 0;
     token.requests.length = 0;
   };
@@ -116,6 +127,7 @@ async function main() {
         clientSecret: 'bench-password',
         caFile: path.join(tlsDir, 'ca.pem'),
       },
+      doppler: { url: dopplerProxy.url, token: 'dp.st.bench' },
     },
   });
 }

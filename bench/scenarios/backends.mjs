@@ -63,7 +63,7 @@ function stream(backend) {
   for (let i = 0; i < ES; i++) {
     const k = i % UNIQUE;
     const property = i % (2 * UNIQUE) < UNIQUE ? 'username' : 'password';
-    const key = backend === 'aws' ? `bench/app-${k}` : `app-${k}`;
+    const key = backend === 'aws' ? `bench/app-${k}` : backend === 'doppler' ? `APP_${k}` : `app-${k}`;
     docs.push(`apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
@@ -92,6 +92,7 @@ function storeFor(backend, info) {
         authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } },
       },
     },
+    doppler: { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } },
     fake: {
       fake: {
         data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
@@ -137,6 +138,23 @@ async function naiveLoop(backend, info) {
       bytes += r.payload.data.length;
     }
     await c.close();
+  } else if (backend === 'doppler') {
+    // The Doppler provider is a thin HTTP client of its own; the naive loop sends ESO's one download per entry.
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true });
+    const auth = `Basic ${Buffer.from(`${info.doppler.token}:`).toString('base64')}`;
+    for (const k of keys) {
+      bytes += await new Promise((resolve, reject) => {
+        http
+          .get(`${info.doppler.url}/v3/configs/config/secrets/download?secrets=APP_${k}`, { agent, headers: { authorization: auth, accept: 'application/json' } }, (res) => {
+            let n = 0;
+            res.on('data', (d) => (n += d.length));
+            res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`doppler ${res.statusCode}`))));
+          })
+          .on('error', reject);
+      });
+    }
+    agent.destroy();
   } else {
     const https = await import('node:https');
     const { ClientSecretCredential } = await import('@azure/identity');
@@ -205,6 +223,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   cred('bench', 'vault-token', 'token', info.vault.token);
   cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
   cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
+  cred('bench', 'doppler-token', 'dopplerToken', info.doppler.token);
   Object.assign(process.env, {
     AWS_SECRETSMANAGER_ENDPOINT: info.aws.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -215,6 +234,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     ESO_RENDER_GCPSM_INSECURE: 'true',
     ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
     AZURE_AUTHORITY_HOST: info.azurekv.authorityHost,
+    ESO_RENDER_DOPPLER_API_ADDRESS: info.doppler.url,
   });
   const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
   const { render } = await import(dist('engine/render.js'));
@@ -247,7 +267,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     };
   };
 
-  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv', 'doppler'];
   const results = {};
   try {
     for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
@@ -277,7 +297,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     }
     const engineMs = median(samples.fake.map((s) => s.ms));
     for (const b of backendsList) {
-      const batch = b === 'aws' ? 20 : 1;
+      const batch = b === 'aws' ? 20 : b === 'doppler' ? 50 : 1;
       const floorMs = Math.ceil(UNIQUE / (batch * perStore)) * DELAY;
       const wall = median(samples[b].map((s) => s.ms));
       const requests = median(samples[b].map((s) => s.requests));
@@ -306,7 +326,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   const rows = [];
   for (const b of backendsList) {
     const r = results[b];
-    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : UNIQUE;
+    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : b === 'doppler' ? Math.ceil(UNIQUE / 50) : UNIQUE;
     rows.push({
       scenario: 'backends',
       measure: `${b}: requests for ${ES} ExternalSecrets over ${UNIQUE} secrets`,
@@ -314,7 +334,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
       baseline: `naive: ${ES}`,
       ratio: r.requests / requestTarget,
       target: 1,
-      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : 'one per unique secret'})${b === 'azurekv' ? '; Key Vault answers the first, unauthenticated request with the bearer challenge that names the tenant, so one request more is the protocol' : ''}`,
+      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : b === 'doppler' ? 'secrets downloads, 50 names per call' : 'one per unique secret'})${b === 'azurekv' ? '; Key Vault answers the first, unauthenticated request with the bearer challenge that names the tenant, so one request more is the protocol' : ''}`,
     });
     rows.push({
       scenario: 'backends',

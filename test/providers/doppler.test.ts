@@ -32,7 +32,7 @@ describe('doppler key rules', () => {
 
 describe('doppler store checks', () => {
   it("ESO's wording, the CRD's exactly-one rule, and the default token key", () => {
-    expect(checkStore({})).toEqual([{ field: 'auth', message: 'spec.provider.doppler.auth: is required' }]);
+    expect(checkStore({})).toEqual([{ field: 'auth', message: 'is required' }]);
     expect(checkStore({ auth: {} })[0]!.message).toBe("Exactly one of 'secretRef' or 'oidcConfig' must be specified");
     expect(checkStore({ auth: { secretRef: { dopplerToken: { name: 't' } }, oidcConfig: { identity: 'i', serviceAccountRef: { name: 's' } } } })[0]!.message).toBe(
       "Exactly one of 'secretRef' or 'oidcConfig' must be specified",

@@ -23,7 +23,7 @@ export const DEFAULT_TOKEN_KEY = 'dopplerToken';
 export function checkStore(spec: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const auth = obj(spec['auth']);
-  if (!auth) return [{ field: 'auth', message: 'spec.provider.doppler.auth: is required' }];
+  if (!auth) return [{ field: 'auth', message: 'is required' }];
   const hasRef = auth['secretRef'] !== undefined && auth['secretRef'] !== null;
   const hasOidc = auth['oidcConfig'] !== undefined && auth['oidcConfig'] !== null;
   // The CRD's x-kubernetes-validations rule on DopplerAuth (the API server refuses the store).
