@@ -134,6 +134,21 @@ export const backendClients = {
     credentials: (cred, info) => cred('gitlab-token', 'token', info.gitlab.token),
     naive: (info, keys) => naiveGets(keys.map((k) => `${info.gitlab.url}/api/v4/projects/${info.gitlab.projectID}/variables/app_${k}`), { 'PRIVATE-TOKEN': info.gitlab.token }),
   },
+  doppler: {
+    key: (k) => `APP_${k}`,
+    batch: 50,
+    requestTarget: (u) => Math.ceil(u / 50),
+    targetNote: 'secrets downloads, 50 names per call',
+    store: () => ({ doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } }),
+    credentials: (cred, info) => cred('doppler-token', 'dopplerToken', info.doppler.token),
+    env: (info) => ({ ESO_RENDER_DOPPLER_API_ADDRESS: info.doppler.url }),
+    // ESO's one download per data entry.
+    naive: (info, keys) =>
+      naiveGets(keys.map((k) => `${info.doppler.url}/v3/configs/config/secrets/download?secrets=APP_${k}`), {
+        authorization: `Basic ${Buffer.from(`${info.doppler.token}:`).toString('base64')}`,
+        accept: 'application/json',
+      }),
+  },
   onepassword: {
     // ESO's Connect client finds an item by title (one list request), then reads it: two round trips.
     roundTrips: 2,

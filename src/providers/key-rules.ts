@@ -11,6 +11,7 @@ import { onepasswordKeyRules } from './onepassword/key-rules.js';
 import { openBaoKeyRules } from './openbao/key-rules.js';
 import { kubernetesKeyRules } from './kubernetes/key-rules.js';
 import { gitlabKeyRules } from './gitlab/key-rules.js';
+import { dopplerKeyRules } from './doppler/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -21,6 +22,7 @@ const rules: Record<string, KeyRules> = {
   openBao: openBaoKeyRules,
   kubernetes: kubernetesKeyRules,
   gitlab: gitlabKeyRules,
+  doppler: dopplerKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {

@@ -27,6 +27,7 @@ import { startTokenServer, type TokenServer } from '../servers/azurekv/token-ser
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { FakeConnect } from '../servers/onepassword/server.js';
 import { FakeGitLab } from '../servers/gitlab/server.js';
+import { FakeDoppler } from '../servers/doppler/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -247,6 +248,7 @@ const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
 const GL = backendValues('gitlab');
+const DP = backendValues('doppler');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -264,6 +266,8 @@ const CRED = {
   opBadToken: canary('cred-op-bad-token'),
   glToken: canary('cred-gl-access-token'),
   glBadToken: canary('cred-gl-bad-token'),
+  dpToken: canary('cred-doppler-token'),
+  dpBadToken: canary('cred-doppler-bad-token'),
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -333,6 +337,12 @@ beforeAll(async () => {
   gl.addToken(CRED.glToken);
   credential('apps', 'gl-token', 'token', CRED.glToken);
   credential('apps', 'gl-bad-token', 'token', CRED.glBadToken);
+  // Doppler: one config holding every canary by name, read with a service token.
+  dp = await FakeDoppler.start();
+  dp.addConfig('canary', 'prd', DP);
+  dp.addServiceToken(CRED.dpToken, 'canary', 'prd');
+  credential('apps', 'doppler-token', 'dopplerToken', CRED.dpToken);
+  credential('apps', 'doppler-bad-token', 'dopplerToken', CRED.dpBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -375,6 +385,14 @@ function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): 
   return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
 }
 
+let dp: FakeDoppler;
+afterAll(async () => dp?.close());
+
+/** Doppler: ESO's provider does not read `property`, so the property reads succeed with the whole value. */
+function dpFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => ![`${tag}-missing-property`, `${tag}-property-of-non-json`].includes(String(o.metadata?.name)));
+}
+
 function stores(urls: { vault: string; azure: string; op?: string; gl?: string }): KubeObject[] {
   const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
     apiVersion: 'external-secrets.io/v1',
@@ -408,6 +426,8 @@ function stores(urls: { vault: string; azure: string; op?: string; gl?: string }
     store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'gitlab', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-token', key: 'token' } } } } }),
     store('SecretStore', 'gitlab-bad-token', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'doppler', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } }),
+    store('SecretStore', 'doppler-bad-token', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-bad-token' } } } } }),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -425,6 +445,7 @@ function cliEnv(): Record<string, string> {
     ESO_RENDER_AZUREKV_CA_FILE: path.join(dir, 'ca.pem'),
     ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
     AZURE_AUTHORITY_HOST: token.authorityHost,
+    ESO_RENDER_DOPPLER_API_ADDRESS: dp.url,
   };
 }
 
@@ -458,6 +479,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
     { name: 'gitlab', store: 'gitlab', values: GL, failing: failing(ref('gitlab'), 'gl', which), ok: glSucceeding(ref('gitlab'), 'gl') },
+    { name: 'doppler', store: 'doppler', values: DP, failing: dpFailing(ref('doppler'), 'dp', which), ok: succeeding(ref('doppler'), 'dp') },
   ];
 }
 
@@ -501,7 +523,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -521,7 +543,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -560,10 +582,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gl', ref('gitlab-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-dp', ref('doppler-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl', 'cred-dp']);
     }
   });
 
@@ -604,13 +627,15 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
       const opP = await proxy(op.url, fault);
       const glP = await proxy(gl.url, fault);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'gitlab'].includes(b.name));
+      const dpP = await proxy(dp.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'gitlab', 'doppler'].includes(b.name));
       const oks = bs.map((b) => b.ok);
       const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url, gl: glP.url }), ...oks]);
-      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url, ESO_RENDER_DOPPLER_API_ADDRESS: dpP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
       expect(opP.faulted()).toBeGreaterThan(0);
       expect(glP.faulted()).toBeGreaterThan(0);
+      expect(dpP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
