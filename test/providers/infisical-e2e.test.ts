@@ -244,7 +244,7 @@ describe('infisical through the CLI', () => {
         es('x', 'inf', `  data:\n  - {secretKey: p, remoteRef: {key: API_KEY}}`),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('SecretStore/apps/inf: failed to authenticate via universal auth APIError: CallUniversalAuthLogin unsuccessful response [POST /api/v1/auth/universal-auth/login] [status-code=401]');
+    expect(r.stderr).toContain('SecretStore/apps/inf: key "API_KEY": failed to authenticate via universal auth APIError: CallUniversalAuthLogin unsuccessful response [POST /api/v1/auth/universal-auth/login] [status-code=401]');
     expect(r.stderr).not.toContain('Invalid credentials');
     expect(inf.requests.length).toBe(1);
     inf.resetLog();

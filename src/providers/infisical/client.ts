@@ -66,7 +66,8 @@ export class InfisicalClient implements SecretsClient {
     private readonly where: string,
     private readonly cfg: InfisicalStoreConfig,
     private readonly http: InfisicalHttp,
-    private readonly token: string,
+    /** The access token: the login's (made once, on first use) or the one given. */
+    private readonly token: () => Promise<string>,
     /** Revoke the access token at close (every method but token auth, as ESO's Close). */
     private readonly revoke: boolean,
     private readonly signal: AbortSignal,
@@ -74,6 +75,20 @@ export class InfisicalClient implements SecretsClient {
 
   private fail(msg: string, retryable = false): never {
     throw new ProviderError(`${this.where}: ${msg}`, { retryable });
+  }
+
+  private loggedIn = false;
+
+  /** The token for a read; a failed login is this read's failure, named by `what` (its key or find). */
+  private async auth(what: string): Promise<string> {
+    try {
+      const t = await this.token();
+      this.loggedIn = true;
+      return t;
+    } catch (e) {
+      if (e instanceof ProviderError) throw new ProviderError(`${this.where}: ${what}${e.message}`, { retryable: e.retryable });
+      throw e;
+    }
   }
 
   private wrap(prefix: string, e: unknown): never {
@@ -92,6 +107,7 @@ export class InfisicalClient implements SecretsClient {
     let p = this.secrets.get(id);
     if (!p) {
       p = (async () => {
+        const token = await this.auth(`key ${quote(key)}: `);
         let body: unknown;
         try {
           body = await this.http.json({
@@ -106,7 +122,7 @@ export class InfisicalClient implements SecretsClient {
               type: 'shared',
               expandSecretReferences: String(this.cfg.expandSecretReferences),
             },
-            token: this.token,
+            token,
           });
         } catch (e) {
           // A 404 is ESO's NoSecretErr (deletionPolicy: Delete can prune the entry).
@@ -148,6 +164,7 @@ export class InfisicalClient implements SecretsClient {
   private list(): Promise<Secret[]> {
     if (!this.listing) {
       this.listing = (async () => {
+        const token = await this.auth(`find in ${this.cfg.secretsPath}: `);
         let body: unknown;
         try {
           body = await this.http.json({
@@ -162,7 +179,7 @@ export class InfisicalClient implements SecretsClient {
               include_imports: 'true',
               recursive: String(this.cfg.recursive),
             },
-            token: this.token,
+            token,
           });
         } catch (e) {
           this.wrap('', e);
@@ -214,9 +231,10 @@ export class InfisicalClient implements SecretsClient {
 
   async close(): Promise<void> {
     try {
-      if (this.revoke && !this.signal.aborted) {
+      if (this.revoke && this.loggedIn && !this.signal.aborted) {
+        const token = await this.token();
         await this.http
-          .json({ operation: 'CallRevokeAccessToken', method: 'POST', path: '/v1/auth/token/revoke', body: { accessToken: this.token }, token: this.token, retry: false })
+          .json({ operation: 'CallRevokeAccessToken', method: 'POST', path: '/v1/auth/token/revoke', body: { accessToken: token }, token, retry: false })
           .catch(() => undefined);
       }
     } finally {

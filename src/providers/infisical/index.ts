@@ -78,10 +78,11 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
     countRetry: () => ctx.countRetry(),
   });
 
-  let token: string;
+  let token: () => Promise<string>;
   if (a.method === 'token') {
-    token = (await text(a.accessToken, 'accessToken')).trim();
-    if (token === '' || /[\u0000-\u001f\u007f]/.test(token)) throw new ProviderError(`${where}: ${at}.accessToken: the access token is empty or not one line`);
+    const given = (await text(a.accessToken, 'accessToken')).trim();
+    if (given === '' || /[\u0000-\u001f\u007f]/.test(given)) throw new ProviderError(`${where}: ${at}.accessToken: the access token is empty or not one line`);
+    token = () => Promise.resolve(given);
   } else {
     const org = cfg.organizationSlug;
     let body: Record<string, string>;
@@ -110,22 +111,26 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
       body = { identityId, jwt, organizationSlug: org };
     }
     const login = LOGIN[a.method];
-    let answer: unknown;
-    try {
-      answer = await http.json({ operation: login.operation, method: 'POST', path: login.path, body });
-    } catch (e) {
-      http.close();
-      if (e instanceof InfisicalApiError || e instanceof InfisicalTransportError) {
-        throw new ProviderError(`${where}: failed to authenticate via ${login.what} ${e.message}`, { retryable: e.retryable });
-      }
-      throw e;
-    }
-    const t = (answer as { accessToken?: unknown } | null)?.accessToken;
-    if (typeof t !== 'string' || t === '' || /[\u0000-\u001f\u007f]/.test(t)) {
-      http.close();
-      throw new ProviderError(`${where}: failed to authenticate via ${login.what}: the login answer holds no usable access token`);
-    }
-    token = t;
+    // The login is the first request, made when the first read needs it (once for every read), so a
+    // failing login is reported on each read by its key, as every other backend failure is.
+    let session: Promise<string> | undefined;
+    token = async () =>
+      (session ??= (async () => {
+        let answer: unknown;
+        try {
+          answer = await http.json({ operation: login.operation, method: 'POST', path: login.path, body });
+        } catch (e) {
+          if (e instanceof InfisicalApiError || e instanceof InfisicalTransportError) {
+            throw new ProviderError(`failed to authenticate via ${login.what} ${e.message}`, { retryable: e.retryable });
+          }
+          throw e;
+        }
+        const t = (answer as { accessToken?: unknown } | null)?.accessToken;
+        if (typeof t !== 'string' || t === '' || /[\u0000-\u001f\u007f]/.test(t)) {
+          throw new ProviderError(`failed to authenticate via ${login.what}: the login answer holds no usable access token`);
+        }
+        return t;
+      })());
   }
   return new InfisicalClient(where, cfg, http, token, a.method !== 'token', ctx.signal);
 }
