@@ -26,6 +26,7 @@ import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { FakeConnect } from '../servers/onepassword/server.js';
+import { FakeInfisical } from '../servers/infisical/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -329,6 +330,25 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'platform.key'), randomBytes(32));
 }, 60_000);
 
+// Infisical: every canary is a secret of project canary, environment prod, folder /; a machine identity
+// logs in with a client secret that is itself a canary (and a wrong one that must never be echoed).
+const INF = backendValues('infisical');
+const INF_CRED = { secret: canary('cred-inf-client-secret'), wrong: canary('cred-inf-wrong-secret') };
+let inf: FakeInfisical;
+beforeAll(async () => {
+  inf = await FakeInfisical.start();
+  inf.addSecrets('canary', 'prod', '/', INF);
+  inf.addClient('canary-client', INF_CRED.secret, ['canary']);
+  credential('apps', 'inf-ua', 'clientId', 'canary-client');
+  credential('apps', 'inf-ua', 'clientSecret', INF_CRED.secret);
+  credential('apps', 'inf-ua-wrong', 'clientId', 'canary-client');
+  credential('apps', 'inf-ua-wrong', 'clientSecret', INF_CRED.wrong);
+});
+afterAll(async () => {
+  await inf?.close();
+});
+const infStore = (ua: string) => ({ infisical: { hostAPI: inf.url, auth: { universalAuthCredentials: { clientId: { name: ua, key: 'clientId' }, clientSecret: { name: ua, key: 'clientSecret' } } }, secretsScope: { projectSlug: 'canary', environmentSlug: 'prod' } } });
+
 /** Sealing on (issue 17): the same runs must hold no canary anywhere but inside the ciphertext. */
 let sealKeys: ControllerKeys;
 const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '--seal-cert', path.join(dir, 'seal-cert.pem')];
@@ -384,6 +404,8 @@ function stores(urls: { vault: string; azure: string; op?: string }): KubeObject
     }),
     store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
     store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'infisical', infStore('inf-ua')),
+    store('SecretStore', 'infisical-bad-secret', infStore('inf-ua-wrong')),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -433,6 +455,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
+    { name: 'infisical', store: 'infisical', values: INF, failing: failing(ref('infisical'), 'inf', which), ok: succeeding(ref('infisical'), 'inf') },
   ];
 }
 
@@ -476,7 +499,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'infisical']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -496,7 +519,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'infisical']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -534,10 +557,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-inf', ref('infisical-bad-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-inf']);
     }
   });
 
