@@ -12,6 +12,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/frontends/stream.js';
 import { runCli } from '../helpers/cli.js';
 import { FakeInfisical } from '../servers/infisical/server.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { makeTestTls } from '../servers/tls-ca.js';
 
 const CLIENT_ID = 'ua-client-7f3e';
 const CLIENT_SECRET = 'ua-secret-Vb8n2Qx';
@@ -292,5 +294,32 @@ describe('infisical through the CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(secrets(r.stdout)['x']).toEqual({ p: 'api-key-Tq4w9' });
     expect(inf.requests[0]!.path).toBe('/api/v1/auth/universal-auth/login');
+  });
+
+  it('an HTTPS Infisical with a private CA: caBundle and caProvider are trusted, the system roots alone are not', async () => {
+    const tls = makeTestTls();
+    const proxy = await startFaultProxy({ upstream: inf.url, tls });
+    mkdirSync(path.join(creds, 'apps', 'inf-ca'), { recursive: true });
+    writeFileSync(path.join(creds, 'apps', 'inf-ca', 'ca.crt'), tls.caPem);
+    try {
+      const host = `https://127.0.0.1:${proxy.port}`;
+      const read = es('x', 'inf', `  data:\n  - {secretKey: p, remoteRef: {key: API_KEY}}`);
+      const withCa = (extra: string) => store('inf', { host }).replace('      auth:', `${extra}\n      auth:`);
+      let r = await render(withCa(`      caBundle: ${Buffer.from(tls.caPem).toString('base64')}`) + read);
+      expect(r.code, r.stderr).toBe(0);
+      expect(secrets(r.stdout)['x']).toEqual({ p: 'api-key-Tq4w9' });
+      r = await render(withCa('      caProvider: {type: Secret, name: inf-ca, key: ca.crt}') + read);
+      expect(r.code, r.stderr).toBe(0);
+      expect(secrets(r.stdout)['x']).toEqual({ p: 'api-key-Tq4w9' });
+      const before = proxy.log.length;
+      r = await render(store('inf', { host }) + read);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('failed to authenticate via universal auth CallUniversalAuthLogin:');
+      // The TLS handshake fails, so no request reaches the proxy.
+      expect(proxy.log.length).toBe(before);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
