@@ -14,6 +14,7 @@ import { startGsmServer } from '../../test/servers/gcpsm/server.js';
 import { startTokenServer } from '../../test/servers/azurekv/token-server.js';
 import { startVaultServer } from '../../test/servers/azurekv/vault-server.js';
 import { makeTestTls } from '../../test/servers/tls-ca.js';
+import { FakeInfisical } from '../../test/servers/infisical/server.js';
 // @ts-expect-error plain JS helper
 import { startLatencyProxy } from '../lib/latency-proxy.mjs';
 
@@ -71,21 +72,31 @@ async function main() {
   });
   stops.push(() => akvProxy.stop());
 
+  // Infisical: project bench, environment prod, secrets at /, universal auth, behind the latency proxy.
+  const inf = await FakeInfisical.start();
+  stops.push(() => inf.close());
+  inf.addSecrets('bench', 'prod', '/', Object.fromEntries(Array.from({ length: UNIQUE }, (_, k) => [`app-${k}`, value(k)])));
+  inf.addClient('bench-client', 'bench-client-secret', ['bench']);
+  const infProxy = await startLatencyProxy({ upstream: inf.url, delayMs: DELAY });
+  stops.push(() => infProxy.stop());
+
   const counts = () => ({
     aws: awsProxy.count(),
     vault: vaultProxy.requests.filter((r: { path: string }) => r.path.startsWith('/v1/secret/')).length,
     gcpsm: gsm.requests.filter((r) => r.method === 'AccessSecretVersion').length,
     azurekv: akvProxy.requests.filter((r: { path: string }) => r.path.startsWith('/secrets/')).length,
+    infisical: infProxy.requests.filter((r: { path: string }) => r.path.startsWith('/api/v3/secrets/raw/')).length,
     // Everything, authentication included, for the record.
-    all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
+    all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length, infisical: infProxy.count() },
     // Most requests in flight at once, and the backend's own median answer time behind the proxy.
-    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
-    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
+    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight, infisical: infProxy.maxInFlight },
+    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs(), infisical: infProxy.upstreamMedianMs() },
   });
   const reset = () => {
     awsProxy.clear();
     vaultProxy.clear();
     akvProxy.clear();
+    infProxy.clear();
     gsm.requests.length = 0;
     token.requests.length = 0;
   };
@@ -116,6 +127,7 @@ async function main() {
         clientSecret: 'bench-password',
         caFile: path.join(tlsDir, 'ca.pem'),
       },
+      infisical: { url: infProxy.url, clientId: 'bench-client', clientSecret: 'bench-client-secret' },
     },
   });
 }

@@ -92,6 +92,7 @@ function storeFor(backend, info) {
         authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } },
       },
     },
+    infisical: { infisical: { hostAPI: info.infisical.url, auth: { universalAuthCredentials: { clientId: { name: 'inf-ua', key: 'clientId' }, clientSecret: { name: 'inf-ua', key: 'clientSecret' } } }, secretsScope: { projectSlug: 'bench', environmentSlug: 'prod' } } },
     fake: {
       fake: {
         data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
@@ -137,6 +138,15 @@ async function naiveLoop(backend, info) {
       bytes += r.payload.data.length;
     }
     await c.close();
+  } else if (backend === 'infisical') {
+    // The Infisical provider is a thin HTTP client (no SDK); the naive loop logs in once, then one GET per entry.
+    const login = await fetch(`${info.infisical.url}/api/v1/auth/universal-auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: info.infisical.clientId, clientSecret: info.infisical.clientSecret, organizationSlug: '' }) });
+    const { accessToken } = await login.json();
+    for (const k of keys) {
+      const res = await fetch(`${info.infisical.url}/api/v3/secrets/raw/app-${k}?workspaceSlug=bench&environment=prod&secretPath=%2F&include_imports=true`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (res.status !== 200) throw new Error(`infisical ${res.status}`);
+      bytes += (await res.text()).length;
+    }
   } else {
     const https = await import('node:https');
     const { ClientSecretCredential } = await import('@azure/identity');
@@ -205,6 +215,8 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   cred('bench', 'vault-token', 'token', info.vault.token);
   cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
   cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
+  cred('bench', 'inf-ua', 'clientId', info.infisical.clientId);
+  cred('bench', 'inf-ua', 'clientSecret', info.infisical.clientSecret);
   Object.assign(process.env, {
     AWS_SECRETSMANAGER_ENDPOINT: info.aws.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -247,7 +259,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     };
   };
 
-  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv', 'infisical'];
   const results = {};
   try {
     for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
