@@ -12,6 +12,7 @@ import * as azurekv from './azurekv.js';
 import * as doppler from './doppler.js';
 import * as gcpsm from './gcpsm.js';
 import * as gitlab from './gitlab.js';
+import * as infisical from './infisical.js';
 import * as kubernetes from './kubernetes.js';
 import * as onepassword from './onepassword.js';
 import * as openbao from './openbao.js';
@@ -19,7 +20,7 @@ import type { BenchBackend, BenchContext } from './types.js';
 import * as vault from './vault.js';
 
 /** Every backend of the scenario, by the name bench/scenarios/backend-clients.mjs knows it by. */
-const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler };
+const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler, infisical };
 
 const DELAY = Number(process.env['ESO_BENCH_DELAY_MS'] ?? 20);
 const UNIQUE = Number(process.env['ESO_BENCH_UNIQUE'] ?? 200);

@@ -149,6 +149,31 @@ export const backendClients = {
         accept: 'application/json',
       }),
   },
+  infisical: {
+    // One universal-auth login before the reads.
+    setupTrips: 1,
+    store: (info) => ({
+      infisical: {
+        hostAPI: info.infisical.url,
+        auth: { universalAuthCredentials: { clientId: { name: 'inf-ua', key: 'clientId' }, clientSecret: { name: 'inf-ua', key: 'clientSecret' } } },
+        secretsScope: { projectSlug: 'bench', environmentSlug: 'prod' },
+      },
+    }),
+    credentials: (cred, info) => {
+      cred('inf-ua', 'clientId', info.infisical.clientId);
+      cred('inf-ua', 'clientSecret', info.infisical.clientSecret);
+    },
+    // The Infisical provider is a thin HTTP client (no SDK); the naive loop logs in once, then one GET per entry.
+    async naive(info, keys) {
+      const login = await fetch(`${info.infisical.url}/api/v1/auth/universal-auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: info.infisical.clientId, clientSecret: info.infisical.clientSecret, organizationSlug: '' }),
+      });
+      const { accessToken } = await login.json();
+      return naiveGets(keys.map((k) => `${info.infisical.url}/api/v3/secrets/raw/app-${k}?workspaceSlug=bench&environment=prod&secretPath=%2F&include_imports=true`), { authorization: `Bearer ${accessToken}` });
+    },
+  },
   onepassword: {
     // ESO's Connect client finds an item by title (one list request), then reads it: two round trips.
     roundTrips: 2,

@@ -62,6 +62,12 @@ describe('provider key rules', () => {
     expect(refusedFind('onepassword', { path: 'any "title"' })).toEqual([]);
   });
 
+  it('infisical: NAME, sub/NAME and /folder/NAME; the name is a URL segment and the folder a secretPath query', () => {
+    for (const k of ['API_KEY', 'my-app/DB_PASS', '/my-app/db/DB_PASS', '/ROOT', 'name.with.dots']) expect(refusedKey('infisical', k), k).toEqual([]);
+    for (const k of ['', 'my-app/', '../x', 'a/../x', 'a//x', '//x', 'a/%2e%2e/x', 'a%2fx', 'a\\x', 'a?x', 'a#x', 'a\nx']) expect(refusedKey('infisical', k), JSON.stringify(k)).toEqual(['key']);
+    expect(refusedFind('infisical', { path: '/my-app' })).toEqual([]);
+  });
+
   it('providers whose keys never leave the process have no rules', () => {
     expect(keyRulesOf('fake')).toBeUndefined();
     expect(keyRulesOf('__proto__')).toBeUndefined();

@@ -12,6 +12,7 @@ import { openBaoKeyRules } from './openbao/key-rules.js';
 import { kubernetesKeyRules } from './kubernetes/key-rules.js';
 import { gitlabKeyRules } from './gitlab/key-rules.js';
 import { dopplerKeyRules } from './doppler/key-rules.js';
+import { infisicalKeyRules } from './infisical/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -23,6 +24,7 @@ const rules: Record<string, KeyRules> = {
   kubernetes: kubernetesKeyRules,
   gitlab: gitlabKeyRules,
   doppler: dopplerKeyRules,
+  infisical: infisicalKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {

@@ -28,6 +28,7 @@ import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-ser
 import { FakeConnect } from '../servers/onepassword/server.js';
 import { FakeGitLab } from '../servers/gitlab/server.js';
 import { FakeDoppler } from '../servers/doppler/server.js';
+import { FakeInfisical } from '../servers/infisical/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -349,6 +350,25 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'platform.key'), randomBytes(32));
 }, 60_000);
 
+// Infisical: every canary is a secret of project canary, environment prod, folder /; a machine identity
+// logs in with a client secret that is itself a canary (and a wrong one that must never be echoed).
+const INF = backendValues('infisical');
+const INF_CRED = { secret: canary('cred-inf-client-secret'), wrong: canary('cred-inf-wrong-secret') };
+let inf: FakeInfisical;
+beforeAll(async () => {
+  inf = await FakeInfisical.start();
+  inf.addSecrets('canary', 'prod', '/', INF);
+  inf.addClient('canary-client', INF_CRED.secret, ['canary']);
+  credential('apps', 'inf-ua', 'clientId', 'canary-client');
+  credential('apps', 'inf-ua', 'clientSecret', INF_CRED.secret);
+  credential('apps', 'inf-ua-wrong', 'clientId', 'canary-client');
+  credential('apps', 'inf-ua-wrong', 'clientSecret', INF_CRED.wrong);
+});
+afterAll(async () => {
+  await inf?.close();
+});
+const infStore = (ua: string) => ({ infisical: { hostAPI: inf.url, auth: { universalAuthCredentials: { clientId: { name: ua, key: 'clientId' }, clientSecret: { name: ua, key: 'clientSecret' } } }, secretsScope: { projectSlug: 'canary', environmentSlug: 'prod' } } });
+
 /** Sealing on (issue 17): the same runs must hold no canary anywhere but inside the ciphertext. */
 let sealKeys: ControllerKeys;
 const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '--seal-cert', path.join(dir, 'seal-cert.pem')];
@@ -428,6 +448,8 @@ function stores(urls: { vault: string; azure: string; op?: string; gl?: string }
     store('SecretStore', 'gitlab-bad-token', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'doppler', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } }),
     store('SecretStore', 'doppler-bad-token', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-bad-token' } } } } }),
+    store('SecretStore', 'infisical', infStore('inf-ua')),
+    store('SecretStore', 'infisical-bad-secret', infStore('inf-ua-wrong')),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -480,6 +502,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
     { name: 'gitlab', store: 'gitlab', values: GL, failing: failing(ref('gitlab'), 'gl', which), ok: glSucceeding(ref('gitlab'), 'gl') },
     { name: 'doppler', store: 'doppler', values: DP, failing: dpFailing(ref('doppler'), 'dp', which), ok: succeeding(ref('doppler'), 'dp') },
+    { name: 'infisical', store: 'infisical', values: INF, failing: failing(ref('infisical'), 'inf', which), ok: succeeding(ref('infisical'), 'inf') },
   ];
 }
 
@@ -523,7 +546,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler', 'infisical']) {
     it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
@@ -543,7 +566,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword', 'gitlab', 'doppler', 'infisical']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -583,10 +606,11 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gl', ref('gitlab-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-dp', ref('doppler-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-inf', ref('infisical-bad-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl', 'cred-dp']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl', 'cred-dp', 'cred-inf']);
     }
   });
 

@@ -1,0 +1,125 @@
+// Fault injection, Infisical: the loopback Infisical API behind the HTTP fault proxy, the built CLI talking
+// to the proxy as its hostAPI. The first request of a run is the universal-auth login, so the faults hit
+// the login as well as the v3 raw secret reads; the revoke at the end is tried once and never fails a run.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeInfisical } from '../servers/infisical/server.js';
+import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
+import { parseManifests } from '../../src/frontends/stream.js';
+import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
+
+const DEADLINE_MS = 4_000;
+const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
+const VALUES = ['inf-pw-Qe7r4', 'inf-token-Mb2x6', 'inf-env-Wd9k3'];
+const CLIENT_SECRET = 'inf-client-secret-Jh5t8';
+
+let inf: FakeInfisical;
+let creds: string;
+
+const stream = (host: string) => `
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: inf, namespace: apps}
+spec:
+  provider:
+    infisical:
+      hostAPI: "${host}"
+      auth: {universalAuthCredentials: {clientId: {name: inf-ua, key: clientId}, clientSecret: {name: inf-ua, key: clientSecret}}}
+      secretsScope: {projectSlug: shop, environmentSlug: prod}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db-credentials, namespace: apps}
+spec:
+  secretStoreRef: {name: inf, kind: SecretStore}
+  data:
+  - {secretKey: username, remoteRef: {key: DB_CREDENTIALS, property: username}}
+  - {secretKey: password, remoteRef: {key: DB_CREDENTIALS, property: password}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: api-token, namespace: apps}
+spec:
+  secretStoreRef: {name: inf, kind: SecretStore}
+  data:
+  - {secretKey: token, remoteRef: {key: API_TOKEN}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: app-env, namespace: apps}
+spec:
+  secretStoreRef: {name: inf, kind: SecretStore}
+  dataFrom:
+  - extract: {key: /app/APP_ENV}
+`;
+
+const READS: Read[] = [
+  { externalSecret: 'db-credentials', field: 'spec.data[0]', store: 'inf', key: 'DB_CREDENTIALS' },
+  { externalSecret: 'db-credentials', field: 'spec.data[1]', store: 'inf', key: 'DB_CREDENTIALS' },
+  { externalSecret: 'api-token', field: 'spec.data[0]', store: 'inf', key: 'API_TOKEN' },
+  { externalSecret: 'app-env', field: 'spec.dataFrom[0]', store: 'inf', key: '/app/APP_ENV' },
+];
+
+beforeAll(async () => {
+  inf = await FakeInfisical.start();
+  inf.addSecrets('shop', 'prod', '/', { DB_CREDENTIALS: JSON.stringify({ username: 'shop', password: VALUES[0] }), API_TOKEN: VALUES[1]! });
+  inf.addSecrets('shop', 'prod', '/app', { APP_ENV: JSON.stringify({ ENV: VALUES[2], MODE: 'prod' }) });
+  inf.addClient('inf-client', CLIENT_SECRET, ['shop']);
+  creds = mkdtempSync(path.join(tmpdir(), 'faults-inf-'));
+  mkdirSync(path.join(creds, 'apps', 'inf-ua'), { recursive: true });
+  writeFileSync(path.join(creds, 'apps', 'inf-ua', 'clientId'), 'inf-client');
+  writeFileSync(path.join(creds, 'apps', 'inf-ua', 'clientSecret'), CLIENT_SECRET);
+});
+
+afterAll(async () => {
+  await inf?.close();
+  if (creds) rmSync(creds, { recursive: true, force: true });
+});
+
+describe.concurrent('Infisical under faults, through the built CLI', () => {
+  const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
+    {
+      backend: 'Infisical (loopback)',
+      scenarios: httpFaultScenarios(),
+      deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
+      reads: READS,
+      values: [...VALUES, CLIENT_SECRET],
+      stream: () => stream('http://127.0.0.1:1'),
+      rig: async (s, mode) => {
+        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
+        const proxy = await startFaultProxy({ upstream: inf.url, plan });
+        return {
+          env: { ...REQUEST_TIMEOUT },
+          extraArgs: ['--credentials-dir', creds],
+          stdin: stream(proxy.url),
+          faulted: () => proxy.faulted(),
+          seen: () => proxy.log.length,
+          log: () => proxy.log,
+          stop: () => proxy.stop(),
+        };
+      },
+      checkBaseline: (stdout) => {
+        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
+        expect(secrets.map((x) => x.object.metadata?.name)).toEqual(['db-credentials', 'api-token', 'app-env']);
+        const decoded = secrets.flatMap((x) => Object.values(x.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+        for (const v of VALUES) expect(decoded).toContain(v);
+      },
+    },
+    { beforeAll, afterAll, it, expect },
+  );
+
+  it('one secret failing, the rest healthy: nothing on stdout, only that read named', async () => {
+    const proxy = await startFaultProxy({ upstream: inf.url, plan: (req) => (req.url.includes('/secrets/raw/APP_ENV') ? faults.http500() : undefined) });
+    try {
+      const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', creds], stream(proxy.url), {}, DEADLINE_MS + 30_000));
+      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.externalSecret === 'app-env'), healthy: ['db-credentials', 'api-token'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: [...VALUES, CLIENT_SECRET] });
+      expect(problems, r.stderr).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
