@@ -26,8 +26,9 @@ export interface FetchOptions {
 }
 
 export class DeadlineError extends Error {
-  constructor() {
-    super('deadline exceeded before the backend answered');
+  /** `step`: the token service the store was still waiting on (see ProviderContext.awaitingToken). */
+  constructor(step?: string) {
+    super(`deadline exceeded before ${step ?? 'the backend'} answered`);
   }
 }
 
@@ -60,12 +61,21 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
   await Promise.all(
     [...byStore.entries()].map(async ([storeKey, list]) => {
       const local = new Limiter(o.perStore);
+      // The token step the store is still waiting on, if any: a deadline passing meanwhile names it.
+      let tokenStep: string | undefined;
+      const awaitingToken = (what: string) => {
+        tokenStep ??= what;
+        return () => {
+          tokenStep = undefined;
+        };
+      };
+      const named = (error: unknown) => (error instanceof DeadlineError && tokenStep ? new DeadlineError(tokenStep) : error);
       const run = async (r: PlannedRead, fn: () => Promise<Uint8Array | Map<string, Uint8Array>>) => {
         try {
           const value = await local.run(() => global.run(() => Promise.race([fn(), aborted])));
           results.set(r.id, { ok: true, value });
         } catch (error) {
-          results.set(r.id, { ok: false, error });
+          results.set(r.id, { ok: false, error: named(error) });
         }
       };
 
@@ -110,9 +120,11 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           concurrency: o.perStore,
           countRequest: count(storeLabel(store)),
           countRetry: o.onRetry,
+          awaitingToken,
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
-      } catch (error) {
+      } catch (caught) {
+        const error = named(caught);
         if (error && typeof error === 'object') clientFailures.add(error);
         for (const r of list) results.set(r.id, { ok: false, error });
         return;

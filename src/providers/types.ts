@@ -74,6 +74,12 @@ export interface ProviderContext {
   countRequest(n?: number): void;
   /** Count one retry. */
   countRetry(): void;
+  /**
+   * Marks the store as waiting for a credential from a token service (`what` names it, e.g. `STS
+   * (AssumeRole arn:…)`); the returned function marks the credential obtained. A run deadline that
+   * passes in between names that step rather than the backend.
+   */
+  awaitingToken?(what: string): () => void;
 }
 
 export interface SecretsClient {

@@ -101,7 +101,7 @@ function webIdentity(ctx: ProviderContext, spec: AwsStoreSpec, region: string | 
   }
   const sts = instrument(new STSClient(clientOptions(region, undefined, 'AWS_STS_ENDPOINT')), ctx);
   clients.push(sts);
-  return once(async () => {
+  return once(ctx, `STS (AssumeRoleWithWebIdentity ${roleArn})`, async () => {
     let token: string;
     try {
       token = (await readFile(tokenFile, 'utf8')).trim();
@@ -137,7 +137,7 @@ function assumeRole(
   const sts = instrument(new STSClient(clientOptions(region, source, 'AWS_STS_ENDPOINT')), ctx);
   clients.push(sts);
   const store = describeStore(ctx.store);
-  return once(async () => {
+  return once(ctx, `STS (AssumeRole ${roleArn})`, async () => {
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
@@ -179,11 +179,18 @@ function fromSts(c: { AccessKeyId?: string; SecretAccessKey?: string; SessionTok
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
-/** One STS call per run, shared by every concurrent request (a run is far shorter than a session). */
-function once(fn: () => Promise<Credentials>): CredentialProvider {
+/**
+ * One STS call per run, shared by every concurrent request (a run is far shorter than a session). While
+ * it has not answered, the engine knows the store waits on `step` (a deadline then names it).
+ */
+function once(ctx: ProviderContext, step: string, fn: () => Promise<Credentials>): CredentialProvider {
   let p: Promise<Credentials> | undefined;
   return () => {
-    p ??= fn();
+    if (!p) {
+      const done = ctx.awaitingToken?.(step);
+      p = fn();
+      p.then(() => done?.(), () => undefined);
+    }
     return p;
   };
 }

@@ -11,6 +11,7 @@ import { storeLabel } from '../../common/store-label.js';
 import { ambientIdentityRefused } from '../shared/ambient.js';
 import { withAttemptTimeout } from '../shared/request-timeout.js';
 import type { AzureStoreConfig } from './store-config.js';
+import { TOKEN_STEP } from './errors.js';
 
 import type { TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
@@ -184,6 +185,32 @@ async function buildCredential(ctx: ProviderContext, cfg: AzureStoreConfig, sdk:
   }
 }
 
+/**
+ * The credential as the Key Vault clients use it, telling the engine while no token has been obtained
+ * yet (a run deadline passing then names the token endpoint, not the vault).
+ */
+function tracked(ctx: ProviderContext, credential: TokenCredential, what: string): TokenCredential {
+  let obtained = false;
+  return {
+    getToken: async (scopes, options) => {
+      const done = obtained ? undefined : ctx.awaitingToken?.(what);
+      let token: Awaited<ReturnType<TokenCredential['getToken']>>;
+      try {
+        token = await credential.getToken(scopes, options);
+      } catch (e) {
+        // The same error object, so retry decisions still see what it is; its description names the step.
+        if (e && typeof e === 'object') Object.defineProperty(e, TOKEN_STEP, { value: what, configurable: true });
+        throw e;
+      }
+      if (token) {
+        obtained = true;
+        done?.();
+      }
+      return token;
+    },
+  };
+}
+
 /** Resolves the vault's host name to a fixed address (ESO_RENDER_AZUREKV_VAULT_ADDRESS). */
 function fixedLookup(address: string): LookupFunction {
   const family = address.includes(':') ? 6 : 4;
@@ -226,7 +253,7 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
   ]);
   const sdk: Sdk = { identity, secrets, keys, certificates };
   const ca = extraCa(where);
-  const credential = await buildCredential(ctx, cfg, sdk, ca);
+  const credential = tracked(ctx, await buildCredential(ctx, cfg, sdk, ca), cfg.authType === 'ManagedIdentity' ? 'the managed identity token endpoint' : `the Entra ID token endpoint (${cfg.authType})`);
 
   const allowed = new Set<string>();
   const address = process.env[ENV.vaultAddress];

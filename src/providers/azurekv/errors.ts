@@ -29,7 +29,10 @@ function isCutOffBody(e: unknown): boolean {
  * network, a timed-out attempt included): worth another try; a refused credential is not.
  */
 function isUnreachableTokenEndpoint(e: unknown): boolean {
-  if ((e as { name?: unknown } | null)?.name !== 'CredentialUnavailableError') return false;
+  // MSAL's endpoint discovery fails as CredentialUnavailableError, its token request as
+  // AuthenticationRequiredError (both with MSAL's network_error when the answer never arrived whole).
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name !== 'CredentialUnavailableError' && name !== 'AuthenticationRequiredError') return false;
   const text = e instanceof Error ? e.message : '';
   return /endpoints_resolution_error|network_error|ETIMEDOUT|ECONNRESET|ECONNREFUSED/.test(text);
 }
@@ -64,8 +67,17 @@ function isCredentialError(e: unknown): boolean {
   return name === 'AuthenticationError' || name === 'AuthenticationRequiredError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError';
 }
 
+/** Set on an error the credential threw: the token endpoint it was asking (see connection.ts tracked). */
+export const TOKEN_STEP = Symbol('eso-render.azurekv.tokenStep');
+
 /** `HTTP 403 Forbidden: access denied by the vault (...)`; a fixed text per case, never a body. */
 export function describeHttpError(e: unknown): string {
+  const step = (e as { [TOKEN_STEP]?: unknown } | null)?.[TOKEN_STEP];
+  if (typeof step === 'string') return `getting a token from ${step} failed: ${describe(e)}`;
+  return describe(e);
+}
+
+function describe(e: unknown): string {
   if (isCredentialError(e)) {
     const first = (e as Error).message.split('\n')[0] ?? '';
     return `${(e as Error).name}: ${first.slice(0, 300)}`;

@@ -57,10 +57,10 @@ function signedByCertificate(assertion: string | null, certPem: string | undefin
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
   const requests: TokenRequestRecord[] = [];
   const issued = new Set<string>();
-  let base = '';
+  let ownBase = '';
 
   const server = https.createServer({ key: opts.tls.keyPem, cert: opts.tls.certPem }, (req, res) => {
-    const url = new URL(req.url ?? '/', base);
+    const url = new URL(req.url ?? '/', ownBase);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
@@ -71,6 +71,9 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       const t = opts.tenantId;
       if (req.method === 'GET' && url.pathname === `/${t}/v2.0/.well-known/openid-configuration`) {
         requests.push({ path: url.pathname });
+        // The endpoints at the address the client asked (a proxy in front of this server stays on the path).
+        const host = req.headers.host;
+        const base = host && /^127\.0\.0\.1:\d+$/.test(host) ? `https://${host}` : ownBase;
         send(200, {
           issuer: `${base}/${t}/v2.0`,
           authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
@@ -133,9 +136,9 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ownBase = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    authorityHost: base,
+    authorityHost: ownBase,
     requests,
     issued,
     stop: () =>
