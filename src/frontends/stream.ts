@@ -36,6 +36,7 @@ import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
+import { readLazily, unreadLazyItem } from './stream-lazy.js';
 import {
   decodeUtf8,
   indentStep,
@@ -110,6 +111,7 @@ export function sourceFile(item: Item): { path: string; index?: number } | undef
 
 /** True when the item's object is still what was read (so its original text is written). */
 export function isUntouched(item: Item): boolean {
+  if (unreadLazyItem(item)) return true;
   const src = streamSourceOf(item);
   return src !== undefined && JSON.stringify(item.object) === src.snapshot;
 }
@@ -123,13 +125,31 @@ export interface ParseResult {
 
 /** Parse a multi-document YAML stream, a JSON object or array, or a JSON/YAML `List`, into items. */
 export function parseManifests(text: string | Uint8Array, origin?: string): Item[] {
-  const { items, errors } = readManifests(text, origin);
+  return throwingFirst(readManifests(text, origin));
+}
+
+function throwingFirst({ items, errors }: ParseResult): Item[] {
   if (errors.length > 0) {
     const first = errors[0]!;
     if (errors.length === 1) throw first;
     throw new ManifestError(`${first.reason} (and ${errors.length - 1} more error(s) in this stream)`, first);
   }
   return items;
+}
+
+/**
+ * Like `readManifests`, but parses only the documents the engine acts on (stream-lazy.ts): the others are
+ * parsed when first read beyond their apiVersion and kind. The caller asks `lateErrors` after the run.
+ */
+export function readManifestsLazily(input: string | Uint8Array, origin?: string): ParseResult {
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  const lazy = typeof text === 'string' ? readLazily(text, origin, readManifests) : undefined;
+  return lazy ?? readManifests(input, origin);
+}
+
+/** `parseManifests`, read lazily (see `readManifestsLazily`). */
+export function parseManifestsLazily(text: string | Uint8Array, origin?: string): Item[] {
+  return throwingFirst(readManifestsLazily(text, origin));
 }
 
 /** Like `parseManifests`, but reports every problem instead of throwing the first. */
