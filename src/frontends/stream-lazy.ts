@@ -100,7 +100,9 @@ export function readLazily(text: string, origin: string | undefined, readFull: F
     const from = p === 0 ? 0 : docs[res[p - 1]!]!.end;
     const to = last ? text.length : d.end;
     const firstDoc = p === 0 ? 0 : res[p - 1]! + 1;
-    if (parsedUpFront(d)) {
+    // A document that names an ESO group anywhere is parsed too: the scan is never the only judge of
+    // whether a resource is one the engine renders.
+    if (parsedUpFront(d) || text.slice(from, to).includes('external-secrets.io')) {
       const part = parseSegment(from, to, firstDoc, items.length);
       errors.push(...part.errors);
       items.push(...part.items);

@@ -8,7 +8,8 @@
 // top-level line that is not a plain `key:` entry, a quoted or flow value at the top level that does not
 // close on its own line (it could hide lines that look like keys), a duplicated, quoted, tagged, anchored
 // or aliased `apiVersion`/`kind`, a value YAML would not read as a string, or a document without either.
-// Lines that start with a space belong to a top-level entry's value and are not looked at.
+// Lines that start with a space, and `- ` lines under a key with no value on its line (kubectl writes
+// sequences at their key's indent), belong to a top-level entry's value and are not looked at.
 //
 // The documents and segments it reports are the ones the parser would find (stream.ts; the equivalence
 // is checked by stream-lazy.test.ts over the round-trip corpus).
@@ -57,7 +58,10 @@ export function scanStream(text: string): ScannedDocument[] | undefined {
   const docs: ScannedDocument[] = [];
   // The document being read.
   let cur: { start: number; marker: boolean; apiVersion?: string; kind?: string; content: boolean } | undefined;
+  // The last top-level key had no value on its line: `- ` lines at column 0 may follow (kubectl's layout).
+  let openKey = false;
   const finish = (end: number, closed: boolean): boolean => {
+    openKey = false;
     if (!cur) return true;
     if (cur.content && (cur.apiVersion === undefined || cur.kind === undefined)) return false;
     docs.push({ start: cur.start, end, marker: cur.marker, closed, apiVersion: cur.apiVersion, kind: cur.kind });
@@ -74,6 +78,8 @@ export function scanStream(text: string): ScannedDocument[] | undefined {
     if (line === '' || c === ' ' || c === '#') {
       // Blank, comment or nested content (content only after a top-level key has opened the document).
       if (c === ' ' && line.trim() !== '' && !line.trimStart().startsWith('#') && !cur?.content) return undefined;
+    } else if (openKey && (line === '-' || line.startsWith('- '))) {
+      // An item of the sequence under the last top-level key; its content is that key's value.
     } else if (line === '---') {
       if (!finish(pos, false)) return undefined;
       cur = { start: pos, marker: true, content: false };
@@ -87,6 +93,7 @@ export function scanStream(text: string): ScannedDocument[] | undefined {
       const colon = line.indexOf(':');
       const key = line.slice(0, colon);
       const rest = line.slice(colon + 1);
+      openKey = /^[ \t]*(?:#.*)?$/.test(rest);
       if (key === 'apiVersion' || key === 'kind') {
         if (cur[key] !== undefined) return undefined;
         const v = simpleValue(rest);
