@@ -19,6 +19,7 @@ import type { CommandIO } from './render-cmd.js';
 import { formatResults } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 
@@ -70,9 +71,10 @@ const userAnnotations = new Set(['config.kubernetes.io/origin', 'config.kubernet
 
 /** What reaches Argo CD: no build-only objects, no annotations orchestrators put on resources in flight. */
 export function forArgoCd(items: readonly Item[]): Item[] {
+  // An item read lazily whose text holds no annotation is not parsed for this (stream-lazy.ts).
   return items
-    .filter((it) => String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
-    .map((it) => withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)));
+    .filter((it) => !mayHaveAnnotations(it) || String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
+    .map((it) => (mayHaveAnnotations(it) ? withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)) : it));
 }
 
 class Log {
@@ -219,6 +221,15 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
       return fail(1, [{ severity: 'error', message: 'the deadline passed during the build; nothing was rendered' }], emptyStats(built.items.length), build);
     }
     const outcome = await render(built.items, options);
+    // A document read lazily that turned out unreadable fails the run (stream-lazy.ts).
+    const lateFailure = () => {
+      const late = lateErrors(built.items);
+      return late.length === 0
+        ? undefined
+        : fail(1, late.map((e) => ({ severity: 'error' as const, message: `the build output is not a manifest stream: ${e.message}` })), emptyStats(built.items.length), build);
+    };
+    const late = lateFailure();
+    if (late !== undefined) return late;
     log.results([...warnings, ...outcome.results.filter((r) => r.severity !== 'info')]);
     if (!outcome.ok) {
       log.summary(outcome, build, Date.now() - started);
@@ -227,6 +238,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
 
     // 3. Print, unless the result is empty: with automated pruning Argo CD would delete the whole app.
     const out = forArgoCd(outcome.items);
+    const lateOut = lateFailure();
+    if (lateOut !== undefined) return lateOut;
     if (out.length === 0 && !settings.allowEmpty) {
       return fail(
         1,

@@ -37,6 +37,16 @@ export function unreadLazyItem(item: Item): boolean {
   return st !== undefined && st.loaded === undefined && st.errors === undefined && item.object === st.object;
 }
 
+/**
+ * False only for an unread item whose text cannot hold an annotation: no `annotations` in it, and no
+ * backslash (an escaped key could spell it). Such an item is known to have none without parsing it.
+ */
+export function mayHaveAnnotations(item: Item): boolean {
+  if (!unreadLazyItem(item)) return true;
+  const text = (item.source as StreamSource).segment!.text;
+  return text.includes('annotations') || text.includes('\\');
+}
+
 /** Errors of documents the engine read after the stream was read (each one parsed on first use). */
 export function lateErrors(items: readonly Item[]): ManifestError[] {
   const out: ManifestError[] = [];
