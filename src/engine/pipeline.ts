@@ -149,6 +149,9 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     });
   }
   const out: Item[] = [];
+  // With no rollout asked for by the configuration or an ExternalSecret, only a workload's own annotation
+  // can ask for one: a workload whose text cannot hold it is not read for it (not parsed, issue 19).
+  const ownOptInOnly = !options.rolloutOnChange && ![...rendered.values()].some((s) => s.optedIn);
   items.forEach((item, i) => {
     const rep = replacements.get(i);
     if (rep) {
@@ -157,7 +160,8 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     }
     if (c.clusterExternalSecretIndexes.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
-    const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true) : undefined;
+    const skip = ownOptInOnly && item.certainlyLacks?.(ANNOTATION_ROLLOUT) === true;
+    const stamped = rendered.size && !skip ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true) : undefined;
     out.push(stamped ? { object: stamped, source: item.source } : item);
   });
   return finish({ ok: true, items: out });

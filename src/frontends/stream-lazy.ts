@@ -165,7 +165,13 @@ export function readLazily(text: string, origin: string | undefined, readFull: F
         indent: { get: () => loadedSource().indent, enumerable: true },
       },
     ) as StreamSource;
-    items.push({ object: state.object, source });
+    const item: Item = {
+      object: state.object,
+      source,
+      // Only while unread: no backslash (an escape could spell `s`) and no `s` in the text.
+      certainlyLacks: (s) => unreadLazyItem(item) && !segment.text.includes('\\') && !segment.text.includes(s),
+    };
+    items.push(item);
   }
   return errors.length > 0 ? { items: [], errors } : { items, errors };
 }

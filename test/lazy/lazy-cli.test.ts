@@ -140,8 +140,8 @@ describe('render reads lazily', () => {
 
   it('a document the engine reads that does not parse fails the run with its place, and nothing is written', async () => {
     const input = `${plain}---\n${store}---\n${es}---\n${brokenDeployment}`;
-    // Once a Secret is rendered every workload is read (it may consume it, and opt in to rollouts).
-    const r = await runCli(['render', '-q'], input);
+    // With rollout stamping on, every workload is read (it may consume a rendered Secret).
+    const r = await runCli(['render', '-q', '--rollout-on-change'], input);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const line = /<stdin>, document 4, line \d+: invalid YAML[^\n]*/.exec(r.stderr)?.[0];
@@ -150,6 +150,17 @@ describe('render reads lazily', () => {
     // The same error as `validate`, which parses every document, and the whole-stream reader.
     const v = await runCli(['validate'], input);
     expect(v.stderr).toContain(line);
+  });
+
+  it('without rollout stamping, a workload is read only if its text could ask for it', async () => {
+    const input = `${plain}---\n${store}---\n${es}---\n${brokenDeployment}`;
+    const r = await runCli(['render', '-q'], input);
+    expect(r.code).toBe(0);
+    expect(r.stdout.endsWith(`---\n${brokenDeployment}`)).toBe(true);
+    const asks = brokenDeployment.replace('  namespace: apps\n', '  namespace: apps\n  annotations: { eso-render.dev/rollout-on-change: "true" }\n');
+    const r2 = await runCli(['render', '-q'], `${plain}---\n${store}---\n${es}---\n${asks}`);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/<stdin>, document 4, line \d+: invalid YAML/);
   });
 
   it('a Namespace in a stream with ExternalSecrets is always read (its labels select namespaces)', async () => {
