@@ -101,3 +101,29 @@ describe('what lazy reading leaves unread', () => {
     expect(readManifests(broken, 'f.yaml').errors[0]!.message).toBe(late[0]!.message);
   });
 });
+
+describe('the scan gives up on what it cannot read with certainty', () => {
+  const head = 'apiVersion: v1\nkind: ConfigMap\n';
+  it.each([
+    ['a quoted value that goes on', `${head}note: "starts here\nkind: Secret\nends: "\n`],
+    ['a flow value that goes on', `${head}data: {a: 1,\nkind: Secret}\n`],
+    ['a kind YAML reads as a boolean', 'apiVersion: v1\nkind: true\n'],
+    ['a duplicated kind', `${head}kind: Secret\n`],
+    ['a tagged kind', 'apiVersion: v1\nkind: !!str Secret\n'],
+    ['an aliased top-level value', `${head}data: *x\n`],
+    ['an indented root', '  apiVersion: v1\n  kind: ConfigMap\n'],
+    ['a sequence root', '- apiVersion: v1\n  kind: ConfigMap\n'],
+    ['a `- ` line under a key with a value', `${head}data: x\n- y\n`],
+    ['a marker with content', `--- ${head}`],
+    ['a directive', `%YAML 1.2\n---\n${head}`],
+    ['a document without kind', 'apiVersion: v1\nmetadata: {}\n'],
+    ['CRLF', head.replace(/\n/g, '\r\n')],
+  ])('%s', (_what, text) => {
+    expect(scanStream(text)).toBeUndefined();
+  });
+
+  it('and reads the rest as the parser does', () => {
+    const text = `# c\n${head}metadata:\n  name: x\nitems:\n- a\n- b: |\n    ---x\n...\n`;
+    expect(scanStream(text)).toEqual([{ start: 4, end: text.length, marker: false, closed: true, apiVersion: 'v1', kind: 'ConfigMap' }]);
+  });
+});
