@@ -272,7 +272,7 @@ describe('Go durations', () => {
 });
 
 it('exports the spec fields the schema must describe', () => {
-  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'serviceAccounts', 'serviceAccountFiles', 'namespaces', 'namespaceFiles', 'generators', 'generatorFiles']);
+  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'platformKeyFile', 'seal', 'controllerClass', 'limits', 'build', 'unmasked', 'serviceAccounts', 'serviceAccountFiles', 'namespaces', 'namespaceFiles', 'generators', 'generatorFiles']);
 });
 
 describe('platform facts: serviceAccounts, namespaces, generators (src/config/platform-section.ts)', () => {

@@ -10,6 +10,12 @@ import { parseGoDuration } from './duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
 import { platformResourceSections } from './platform-section.js';
+import { readPlatformKey } from './platform-key.js';
+import { readSealSection } from './seal-section.js';
+import { readControllerClass } from './controller-section.js';
+import { readLimits } from './limits-section.js';
+import { readBuildSection } from './build-section.js';
+import { readUnmaskedSection } from './unmasked-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -200,6 +206,35 @@ const specSections: Record<string, SectionReader> = {
       else r.options.rolloutOnChange = x;
     }
   },
+  platformKeyFile(v, r) {
+    if (typeof v !== 'string' || v.trim() === '') return problem(r, 'spec.platformKeyFile', `must be a path, got ${describe(v)}`);
+    try {
+      r.options.platformKey = readPlatformKey(resolve(r.baseDir, v), r.fieldName('spec.platformKeyFile'));
+    } catch (e) {
+      problem(r, 'spec.platformKeyFile', (e as Error).message.replace(/^[^:]+: /, ''));
+    }
+  },
+  seal(v, r) {
+    const seal = readSealSection(v, r.baseDir, (path, message) => problem(r, path, message));
+    if (seal) r.options.seal = seal;
+  },
+  controllerClass(v, r) {
+    const c = readControllerClass(v);
+    if ('error' in c) problem(r, 'spec.controllerClass', c.error);
+    else r.options.controllerClass = c.value;
+  },
+  limits(v, r) {
+    const limits = readLimits(v, (path, message) => problem(r, path, message));
+    if (limits) r.options.limits = limits;
+  },
+  build(v, r) {
+    const build = readBuildSection(v, (path, message) => problem(r, path, message));
+    if (build) r.options.build = build;
+  },
+  unmasked(v, r) {
+    const unmasked = readUnmaskedSection(v, (path, message) => problem(r, path, message));
+    if (unmasked) r.options.unmasked = unmasked;
+  },
 };
 
 // ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
@@ -307,6 +342,12 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   namespaceFiles: { spec: 'namespaceFiles', type: 'list' },
   generators: { spec: 'generators', type: 'manifests' },
   generatorFiles: { spec: 'generatorFiles', type: 'list' },
+  platformKeyFile: { spec: 'platformKeyFile', type: 'string' },
+  seal: { spec: 'seal', type: 'mapping' },
+  controllerClass: { spec: 'controllerClass', type: 'string' },
+  limits: { spec: 'limits', type: 'mapping' },
+  build: { spec: 'build', type: 'mapping' },
+  unmasked: { spec: 'unmasked', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

@@ -5,7 +5,6 @@ import type { ExternalSecret } from '../eso/model.js';
 import {
   ANNOTATION_DATA_HASH,
   ANNOTATION_SOURCE,
-  ARGOCD_SYNC_OPTIONS,
   LABEL_CREATED_BY,
   LABEL_MANAGED,
 } from '../eso/model.js';
@@ -19,6 +18,11 @@ import { decode, decodeMap, hasNullByte } from './decode.js';
 import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSources, type TemplateWarning } from './template-apply.js';
 import { createdByHash, dataHash } from './hash.js';
 import { isOrchestratorAnnotation } from './orchestrator.js';
+import { assignKeys, byteOrder, hasKey, setKey, sortedRecord } from '../common/records.js';
+import { addSyncOptions, isMergePolicy, targetName } from './identity.js';
+
+export { targetName };
+import type { Budget } from '../template/index.js';
 
 export interface EntryError {
   field: string;
@@ -40,6 +44,10 @@ export interface AssembleInputs {
   delims: { left: string; right: string };
   /** Redacted preview: templates render with missingkey=default. */
   lenientTemplates?: boolean;
+  /** How the data-hash annotation is computed (digest.ts); absent: ESO's. `null`: left out. */
+  dataHash?: ((data: Map<string, Uint8Array>) => string) | null;
+  /** The run's template budget (operations, output, deadline), shared by every ExternalSecret. */
+  budget?: Budget;
 }
 
 function describeFind(f: { path?: string; name?: { regexp: string }; tags?: Record<string, string> }): string {
@@ -83,7 +91,7 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       if (df.rewrite.length === 0) {
         if (df.extract || df.find) map = convertKeys(map, (df.extract ?? df.find)!.conversionStrategy);
       } else {
-        map = applyRewrites(map, df.rewrite, inp.delims);
+        map = applyRewrites(map, df.rewrite, inp.delims, { field: `dataFrom[${i}]`, ...(inp.budget ? { budget: inp.budget } : {}) });
       }
       map = validateKeys(map);
     } catch (e) {
@@ -100,9 +108,10 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
       return;
     }
     if (nullPolicy === 'Fail') {
-      for (const [k, v] of map) {
+      // The keys of an extract or find came from the backend: named by position, not by name.
+      for (const [n, v] of [...map.values()].entries()) {
         if (hasNullByte(v)) {
-          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key "${k}" contains null bytes`, store, key });
+          errors.push({ field: `${field}.${what}.nullBytePolicy`, message: `fetched secret value for key #${n + 1} contains null bytes`, store, key });
           return;
         }
       }
@@ -139,17 +148,10 @@ function providerData(es: ExternalSecret, inp: AssembleInputs, errors: EntryErro
   return out;
 }
 
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) out[k] = r[k]!;
-  return out;
-}
 
-function addSyncOption(annotations: Record<string, string>, option: string): void {
-  const cur = annotations[ARGOCD_SYNC_OPTIONS];
-  const opts = cur ? cur.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  if (!opts.includes(option)) opts.push(option);
-  annotations[ARGOCD_SYNC_OPTIONS] = opts.join(',');
+/** The annotations that make a resource an Argo CD hook (Argo CD reads Helm's as its own). */
+export function isHookAnnotation(key: string): boolean {
+  return key === 'helm.sh/hook' || key === 'argocd.argoproj.io/hook';
 }
 
 export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
@@ -159,12 +161,17 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   if (errors.length) return { kind: 'error', errors, warnings };
 
   const { creationPolicy, deletionPolicy } = es.spec.target;
+  // ESO's Reconcile: the empty-data switch comes before the creationPolicy switch.
   if (data.size === 0) {
     if (deletionPolicy === 'Delete') {
       if (creationPolicy !== 'Owner') {
         return { kind: 'error', warnings, errors: [{ field: 'spec.target.deletionPolicy', message: `unable to delete secret ${targetName(es)}: creationPolicy=${creationPolicy} is not Owner` }] };
       }
       return { kind: 'none', reason: 'no provider data and deletionPolicy=Delete: ESO deletes the Secret, so none is emitted', warnings };
+    }
+    // creationPolicy None writes nothing anyway: "secret retained" is then ESO's no-op, not a failure.
+    if (deletionPolicy === 'Retain' && creationPolicy === 'None') {
+      return { kind: 'none', reason: 'no provider data, deletionPolicy=Retain and creationPolicy=None: ESO writes nothing', warnings };
     }
     if (deletionPolicy === 'Retain') {
       return {
@@ -182,28 +189,39 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   const t = es.spec.target.template;
   const draft: SecretDraft = { labels: {}, annotations: {}, finalizers: [], data: new Map() };
   if (!t) {
-    Object.assign(draft.labels, es.labels);
-    for (const [k, v] of Object.entries(es.annotations)) if (!isOrchestratorAnnotation(k)) draft.annotations[k] = v;
+    assignKeys(draft.labels, es.labels);
+    for (const [k, v] of Object.entries(es.annotations)) if (!isOrchestratorAnnotation(k)) setKey(draft.annotations, k, v);
     for (const [k, v] of data) draft.data.set(k, v);
   } else {
-    Object.assign(draft.labels, t.metadata?.labels ?? {});
-    Object.assign(draft.annotations, t.metadata?.annotations ?? {});
+    assignKeys(draft.labels, t.metadata?.labels);
+    assignKeys(draft.annotations, t.metadata?.annotations);
     draft.finalizers.push(...(t.metadata?.finalizers ?? []));
     try {
-      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true);
+      applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true, inp.budget);
     } catch (e) {
       const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
       return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };
     }
   }
 
-  // Offline mapping of the ownership policies (design.md).
+  // A hook annotation on the Secret makes Argo CD treat it as a hook, which ESO's Secret never is.
+  for (const k of Object.keys(draft.annotations)) {
+    if (!isHookAnnotation(k)) continue;
+    const field = !t ? `metadata.annotations.${k}` : hasKey(t.metadata?.annotations, k) ? `spec.target.template.metadata.annotations.${k}` : 'spec.target.template.templateFrom';
+    warnings.push({
+      field,
+      message: `annotation ${k} is copied onto Secret ${targetName(es)}, which makes the Secret an Argo CD hook: Argo CD creates it outside the normal sync, does not keep it as part of the application and deletes it as its hook-delete-policy says (ESO's Secret is never a hook); with a target.template, only template.metadata.annotations reach the Secret`,
+    });
+  }
+
+  // Offline mapping of the ownership policies (design.md). Merge and CreateOrMerge are finished by
+  // identity.ts, which knows whether the target Secret is in the stream and who else writes to it.
   delete draft.labels[LABEL_CREATED_BY];
   if (creationPolicy === 'Owner') draft.labels[LABEL_CREATED_BY] = createdByHash(es.namespace, es.name);
-  else if (creationPolicy === 'Orphan') addSyncOption(draft.annotations, 'Prune=false');
-  else addSyncOption(draft.annotations, 'ServerSideApply=true');
+  else if (creationPolicy === 'Orphan') addSyncOptions(draft.annotations, 'Prune=false');
   draft.labels[LABEL_MANAGED] = 'true';
-  draft.annotations[ANNOTATION_DATA_HASH] = dataHash(draft.data);
+  if (inp.dataHash === null) delete draft.annotations[ANNOTATION_DATA_HASH];
+  else draft.annotations[ANNOTATION_DATA_HASH] = (inp.dataHash ?? dataHash)(draft.data);
   draft.annotations[ANNOTATION_SOURCE] = `${es.namespace}/${es.name}`;
 
   const metadata: Record<string, unknown> = { name: targetName(es) };
@@ -213,15 +231,12 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
   if (draft.finalizers.length) metadata['finalizers'] = [...new Set(draft.finalizers)];
   const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: metadata as KubeObject['metadata'] };
   if (es.spec.target.immutable) secret['immutable'] = true;
-  secret['type'] = draft.type ?? 'Opaque';
+  // ESO leaves the type empty unless template.type sets it: the API server makes a new Secret Opaque, and
+  // an existing one keeps its type (immutable), so a Merge target's type is never forced.
+  if (draft.type !== undefined || !isMergePolicy(creationPolicy)) secret['type'] = draft.type ?? 'Opaque';
   const encoded: Record<string, string> = {};
-  for (const k of [...draft.data.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
-    encoded[k] = Buffer.from(draft.data.get(k)!).toString('base64');
-  }
+  for (const k of [...draft.data.keys()].sort(byteOrder)) setKey(encoded, k, Buffer.from(draft.data.get(k)!).toString('base64'));
   secret['data'] = encoded;
   return { kind: 'secret', secret, warnings };
 }
 
-export function targetName(es: ExternalSecret): string {
-  return es.spec.target.name || es.name;
-}

@@ -4,6 +4,7 @@
 
 import type { Item, KubeObject } from './types.js';
 import { isEsoKind, isGenerator } from '../eso/model.js';
+import { unknownEsoKind } from '../eso/kinds.js';
 import { namespaceLabels, selectorMatches, type LabelSelector } from './selectors.js';
 
 export interface Collected {
@@ -32,6 +33,12 @@ export interface NamespaceFacts {
   trustStream: boolean;
 }
 
+/**
+ * The ExternalSecrets a ClusterExternalSecret expands to, each mapped to the ClusterExternalSecret (so an
+ * identity conflict can name the object the user wrote; identity.ts).
+ */
+export const expandedFrom = new WeakMap<KubeObject, KubeObject>();
+
 const WHERE_DECLARED = 'spec.namespaces or spec.namespaceFiles of the platform RenderConfig';
 
 export function collect(items: readonly Item[], facts: NamespaceFacts = { platform: [], trustStream: true }): Collected {
@@ -51,7 +58,9 @@ export function collect(items: readonly Item[], facts: NamespaceFacts = { platfo
   const ces: { object: KubeObject; itemIndex: number }[] = [];
   items.forEach((item, i) => {
     const o = item.object;
-    if (isEsoKind(o, 'ExternalSecret')) c.externalSecrets.push({ object: o, itemIndex: i });
+    const badKind = unknownEsoKind(o);
+    if (badKind) c.problems.push({ object: o, ...badKind });
+    else if (isEsoKind(o, 'ExternalSecret')) c.externalSecrets.push({ object: o, itemIndex: i });
     else if (isEsoKind(o, 'ClusterExternalSecret')) ces.push({ object: o, itemIndex: i });
     else if (isEsoKind(o, 'SecretStore') || isEsoKind(o, 'ClusterSecretStore')) c.stores.push({ object: o, itemIndex: i });
     else if (isGenerator(o)) c.generators.push({ object: o, itemIndex: i });
@@ -61,7 +70,12 @@ export function collect(items: readonly Item[], facts: NamespaceFacts = { platfo
       else if (o.kind === 'Secret') c.secrets.push(o);
       else if (o.kind === 'ServiceAccount') c.serviceAccounts.push(o);
     } else if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('external-secrets.io/') && ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'ClusterExternalSecret'].includes(String(o.kind))) {
-      c.problems.push({ object: o, field: 'apiVersion', message: `unsupported apiVersion ${o.apiVersion}: eso-render reads external-secrets.io/v1 and v1beta1` });
+      c.problems.push({
+        object: o,
+        field: 'apiVersion',
+        message: `unsupported apiVersion ${o.apiVersion}: eso-render reads external-secrets.io/v1 and v1beta1` +
+          (o.apiVersion === 'external-secrets.io/v1alpha1' ? '; v1alpha1 was removed from ESO: write apiVersion: external-secrets.io/v1, where v1alpha1\'s dataFrom: [{key: K}] is dataFrom: [{extract: {key: K}}]' : ''),
+      });
     }
   });
   // The platform's declaration of a namespace wins over the stream's.
@@ -136,8 +150,10 @@ function expandClusterExternalSecret(obj: KubeObject, itemIndex: number, c: Coll
     const metadata: Record<string, unknown> = { name: esName, namespace: ns };
     if (md.labels && Object.keys(md.labels).length) metadata['labels'] = { ...md.labels };
     if (Object.keys(annotations).length) metadata['annotations'] = annotations;
+    const expanded: KubeObject = { apiVersion: obj.apiVersion, kind: 'ExternalSecret', metadata: metadata as KubeObject['metadata'], spec: structuredClone(esSpec) };
+    expandedFrom.set(expanded, obj);
     c.externalSecrets.push({
-      object: { apiVersion: obj.apiVersion, kind: 'ExternalSecret', metadata: metadata as KubeObject['metadata'], spec: structuredClone(esSpec) },
+      object: expanded,
       itemIndex,
       field: 'spec.externalSecretSpec',
     });

@@ -10,6 +10,9 @@ import { loadGenerator, loadProvider } from '../providers/registry.js';
 import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';
 
+/** Errors of a store whose client could not be made (authentication, configuration): store-level failures. */
+export const clientFailures = new WeakSet<object>();
+
 export type ReadResult = { ok: true; value: Uint8Array | Map<string, Uint8Array> } | { ok: false; error: unknown };
 
 export interface FetchOptions {
@@ -110,6 +113,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
       } catch (error) {
+        if (error && typeof error === 'object') clientFailures.add(error);
         for (const r of list) results.set(r.id, { ok: false, error });
         return;
       }

@@ -16,11 +16,16 @@ function byteList(b: Uint8Array): string {
   return s;
 }
 
-/** ObjectHash(map[string][]byte): `map[k:[1 2 3] k2:[]]` with keys in byte order. */
-export function dataHash(data: Map<string, Uint8Array>): string {
+/** What ObjectHash hashes for a map[string][]byte: `map[k:[1 2 3] k2:[]]` with keys in byte order. */
+export function dataHashInput(data: Map<string, Uint8Array>): Buffer {
   const keys = [...data.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const parts = keys.map((k) => `${k}:[${byteList(data.get(k)!)}]`);
-  return sha3hex(Buffer.from(`map[${parts.join(' ')}]`, 'utf8'));
+  return Buffer.from(`map[${parts.join(' ')}]`, 'utf8');
+}
+
+/** ObjectHash(map[string][]byte), ESO's data-hash annotation. */
+export function dataHash(data: Map<string, Uint8Array>): string {
+  return sha3hex(dataHashInput(data));
 }
 
 /** The created-by label: ObjectHash of "<namespace>/<name>" (a Go string prints verbatim). */

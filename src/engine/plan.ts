@@ -4,8 +4,11 @@
 import type { ExternalSecret, StoreRef } from '../eso/model.js';
 import type { FindRef, RemoteRef, ResolvedStore } from '../providers/types.js';
 import type { KubeObject } from './types.js';
+import { storeHint } from './store-hint.js';
 import { checkConditions, storeId, type StoreTable } from './stores.js';
 import type { Policy } from './policy.js';
+import { keyRulesOf } from '../providers/key-rules.js';
+import type { KeyProblem, KeyRules } from '../common/remote-keys.js';
 
 export type ReadOp =
   | { op: 'get'; ref: RemoteRef }
@@ -64,7 +67,7 @@ export function plan(
     const store = stores.get(r, es.namespace);
     if (!store) {
       const where = r.kind === 'ClusterSecretStore' ? `ClusterSecretStore "${r.name}"` : `SecretStore "${r.name}" in namespace "${es.namespace}"`;
-      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration` });
+      p.problems.push({ es, field: ref?.name ? `${field}.sourceRef.storeRef` : 'spec.secretStoreRef', message: `${where} not found in the stream or the platform configuration${storeHint(r, es.namespace, stores.all())}` });
       return undefined;
     }
     const denied = checkConditions(store, es.namespace, namespaces, trustStreamNamespaces) ?? policy?.checkStore(store);
@@ -81,6 +84,14 @@ export function plan(
     const id = `${sk}\u0000${JSON.stringify(read)}`;
     if (!p.reads.has(id)) p.reads.set(id, { id, storeKey: sk, store, read });
     return id;
+  };
+
+  // Keys are canonical before they are matched (src/common/remote-keys.ts): checked before the policy.
+  const canonical = (es: ExternalSecret, store: ResolvedStore, field: string, check: (r: KeyRules) => KeyProblem[]): boolean => {
+    const rules = keyRulesOf(store.provider);
+    const found = rules ? check(rules) : [];
+    for (const k of found) p.problems.push({ es, field: `${field}.${k.field}`, message: k.reason });
+    return found.length === 0;
   };
 
   const keyAllowed = (es: ExternalSecret, store: ResolvedStore, key: string, field: string): boolean => {
@@ -101,6 +112,12 @@ export function plan(
       const field = `spec.dataFrom[${i}]`;
       if (df.generatorRef) {
         const g = df.generatorRef;
+        if (g.kind === 'ClusterGenerator') {
+          // ESO resolves a cluster-scoped ClusterGenerator into a virtual namespaced generator
+          // (runtime/esutils/resolvers/generator.go); eso-render reads namespaced generators only.
+          p.problems.push({ es, field: `${field}.sourceRef.generatorRef.kind`, message: `generator kind ClusterGenerator (${g.name}) is not supported by eso-render: reference a namespaced generator kind (for example Password) in the stream or the platform configuration` });
+          return;
+        }
         const found = findGenerator(g.kind, g.name, es.namespace);
         if (!found) {
           p.problems.push({ es, field: `${field}.sourceRef.generatorRef`, message: `generator ${g.kind} ${es.namespace}/${g.name} not found in the stream or the platform configuration` });
@@ -123,8 +140,10 @@ export function plan(
       const store = resolve(es, df.storeRef, field);
       if (!store) return;
       if (df.extract) {
+        if (!canonical(es, store, `${field}.extract`, (r) => r.ref(df.extract!))) return;
         if (keyAllowed(es, store, df.extract.key, `${field}.extract.key`)) entries.set(field, add(store, { op: 'map', ref: refOf(df.extract) }));
       } else if (df.find) {
+        if (!canonical(es, store, `${field}.find`, (r) => r.find(df.find!))) return;
         const denied = policy?.checkFind(store, df.find.path ?? '');
         if (denied) {
           p.problems.push({ es, field: `${field}.find.path`, message: denied });
@@ -142,6 +161,7 @@ export function plan(
       const field = `spec.data[${i}]`;
       const store = resolve(es, d.storeRef, field);
       if (!store) return;
+      if (!canonical(es, store, `${field}.remoteRef`, (r) => r.ref(d.remoteRef))) return;
       if (!keyAllowed(es, store, d.remoteRef.key, `${field}.remoteRef.key`)) return;
       entries.set(field, add(store, { op: 'get', ref: refOf(d.remoteRef) }));
     });

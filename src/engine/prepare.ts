@@ -9,6 +9,16 @@ import { buildStoreTable, storeId, type StoreTable } from './stores.js';
 import { plan, type Plan } from './plan.js';
 import { loadProvider } from '../providers/registry.js';
 import { Policy } from './policy.js';
+import { checkSchemas } from './strict-check.js';
+import { setAsideOtherClasses } from './controller-class.js';
+
+function* schemaSubjects(items: readonly Item[], c: Collected, options: RenderOptions, otherClass: Set<number>): Iterable<KubeObject> {
+  for (const x of c.externalSecrets) yield x.field ? items[x.itemIndex]!.object : x.object;
+  for (const i of c.clusterExternalSecretIndexes) if (!otherClass.has(i)) yield items[i]!.object;
+  for (const s of c.stores) yield s.object;
+  for (const g of c.generators) yield g.object;
+  yield* options.platformStores;
+}
 
 export interface Prepared {
   collected: Collected;
@@ -18,6 +28,8 @@ export interface Prepared {
   esItemIndex: number[];
   plan: Plan;
   defaultNamespace: string;
+  /** Stream indexes of ExternalSecrets and ClusterExternalSecrets left for another controller class. */
+  otherClass: Set<number>;
 }
 
 export type ErrorSink = (obj: KubeObject, field: string | undefined, message: string, tags?: Record<string, string>) => void;
@@ -36,13 +48,18 @@ export function warningResults(c: Collected): Result[] {
   return c.warnings.map((w) => ({ severity: 'warning', message: w.message, resourceRef: resourceRef(w.object), field: { path: w.field } }));
 }
 
-export async function prepare(items: readonly Item[], options: RenderOptions, error: ErrorSink): Promise<Prepared> {
+export async function prepare(items: readonly Item[], options: RenderOptions, reportError: ErrorSink): Promise<Prepared> {
   // 1. Collect.
   // In the shared sidecar, Namespace labels come from the platform only (an app could ship forged ones).
   const trustStreamNamespaces = options.sharedSidecar !== true;
   const c = collect(items, { platform: options.platformNamespaces ?? [], trustStream: trustStreamNamespaces });
-  for (const p of c.problems) error(p.object, p.field, p.message);
   const defaultNamespace = options.context?.namespace || 'default';
+  // Stores of another ESO controller class, and what uses them, pass through (controller-class.ts).
+  options = { ...options, platformStores: [...options.platformStores] };
+  const otherClass = setAsideOtherClasses(c, options, defaultNamespace);
+  // Strict schema validation of every ESO object, stream and platform alike (issue 16).
+  const error = checkSchemas(schemaSubjects(items, c, options, otherClass), reportError);
+  for (const p of c.problems) error(p.object, p.field, p.message);
   const { table, problems: storeProblems } = buildStoreTable(c.stores.map((s) => s.object), options.platformStores, defaultNamespace);
   for (const p of storeProblems) error(p.object, p.field, p.message);
   const checkStore = async (s: ReturnType<StoreTable['all']>[number]) => {
@@ -87,5 +104,5 @@ export async function prepare(items: readonly Item[], options: RenderOptions, er
   for (const s of table.all()) {
     if (s.provider !== 'fake' && pl.usedStores.has(storeId(s.kind, s.name, s.namespace))) await checkStore(s);
   }
-  return { collected: c, stores: table, externalSecrets, esItemIndex, plan: pl, defaultNamespace };
+  return { collected: c, stores: table, externalSecrets, esItemIndex, plan: pl, defaultNamespace, otherClass };
 }

@@ -8,6 +8,7 @@ import type { PlannedRead } from './plan.js';
 import { fetchAll, type FetchOptions, type ReadResult } from './fetch.js';
 import { storeLabel } from '../common/store-label.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
+import { setKey } from '../common/records.js';
 
 export const ANNOTATION_REDACTED = 'eso-render.dev/redacted';
 
@@ -79,8 +80,8 @@ export function redactSecret(secret: KubeObject): KubeObject {
   for (const [k, b64] of Object.entries(data)) {
     const bytes = Buffer.from(b64, 'base64');
     const text = bytes.toString('utf8');
-    if (Buffer.from(text, 'utf8').equals(bytes)) stringData[k] = text;
-    else binary[k] = b64;
+    if (Buffer.from(text, 'utf8').equals(bytes)) setKey(stringData, k, text);
+    else setKey(binary, k, b64);
   }
   const md = structuredClone(secret.metadata ?? {});
   const annotations: Record<string, string> = { ...(md.annotations ?? {}), [ANNOTATION_DATA_HASH]: 'redacted', [ANNOTATION_REDACTED]: 'true' };

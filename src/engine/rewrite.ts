@@ -3,19 +3,23 @@
 import type { Rewrite } from '../eso/model.js';
 import { compileGoRegexp } from '../providers/shared/go-regexp.js';
 import { byteOrder, goByteValue, goJsonMarshal } from '../providers/shared/json-map.js';
-import type { TemplateOptions } from '../template/index.js';
+import type { Budget, TemplateOptions } from '../template/index.js';
 import { templateEngine } from './template-engine.js';
+import { setKey } from '../common/records.js';
 
+// Errors name keys by position (`key #2`), never by name: the keys being rewritten came from a backend
+// (an extract's JSON properties are part of the secret's value).
 export function applyRewrites(
   data: Map<string, Uint8Array>,
   rewrites: Rewrite[],
   delims: { left: string; right: string },
+  where: { field?: string; budget?: Budget } = {},
 ): Map<string, Uint8Array> {
   let cur = data;
   rewrites.forEach((rw, i) => {
     try {
       if ('regexp' in rw) cur = rewriteRegexp(cur, rw.regexp.source, rw.regexp.target);
-      else if ('transform' in rw) cur = rewriteTransform(cur, rw.transform.template, delims);
+      else if ('transform' in rw) cur = rewriteTransform(cur, rw.transform.template, delims, `${where.field ?? 'rewrite'}.rewrite[${i}].transform`, where.budget);
       else cur = rewriteMerge(cur, rw.merge);
     } catch (e) {
       throw new Error(`error applying rewrite to keys: failed rewrite operation[${i}]: ${(e as Error).message}`);
@@ -31,10 +35,16 @@ function rewriteRegexp(data: Map<string, Uint8Array>, source: string, target: st
   return out;
 }
 
-function rewriteTransform(data: Map<string, Uint8Array>, template: string, delims: { left: string; right: string }): Map<string, Uint8Array> {
+function rewriteTransform(
+  data: Map<string, Uint8Array>,
+  template: string,
+  delims: { left: string; right: string },
+  origin: string,
+  budget: Budget | undefined,
+): Map<string, Uint8Array> {
   // ESO uses the default delimiters and no missingkey=error here; the controller flags do not apply.
   void delims;
-  const opts: TemplateOptions = { leftDelim: '{{', rightDelim: '}}', missingKey: 'default' };
+  const opts: TemplateOptions = { leftDelim: '{{', rightDelim: '}}', missingKey: 'default', origin, ...(budget ? { budget } : {}) };
   const { executeTemplate } = templateEngine();
   const out = new Map<string, Uint8Array>();
   for (const [k, v] of data) {
@@ -63,22 +73,25 @@ function rewriteMerge(
   const merged: Record<string, unknown> = {};
   const seen = new Set<string>();
   const conflicts = new Set<string>();
-  for (const k of order) {
+  // Keys by position in the order merged (priority keys last); a priority key is named, as the manifest names it.
+  const keyName = (k: string, n: number) => (priority.includes(k) ? `key "${k}"` : `key #${n + 1}`);
+  for (const [n, k] of order.entries()) {
     let obj: unknown;
     try {
       obj = JSON.parse(Buffer.from(data.get(k)!).toString('utf8'));
     } catch {
-      throw new Error(`merge failed: value of key "${k}" is not a JSON object`);
+      throw new Error(`merge failed: value of ${keyName(k, n)} is not a JSON object`);
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`merge failed: value of key "${k}" is not a JSON object`);
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`merge failed: value of ${keyName(k, n)} is not a JSON object`);
     for (const [mk, mv] of Object.entries(obj as Record<string, unknown>)) {
       if (seen.has(mk)) conflicts.add(mk);
       seen.add(mk);
-      merged[mk] = mv;
+      setKey(merged, mk, mv);
     }
   }
   if (conflicts.size && m.conflictPolicy !== 'Ignore') {
-    throw new Error(`merge failed with conflicts: ${[...conflicts].sort(byteOrder).join(', ')}`);
+    // The conflicting names are properties inside the values: data, so only their number is given.
+    throw new Error(`merge failed with conflicts: ${conflicts.size} key(s) appear in more than one value`);
   }
   if (strategy === 'JSON') {
     const out = new Map(data);

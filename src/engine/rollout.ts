@@ -3,7 +3,6 @@
 // next sync. Opt-in: the configuration (all workloads), or the annotation `eso-render.dev/rollout-on-change:
 // "true"` on a workload (all Secrets it consumes) or on an ExternalSecret (the workloads consuming its Secret).
 
-import { createHash } from 'node:crypto';
 import type { KubeObject } from './types.js';
 
 export const ANNOTATION_ROLLOUT = 'eso-render.dev/rollout-on-change';
@@ -62,23 +61,28 @@ export function consumedSecrets(podSpec: Obj | undefined): Set<string> {
 export interface RenderedSecret {
   namespace: string;
   name: string;
-  /** SHA3 data hash ESO puts on the Secret (covers every byte of the data). */
+  /** The data-hash annotation put on the Secret (ESO's SHA3, or keyed with the platform key; see digest.ts). */
   dataHash: string;
   /** The ExternalSecret asked for rollouts. */
   optedIn: boolean;
 }
 
+/** Returned when a stamp is due but no checksum may be printed (the shared sidecar without a platform key). */
+export const ROLLOUT_REFUSED = Symbol('rollout refused');
+
 /**
  * Returns the workload with the checksum annotation set on its pod template, or undefined when nothing is
  * to be stamped. The checksum covers the consumed rendered Secrets' names and data hashes only, so a change
- * of a secret value changes only this annotation.
+ * of a secret value changes only this annotation. `checksum` turns the `name=hash` lines into the stamp
+ * (digest.ts: keyed with the platform key when there is one); without it a due stamp is refused.
  */
 export function stampWorkload(
   obj: KubeObject,
   defaultNamespace: string,
   secrets: Map<string, RenderedSecret>,
   enabledForAll: boolean,
-): KubeObject | undefined {
+  checksum: ((text: string) => string) | undefined,
+): KubeObject | undefined | typeof ROLLOUT_REFUSED {
   const tpl = podTemplate(obj);
   if (!tpl) return undefined;
   const optedIn = enabledForAll || obj.metadata?.annotations?.[ANNOTATION_ROLLOUT] === 'true';
@@ -88,7 +92,8 @@ export function stampWorkload(
     .filter((s): s is RenderedSecret => !!s && (optedIn || s.optedIn))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (!used.length) return undefined;
-  const sum = createHash('sha256').update(used.map((s) => `${s.name}=${s.dataHash}`).join('\n')).digest('hex');
+  if (!checksum) return ROLLOUT_REFUSED;
+  const sum = checksum(used.map((s) => `${s.name}=${s.dataHash}`).join('\n'));
   if (tpl['metadata']?.['annotations']?.[ANNOTATION_CHECKSUM] === sum) return undefined;
   // Copied from its own properties: a lazily read object is a Proxy, which structuredClone refuses.
   const copy = structuredClone({ ...obj }) as KubeObject;

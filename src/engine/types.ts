@@ -1,5 +1,7 @@
 // The data the engine takes and returns. Front ends translate their wire formats into these and back;
 // nothing here reads stdin, writes stdout or touches the filesystem.
+import type { SealOptions } from './seal-types.js';
+import type { RenderLimits } from '../common/limits.js';
 
 /** A Kubernetes object as plain JSON-compatible data. */
 export type KubeObject = {
@@ -86,6 +88,8 @@ export interface RenderOptions {
    * or namespaces the policy names.
    */
   sharedSidecar?: boolean;
+  /** ESO controller class rendered for (default "default"); stores of another class pass through (controller-class.ts). */
+  controllerClass?: string;
   /** Stamp a checksum of consumed Secrets into every workload's pod template (see rollout.ts). */
   rolloutOnChange?: boolean;
   /**
@@ -93,6 +97,19 @@ export interface RenderOptions {
    * local), and every provider value is replaced by a placeholder derived from its reference.
    */
   redact?: boolean;
+  /**
+   * The platform key (`spec.platformKeyFile`, at least 32 bytes): keys every digest of secret data in the
+   * output (digest.ts) and derives deterministic sealing (seal.ts). Never printed.
+   */
+  platformKey?: Uint8Array;
+  /** Emit each Secret as a Bitnami SealedSecret (seal.ts, docs/sealed.md). */
+  seal?: SealOptions;
+  /** Bounds on the run's work: template budgets, input size (src/common/limits.ts); defaults when absent. */
+  limits?: Partial<RenderLimits>;
+  /** `spec.build` (generate only): remote bases the platform allows (src/config/build-section.ts). */
+  build?: { allowRemoteBases: string[] };
+  /** `spec.unmasked`: what generate may render in plain sight as ESO does (unmasked.ts); off by default. */
+  unmasked?: { allowTemplatedMetadata?: boolean; allowComputedKeys?: boolean };
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */
@@ -146,6 +163,8 @@ export interface RenderStats {
   requests: Record<string, number>;
   retries: number;
   durationMs: number;
+  /** ExternalSecrets left untouched for an ESO of another controller class. */
+  otherControllerClass?: number;
 }
 
 export type RenderOutcome =

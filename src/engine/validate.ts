@@ -4,9 +4,11 @@
 
 import type { Item, KubeObject, RenderOptions, Result } from './types.js';
 import { prepare, errorSink, warningResults } from './prepare.js';
+import { checkIdentities, streamSecretsOf } from './identity.js';
 import { resourceRef, type ExternalSecret } from '../eso/model.js';
 import type { TemplateOptions } from '../template/index.js';
 import { loadTemplateEngine } from './template-engine.js';
+import { missingCredentials, offlineWarnings } from './offline-findings.js';
 
 export interface ValidateOutcome {
   ok: boolean;
@@ -28,12 +30,13 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
   const out: TemplateText[] = [];
   const t = es.spec.target.template;
   if (t) {
-    for (const [k, text] of Object.entries(t.data ?? {})) out.push({ field: `spec.target.template.data.${k}`, key: k, text, readsData: true, opts });
-    for (const [k, text] of Object.entries(t.metadata?.labels ?? {})) out.push({ field: `spec.target.template.metadata.labels.${k}`, key: k, text, readsData: true, opts });
-    for (const [k, text] of Object.entries(t.metadata?.annotations ?? {})) out.push({ field: `spec.target.template.metadata.annotations.${k}`, key: k, text, readsData: true, opts });
+    const at = (field: string): TemplateOptions => ({ ...opts, origin: field });
+    for (const [k, text] of Object.entries(t.data ?? {})) out.push({ field: `spec.target.template.data.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.data.${k}`) });
+    for (const [k, text] of Object.entries(t.metadata?.labels ?? {})) out.push({ field: `spec.target.template.metadata.labels.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.metadata.labels.${k}`) });
+    for (const [k, text] of Object.entries(t.metadata?.annotations ?? {})) out.push({ field: `spec.target.template.metadata.annotations.${k}`, key: k, text, readsData: true, opts: at(`spec.target.template.metadata.annotations.${k}`) });
     t.templateFrom.forEach((tf, i) => {
       const f = `spec.target.template.templateFrom[${i}]`;
-      if (tf.literal !== undefined) out.push({ field: `${f}.literal`, key: 'literal', text: tf.literal, readsData: true, opts });
+      if (tf.literal !== undefined) out.push({ field: `${f}.literal`, key: 'literal', text: tf.literal, readsData: true, opts: { ...opts, origin: `templateFrom[${i}].literal` } });
       for (const kind of ['configMap', 'secret'] as const) {
         const ref = tf[kind];
         if (!ref) continue;
@@ -43,7 +46,10 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
           const d = obj[kind === 'configMap' ? 'data' : 'stringData'] as Record<string, string> | undefined;
           const b64 = kind === 'secret' ? (obj['data'] as Record<string, string> | undefined)?.[item.key] : undefined;
           const text = d?.[item.key] ?? (b64 !== undefined ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
-          if (text !== undefined) out.push({ field: `${f}.${kind}.items[${j}]`, key: item.key, text, readsData: true, opts });
+          // A Secret's template text is data: its errors show nothing of it (template/index.ts).
+          const origin = `templateFrom[${i}].${kind} ${es.namespace}/${ref.name} key ${item.key}`;
+          const o: TemplateOptions = { ...opts, origin, ...(kind === 'secret' ? { textIsData: true } : {}) };
+          if (text !== undefined) out.push({ field: `${f}.${kind}.items[${j}]`, key: item.key, text, readsData: true, opts: o });
         });
       }
     });
@@ -51,7 +57,7 @@ function templatesOf(es: ExternalSecret, options: RenderOptions, configMap: (n: 
   es.spec.dataFrom.forEach((df, i) =>
     df.rewrite.forEach((rw, j) => {
       if ('transform' in rw) {
-        out.push({ field: `spec.dataFrom[${i}].rewrite[${j}].transform.template`, key: 'transform', text: rw.transform.template, readsData: false, opts: { leftDelim: '{{', rightDelim: '}}', missingKey: 'default' } });
+        out.push({ field: `spec.dataFrom[${i}].rewrite[${j}].transform.template`, key: 'transform', text: rw.transform.template, readsData: false, opts: { leftDelim: '{{', rightDelim: '}}', missingKey: 'default', origin: `dataFrom[${i}].rewrite[${j}].transform` } });
       }
     }),
   );
@@ -64,6 +70,9 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
   const prep = await prepare(items, options, error);
   const c = prep.collected;
   results.push(...warningResults(c));
+  // Two writers of one Secret that ESO could not reconcile to one outcome (identity.ts).
+  const order = prep.externalSecrets.map((es, i) => ({ es, itemIndex: prep.esItemIndex[i]!, order: i }));
+  for (const e of checkIdentities(order, streamSecretsOf(items), prep.defaultNamespace)) error(e.es.object, e.field, e.message);
   // Loaded here, not imported statically: the CLI imports this module for every command.
   const { checkTemplate, nondeterministicFunctions, TemplateError } = await loadTemplateEngine();
   const { referencedKeys } = await import('../template/references.js');
@@ -97,11 +106,21 @@ export async function validate(items: readonly Item[], options: RenderOptions): 
       if (knowable && tt.readsData) {
         for (const k of referencedKeys(tt.text, tt.opts)) {
           if (!provided.has(k)) {
-            error(es.object, tt.field, `template for key ${tt.key} reads .${k}, which no spec.data entry provides (ESO fails with: map has no entry for key "${k}")`);
+            // A key read by a Secret's template is named by neither: that text is data.
+            if (tt.opts.textIsData) error(es.object, tt.field, `template for key ${tt.key} reads a key which no spec.data entry provides`);
+            else error(es.object, tt.field, `template for key ${tt.key} reads .${k}, which no spec.data entry provides (ESO fails with: map has no entry for key "${k}")`);
           }
         }
       }
     }
   }
+  results.push(...offlineWarnings(prep, options), ...missingCredentials(prep, options));
+  // What render would refuse without a credential: the pipeline in preview mode reads the fake store (local)
+  // and contacts no backend; its findings that validate has not made already are added.
+  const { runPipeline } = await import('./pipeline.js');
+  const preview = await runPipeline(items, { ...options, redact: true });
+  const same = (a: Result, b: Result) =>
+    a.field?.path === b.field?.path && JSON.stringify(a.resourceRef) === JSON.stringify(b.resourceRef) && (a.severity === 'error' || a.message === b.message);
+  for (const r of preview.results) if (r.severity !== 'info' && !results.some((x) => same(x, r))) results.push(r);
   return { ok: !results.some((r) => r.severity === 'error'), results, externalSecrets: prep.externalSecrets.length };
 }

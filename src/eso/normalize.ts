@@ -2,6 +2,7 @@
 // relies on (eso-semantics §1.2–§1.5, §8 item 18) and reproduces the admission webhook's rules (§1.6).
 // Every problem is reported with its field path; values are never quoted.
 
+import { setKey } from '../common/records.js';
 import type { KubeObject } from '../engine/types.js';
 import type {
   CreationPolicy,
@@ -97,7 +98,7 @@ class Reader {
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(o)) {
       const s = this.str(val, `${field}.${k}`);
-      if (s !== undefined) out[k] = s;
+      if (s !== undefined) setKey(out, k, s);
     }
     return out;
   }
@@ -223,7 +224,9 @@ function readTemplate(r: Reader, v: unknown, field: string): TemplateSpec | unde
   if (!o) return undefined;
   const engineVersion = r.str(o['engineVersion'], `${field}.engineVersion`);
   if (engineVersion !== undefined && engineVersion !== '' && engineVersion !== 'v2') {
-    r.fail(`${field}.engineVersion`, `unsupported template engine version: ${engineVersion}`);
+    r.fail(`${field}.engineVersion`, engineVersion === 'v1'
+      ? 'unsupported template engine version: v1 (removed from ESO): write engineVersion: v2, or leave it out, and use v2 syntax ({{ .key }}; v1\'s {{ .key | toString }} is not needed)'
+      : `unsupported template engine version: ${engineVersion}`);
   }
   const t: TemplateSpec = {
     engineVersion: 'v2',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Item } from '../engine/types.js';
 import { findOnPath, runProcess, type ProcessResult } from './_child_process.js';
 import type { BuildMode, GenerateSettings } from './cmp-settings.js';
+import { checkBuildInputs } from './build-inputs.js';
 import { parseManifestsLazily as parseManifests } from './stream.js';
 
 export type ConcreteMode = Exclude<BuildMode, 'auto'>;
@@ -28,6 +29,8 @@ export interface BuildRequest {
   settings: GenerateSettings;
   /** Build options the platform set on the sidecar (trusted, not checked). */
   platformKustomizeOptions: string[];
+  /** URL globs of remote bases and charts the platform allows (spec.build.allowRemoteBases); none by default. */
+  allowRemoteBases?: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   /** Epoch milliseconds by which the build must have finished. */
   deadline: number;
@@ -48,6 +51,20 @@ const passVars = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TZ|TMPDIR|HTTPS?_PROXY|NO_PROX
 export function buildEnv(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && passVars.test(k)) out[k] = v;
+  return out;
+}
+
+/**
+ * Defence in depth behind checkBuildInputs: with no remote allowed, the build's HTTP(S) proxy is a closed
+ * port, so a fetch the walk missed fails instead of reaching the network. Go (kustomize, helm) skips the
+ * proxy for loopback addresses, so this does not cover 127.0.0.1/localhost; the walk does. Local builds
+ * send no request and are unaffected.
+ */
+export function closedProxy(env: NodeJS.ProcessEnv, req: Pick<BuildRequest, 'allowRemoteBases'>): NodeJS.ProcessEnv {
+  if ((req.allowRemoteBases ?? []).length > 0) return env;
+  const out = { ...env };
+  for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete out[k];
+  out.HTTP_PROXY = out.HTTPS_PROXY = out.http_proxy = out.https_proxy = 'http://127.0.0.1:9';
   return out;
 }
 
@@ -76,7 +93,7 @@ async function runBuild(mode: ConcreteMode, tool: string, file: string, args: st
   if (timeoutMs <= 0) return { ok: false, mode, tool, message: `${tool}: the deadline passed before the build started` };
   let r: ProcessResult;
   try {
-    r = await runProcess(file, args, { cwd: req.dir, env: buildEnv(req.env), timeoutMs, ...(req.signal ? { signal: req.signal } : {}) });
+    r = await runProcess(file, args, { cwd: req.dir, env: closedProxy(buildEnv(req.env), req), timeoutMs, ...(req.signal ? { signal: req.signal } : {}) });
   } catch (e) {
     return { ok: false, mode, tool, message: `${tool} could not be started: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
@@ -175,6 +192,8 @@ function buildPlain(req: BuildRequest): BuildResult {
 
 export async function buildApp(req: BuildRequest): Promise<BuildResult> {
   const mode = req.settings.buildMode === 'auto' ? detectBuildMode(req.dir) : req.settings.buildMode;
+  const refused = checkBuildInputs(req.dir, req.repoRoot, mode, req.allowRemoteBases ?? []);
+  if (refused) return { ok: false, mode, tool: mode === 'kustomize' ? 'kustomize' : mode === 'helm' ? 'helm template' : 'plain files', message: `${mode === 'kustomize' ? 'kustomize' : 'helm'} build refused before it started: ${refused}`, usage: true };
   switch (mode) {
     case 'kustomize':
       return buildKustomize(req);

@@ -20,6 +20,8 @@ export interface GenerateSettings {
   logFormat?: LogFormat;
   deadlineMs?: number;
   rolloutOnChange: boolean;
+  /** The app's wish about sealing; only the platform's spec.seal can enable it, and `required` forbids false. */
+  seal?: boolean;
 }
 
 type Kind = 'string' | 'array' | 'map';
@@ -141,6 +143,15 @@ export const parameterSpecs: Record<string, ParamSpec> = {
     apply(s, v, fail) {
       const b = boolOf(String(v), fail);
       if (b !== undefined) s.rolloutOnChange = b;
+    },
+  },
+  seal: {
+    kind: 'string',
+    env: 'SEAL',
+    apply(s, v, fail) {
+      if (String(v).trim() === '') return;
+      const b = boolOf(String(v), fail);
+      if (b !== undefined) s.seal = b;
     },
   },
   deadline: {

@@ -14,12 +14,14 @@ import type { AppContext, Item, RenderOutcome, RenderStats, Result } from '../en
 import { killAllChildren } from './_child_process.js';
 import { buildApp, repositoryRoot, type BuildResult } from './build-app.js';
 import { readGenerateSettings, splitOptions } from './cmp-settings.js';
+import { applyGenerateDigestRules } from './cmp-seal.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
-import { formatResults } from './result-text.js';
+import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
 import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
+import { beginInput } from './input-limits.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 
@@ -36,7 +38,9 @@ Per Application (plugin parameters, or plugin.env as ARGOCD_ENV_ESO_RENDER_<NAME
   kustomize-build-options  --enable-helm, --load-restrictor LoadRestrictionsRootOnly, --reorder,
                            --helm-kube-version, --helm-api-versions, --helm-debug   (KUSTOMIZE_BUILD_OPTIONS)
   allow-empty              true: an empty result is not an error     (ALLOW_EMPTY)
-  rollout-on-change        true: stamp Secret checksums into workloads (ROLLOUT_ON_CHANGE)
+  rollout-on-change        true: stamp Secret checksums into workloads (ROLLOUT_ON_CHANGE); needs the
+                           platform key (spec.platformKeyFile)
+  seal                     false: plain Secrets where the platform seals but does not require it (SEAL)
   deadline                 shorter deadline than the platform's, Go duration (DEADLINE)
   log-format               text | json                               (LOG_FORMAT)
 
@@ -93,13 +97,13 @@ class Log {
   }
 
   error(msg: string, extra: Record<string, unknown> = {}): void {
-    if (this.format === 'json') this.io.stderr(JSON.stringify({ level: 'error', msg, ...extra, ...this.fields }) + '\n');
-    else this.io.stderr(`eso-render generate: ${msg}\n`);
+    if (this.format === 'json') this.io.stderr(jsonLine({ level: 'error', msg: printable(msg), ...extra, ...this.fields }));
+    else this.io.stderr(`eso-render generate: ${printable(msg)}\n`);
   }
 
   results(results: readonly Result[]): void {
     if (results.length === 0) return;
-    if (this.format === 'json') for (const r of results) this.io.stderr(JSON.stringify({ level: r.severity, ...r, ...this.fields }) + '\n');
+    if (this.format === 'json') for (const r of results) this.io.stderr(resultJsonLine(r, this.fields));
     else this.io.stderr(formatResults(results));
   }
 
@@ -109,13 +113,13 @@ class Log {
     if (this.format === 'json') {
       const o = JSON.parse(line) as Record<string, unknown>;
       this.io.stderr(
-        JSON.stringify({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }) + '\n',
+        jsonLine({ ...o, command: 'generate', ...this.fields, ...(build ? { build: build.tool ?? 'none', buildMs: build.ms } : {}), totalMs }),
       );
     } else {
       const extra = [build?.tool ? `${build.tool} ${build.ms} ms` : undefined, `total ${totalMs} ms`, this.ctx.app ? `app ${this.ctx.app}` : undefined]
         .filter((x) => x !== undefined)
         .join(', ');
-      this.io.stderr(line.replace(/\n$/, `; ${extra}\n`));
+      this.io.stderr(line.replace(/\n$/, `; ${printable(extra)}\n`));
     }
   }
 }
@@ -174,6 +178,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     return fail(2, [{ severity: 'error', message: `the platform configuration (ESO_RENDER_CONFIG) is not usable` }, ...cfg.problems]);
   }
   const options = cfg.options;
+  // The app's files and the build's output together stay within the platform's input limits.
+  beginInput(options.limits);
   const warnings: Result[] = [];
   if (cfg.resources.length > 0) {
     // Extra resources are for kustomize generators; in the shared sidecar they would land in every app.
@@ -184,6 +190,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
   // An Application may shorten the platform's deadline, never extend it.
   if (settings.deadlineMs !== undefined) options.deadlineMs = Math.min(options.deadlineMs, settings.deadlineMs);
   if (settings.rolloutOnChange) options.rolloutOnChange = true;
+  const refused = applyGenerateDigestRules(options, settings);
+  if (refused) return fail(2, [{ severity: 'error', message: refused }]);
   const deadline = started + options.deadlineMs;
 
   const abort = new AbortController();
@@ -204,6 +212,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
         repoRoot: repositoryRoot(dir, env.ARGOCD_APP_SOURCE_PATH),
         settings,
         platformKustomizeOptions: splitOptions(env.ESO_RENDER_KUSTOMIZE_BUILD_OPTIONS ?? ''),
+        allowRemoteBases: options.build?.allowRemoteBases ?? [],
         env,
         deadline,
         signal: abort.signal,

@@ -231,7 +231,8 @@ spec:
       field: { path: 'spec.data[0]' },
       file: { path: 'app.yaml', index: 1 },
     });
-    expect(r.stderr).toMatch(/^\[error\] external-secrets.io\/v1\/ExternalSecret\/app\/db spec.data\[0\]: .*\(app.yaml#1\)\n$/);
+    // The error, then the same summary line as `render` prints (FAILED).
+    expect(r.stderr).toMatch(/^\[error\] external-secrets.io\/v1\/ExternalSecret\/app\/db spec.data\[0\]: .*\(app.yaml#1\)\neso-render: FAILED: \d+ resources in, 0 out, 1 ExternalSecrets, 0 Secrets, .* \d+ ms\n$/);
     // The store's values are in the echoed input, but in no result and no log line.
     const results = r.stdout.slice(r.stdout.indexOf('results:'));
     expect(results + r.stderr).not.toContain('hunter2-fake');

@@ -9,7 +9,8 @@ import { render } from '../engine/render.js';
 import type { Item, RenderOutcome, Result } from '../engine/types.js';
 import { placeGeneratedSecrets, withFiles } from './orchestrator-annotations.js';
 import { NotAResourceListError, parseResourceList, writeResourceList } from './resource-list.js';
-import { formatResults } from './result-text.js';
+import { summaryLine } from './summary.js';
+import { formatResults, printable, printableResults } from './result-text.js';
 import { parseManifests, writeManifests } from './stream.js';
 
 export const exitCodes = { ok: 0, errors: 1, exception: 2, badConfig: 3 } as const;
@@ -61,7 +62,7 @@ function hasErrors(results: readonly Result[]): boolean {
 }
 
 function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0]!;
+  return printable(String(e instanceof Error ? e.message : e).split('\n')[0]!);
 }
 
 /** Only the class of an unexpected exception: its message could quote a provider's response. */
@@ -69,10 +70,9 @@ function internalError(e: Error): string {
   return `internal error (${e.name}); no Secrets were rendered`;
 }
 
+/** The same summary line as `render`'s (one format for every front end). */
 function summary(outcome: RenderOutcome): string {
-  const s = outcome.stats;
-  const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
-  return `eso-render: ${s.secretsEmitted} Secret(s) from ${s.externalSecrets} ExternalSecret(s), ${requests} backend request(s), ${s.durationMs} ms\n`;
+  return summaryLine(outcome, 'text');
 }
 
 async function renderSafely(items: Item[], cfg: LoadedRenderConfig): Promise<RenderOutcome | Error> {
@@ -98,7 +98,7 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
     return { stdout: '', stderr: `eso-render: ${why}\n`, code: exitCodes.exception };
   }
   const wrap = (items: readonly Item[], results: readonly Result[]) =>
-    writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items, results: withFiles(results, rl.items) });
+    writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items, results: printableResults(withFiles(results, rl.items)) });
 
   const cfg = loadRenderConfig(rl.functionConfig, krmBaseDir(rl.functionConfig, rl.items, env.cwd));
   if (hasErrors(cfg.problems)) {
@@ -113,7 +113,7 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
   }
   const results = withFiles([...cfg.problems, ...outcome.results], rl.items);
   if (!outcome.ok || hasErrors(results)) {
-    return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.errors };
+    return { stdout: wrap(rl.items, results), stderr: formatResults(results) + summary({ ...outcome, ok: false }), code: exitCodes.errors };
   }
   const items = placeGeneratedSecrets(rl.items, outcome.items);
   return { stdout: wrap(items, results), stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome), code: exitCodes.ok };
@@ -142,7 +142,7 @@ export async function runLegacyPlugin(configPath: string, input: string, environ
     return { stdout: '', stderr: `eso-render: ${internalError(outcome)}\n`, code: exitCodes.exception };
   }
   const results = [...cfg.problems, ...outcome.results];
-  if (!outcome.ok || hasErrors(results)) return { stdout: '', stderr: formatResults(results), code: exitCodes.errors };
+  if (!outcome.ok || hasErrors(results)) return { stdout: '', stderr: formatResults(results) + summary({ ...outcome, ok: false }), code: exitCodes.errors };
   return {
     // No file locations here, but the ExternalSecret's in-flight kustomize annotations still come off its Secret.
     stdout: writeManifests(placeGeneratedSecrets(items, outcome.items)),

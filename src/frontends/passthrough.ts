@@ -5,8 +5,10 @@
 // whole `render` command. What a passed-through stream is not checked for: docs/benchmarks.md,
 // "Lazy reading".
 //
-// (For the lead, once template-guard's input limits are merged: the byte and document limits apply
-// here too, before the scan: takeBytes(bytes.length) and the document count from scanStream.)
+// The input limits (input-limits.ts) hold here too, before anything is read: with no option there is no
+// configuration, so the default limits apply, and a stream above either (its bytes, or the documents the
+// scan counts) is left to the whole command, which refuses it with its usual message.
+import { defaultLimits } from '../common/limits.js';
 import type { CommandIO } from './render-cmd.js';
 import { mentionsEso, scanStream } from './stream-scan.js';
 import { summaryLine } from './summary.js';
@@ -24,6 +26,7 @@ export async function passThrough(argv: readonly string[], io: CommandIO): Promi
   }
   if (!io.stdinBytes) return undefined;
   const bytes = await io.stdinBytes();
+  if (bytes.length > defaultLimits.inputBytes) return undefined;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -31,7 +34,7 @@ export async function passThrough(argv: readonly string[], io: CommandIO): Promi
     return undefined;
   }
   if (mentionsEso(text)) return undefined;
-  const docs = scanStream(text);
+  const docs = scanStream(text, defaultLimits.documents);
   if (!docs) return undefined;
   const resources = docs.filter((d) => d.apiVersion !== undefined).length;
   if (!quiet) {

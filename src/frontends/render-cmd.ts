@@ -11,8 +11,11 @@ import { lateErrors } from './stream-lazy.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
-import { formatResults } from './result-text.js';
+import { formatResults, printable, resultJsonLine } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { applySealFlags, sealFlagOptions } from './seal-flags.js';
+import { emptyFolderWarnings, notAStoreProblem, readClassAndNamespace } from './input-checks.js';
+import { beginInput } from './input-limits.js';
 
 export interface CommandIO {
   stdin: () => Promise<string>;
@@ -42,6 +45,13 @@ Options:
       --log-format text|json   format of the summary and findings on stderr (default text)
       --redact                 preview: contact no backend, show placeholders derived from each reference
       --rollout-on-change      stamp a checksum of consumed Secrets into workloads' pod templates
+      --platform-key-file FILE key (32+ bytes) for every digest of secret data in the output (HMAC-SHA256)
+      --seal-cert FILE         emit SealedSecrets for this controller certificate (kubeseal --fetch-cert)
+      --seal-scope SCOPE       strict (default), namespace-wide or cluster-wide
+      --seal-key-file FILE     key sealing derives under (default: the platform key)
+  -n, --namespace NS           namespace of ExternalSecrets that name none (as kubectl's; default "default")
+      --controller-class NAME  the ESO controller class rendered (default "default"); stores of another
+                               class and the ExternalSecrets using them pass through untouched
   -q, --quiet                  no summary line on stderr
   -h, --help                   this help
 
@@ -74,6 +84,9 @@ const commonOptions = {
   'log-format': { type: 'string' },
   redact: { type: 'boolean' },
   'rollout-on-change': { type: 'boolean' },
+  ...sealFlagOptions,
+  namespace: { type: 'string', short: 'n' },
+  'controller-class': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -85,6 +98,8 @@ export interface CommandInput {
   logFormat: LogFormat;
   quiet: boolean;
   redact: boolean;
+  /** Warnings about the input itself (a folder with no manifests), to be reported with the run's findings. */
+  warnings: Result[];
 }
 
 /**
@@ -110,7 +125,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
     return 2;
   }
   const report = (results: Result[]) => {
-    if (logFormat === 'json') for (const r of results) io.stderr(JSON.stringify({ level: r.severity, ...r }) + '\n');
+    if (logFormat === 'json') for (const r of results) io.stderr(resultJsonLine(r));
     else io.stderr(formatResults(results));
   };
 
@@ -118,10 +133,14 @@ export async function readCommandInput(name: string, usage: string, argv: string
   const options = cfg.options;
   try {
     for (const s of v.stores ?? []) {
-      for (const f of readManifestPath(s, io.cwd)) options.platformStores.push(...f.items.map((i) => i.object));
+      for (const f of readManifestPath(s, io.cwd)) {
+        const notStore = notAStoreProblem(f.path, f.items.map((i) => i.object));
+        if (notStore) throw new Error(notStore);
+        options.platformStores.push(...f.items.map((i) => i.object));
+      }
     }
   } catch (e) {
-    io.stderr(`eso-render ${name}: --stores: ${(e as Error).message}\n`);
+    io.stderr(printable(`eso-render ${name}: --stores: ${(e as Error).message}`) + '\n');
     return 2;
   }
   if (v['credentials-dir']) options.credentialsDir = path.resolve(io.cwd, v['credentials-dir']);
@@ -129,6 +148,11 @@ export async function readCommandInput(name: string, usage: string, argv: string
   if (v['keep-stores']) options.keepStores = true;
   if (v['rollout-on-change']) options.rolloutOnChange = true;
   if (v.redact) options.redact = true;
+  const flagProblem = applySealFlags(v, options, io.cwd) ?? readClassAndNamespace(v.namespace, v['controller-class'], options);
+  if (flagProblem) {
+    io.stderr(`eso-render ${name}: ${flagProblem}\n`);
+    return 2;
+  }
   try {
     if (v.deadline) options.deadlineMs = parseGoDuration(v.deadline);
   } catch (e) {
@@ -157,10 +181,16 @@ export async function readCommandInput(name: string, usage: string, argv: string
   }
 
   let items: Item[];
+  const inputWarnings: Result[] = [];
+  // Size and document count of everything this run reads, as the configuration bounds them.
+  beginInput(options.limits);
   try {
     // `render` parses only what the engine reads (issue 19); `validate` checks every document.
     const lazy = name === 'render';
-    if (v.filename?.length) items = v.filename.flatMap((f) => readPath(f, io.cwd, lazy ? parseManifestsLazily : parseManifests));
+    if (v.filename?.length) {
+      items = v.filename.flatMap((f) => readPath(f, io.cwd, lazy ? parseManifestsLazily : parseManifests));
+      inputWarnings.push(...emptyFolderWarnings(v.filename, io.cwd));
+    }
     else {
       // Every parse error of the stream at once, each with its place.
       const parsed = (lazy ? readManifestsLazily : readManifests)(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
@@ -176,11 +206,11 @@ export async function readCommandInput(name: string, usage: string, argv: string
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    io.stderr(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}\n`);
+    io.stderr(printable(`eso-render ${name}: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path}` : err.message}`) + '\n');
     return 2;
   }
   items.push(...cfg.resources);
-  return { items, options, report, logFormat, quiet: v.quiet === true, redact: v.redact === true };
+  return { items, options, report, logFormat, quiet: v.quiet === true, redact: v.redact === true, warnings: inputWarnings };
 }
 
 export async function runRender(argv: string[], io: CommandIO): Promise<number> {
@@ -193,6 +223,7 @@ export async function runRender(argv: string[], io: CommandIO): Promise<number> 
     input.report(late.map((e) => ({ severity: 'error' as const, message: e.message })));
     return 1;
   }
+  outcome.results.unshift(...input.warnings);
   input.report(outcome.results.filter((r) => r.severity !== 'info'));
   if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));
   if (!outcome.ok) return 1;

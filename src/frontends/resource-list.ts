@@ -9,6 +9,7 @@
 import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node, type YAMLSeq } from 'yaml';
 import type { Item, KubeObject, Result } from '../engine/types.js';
 import { parseManifests, stringifyObject, writeManifests } from './stream.js';
+import { inputLimits, tooLarge } from './input-limits.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit } from './yaml-limits.js';
 
@@ -24,6 +25,7 @@ export class NotAResourceListError extends Error {}
 
 /** Parses stdin of a KRM function. Throws NotAResourceListError when it is not one ResourceList. */
 export function parseResourceList(text: string): ResourceListIn {
+  if (text.length > inputLimits().inputBytes) throw new NotAResourceListError(tooLarge('<stdin>').message);
   // kyaml normalises CRLF too; the item offsets below refer to this normalised text.
   const src = text.replace(/\r\n/g, '\n');
   // Bound nesting before the yaml package composes anything (deep input can abort the process there).

@@ -62,9 +62,18 @@ function parsedUpFront(d: ScannedDocument): boolean {
   return isEsoApiVersion(d.apiVersion) || (d.kind !== undefined && d.kind.endsWith('List'));
 }
 
-/** Reads `text` lazily; undefined when the scan cannot decide (the caller then parses it whole). */
-export function readLazily(text: string, origin: string | undefined, readFull: FullReader): ParseResult | undefined {
-  const docs = scanStream(text);
+/**
+ * Reads `text` lazily, with the number of documents the scan found (the caller counts them against the
+ * input limit; `readFull` must not count them again). Undefined when the scan cannot decide or the stream
+ * holds more than `maxDocuments` documents: the caller then parses it whole (and refuses it there).
+ */
+export function readLazily(
+  text: string,
+  origin: string | undefined,
+  readFull: FullReader,
+  maxDocuments = Infinity,
+): { result: ParseResult; documents: number } | undefined {
+  const docs = scanStream(text, maxDocuments);
   if (!docs) return undefined;
   const res: number[] = [];
   docs.forEach((d, k) => d.apiVersion !== undefined && res.push(k));
@@ -176,7 +185,7 @@ export function readLazily(text: string, origin: string | undefined, readFull: F
     };
     items.push(item);
   }
-  return errors.length > 0 ? { items: [], errors } : { items, errors };
+  return { result: errors.length > 0 ? { items: [], errors } : { items, errors }, documents: docs.length };
 }
 
 /**

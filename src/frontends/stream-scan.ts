@@ -52,8 +52,13 @@ function opensMultiLine(rest: string): boolean {
   return c === '&' || c === '*' || c === '!';
 }
 
-/** Documents of `text`, or undefined when the scan cannot decide (the caller then parses everything). */
-export function scanStream(text: string): ScannedDocument[] | undefined {
+/**
+ * Documents of `text`, or undefined when the scan cannot decide (the caller then parses everything).
+ * Past `maxDocuments` documents it stops and returns undefined too (the input limit; the whole-stream
+ * reader refuses such a stream before parsing it). It counts documents as the parser does, empty ones
+ * included (stream-lazy.test.ts).
+ */
+export function scanStream(text: string, maxDocuments = Infinity): ScannedDocument[] | undefined {
   if (text.charCodeAt(0) === 0xfeff || text.includes('\r')) return undefined;
   const docs: ScannedDocument[] = [];
   // The document being read.
@@ -66,7 +71,7 @@ export function scanStream(text: string): ScannedDocument[] | undefined {
     if (cur.content && (cur.apiVersion === undefined || cur.kind === undefined)) return false;
     docs.push({ start: cur.start, end, marker: cur.marker, closed, apiVersion: cur.apiVersion, kind: cur.kind });
     cur = undefined;
-    return true;
+    return docs.length <= maxDocuments;
   };
   let pos = 0;
   while (pos < text.length) {
@@ -84,7 +89,8 @@ export function scanStream(text: string): ScannedDocument[] | undefined {
       if (!finish(pos, false)) return undefined;
       cur = { start: pos, marker: true, content: false };
     } else if (line === '...') {
-      if (!finish(Math.min(next, text.length), true)) return undefined;
+      // A `...` that ends no document is one more (empty) document to the parser: left to it.
+      if (!cur || !finish(Math.min(next, text.length), true)) return undefined;
     } else if (line.startsWith('---') || line.startsWith('...') || c === '%' || c === '\t') {
       return undefined;
     } else if (KEY_LINE.test(line)) {

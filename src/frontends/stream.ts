@@ -37,6 +37,7 @@ import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-sch
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
 import { readLazily, unreadLazyItem } from './stream-lazy.js';
+import { documentsLeft, takeBytes, takeDocuments, tooManyDocuments } from './input-limits.js';
 import {
   decodeUtf8,
   indentStep,
@@ -140,11 +141,23 @@ function throwingFirst({ items, errors }: ParseResult): Item[] {
 /**
  * Like `readManifests`, but parses only the documents the engine acts on (stream-lazy.ts): the others are
  * parsed when first read beyond their apiVersion and kind. The caller asks `lateErrors` after the run.
+ * The input limits hold as for `readManifests`: its bytes are taken before anything is read, and its
+ * documents (counted by the scan, or by the whole-stream reader it falls back to) before any is parsed;
+ * the documents parsed later, one at a time, are not counted again.
  */
 export function readManifestsLazily(input: string | Uint8Array, origin?: string): ParseResult {
+  try {
+    takeBytes(input.length, origin);
+  } catch (e) {
+    return { items: [], errors: [e as ManifestError] };
+  }
   const text = typeof input === 'string' ? input : decodeUtf8(input);
-  const lazy = typeof text === 'string' ? readLazily(text, origin, readManifests) : undefined;
-  return lazy ?? readManifests(input, origin);
+  const maxDocuments = documentsLeft();
+  // A stream with more documents than the limit is left to the whole-stream reader, which refuses it.
+  const lazy = typeof text === 'string' ? readLazily(text, origin, (t, o) => readManifests(t, o, false), maxDocuments) : undefined;
+  if (!lazy) return readManifests(input, origin, 'documents');
+  takeDocuments(lazy.documents);
+  return lazy.result;
 }
 
 /** `parseManifests`, read lazily (see `readManifestsLazily`). */
@@ -152,9 +165,22 @@ export function parseManifestsLazily(text: string | Uint8Array, origin?: string)
   return throwingFirst(readManifestsLazily(text, origin));
 }
 
-/** Like `parseManifests`, but reports every problem instead of throwing the first. */
-export function readManifests(input: string | Uint8Array, origin?: string): ParseResult {
+/**
+ * Like `parseManifests`, but reports every problem instead of throwing the first. `account`: true takes
+ * the input's bytes and documents from the run's limits (input-limits.ts), 'documents' its documents only
+ * (the caller took the bytes), false neither (a part of a stream already counted).
+ */
+export function readManifests(input: string | Uint8Array, origin?: string, account: boolean | 'documents' = true): ParseResult {
   const errors: ManifestError[] = [];
+  // Size and document count are bounded before anything is parsed (input-limits.ts).
+  if (account === true) {
+    try {
+      takeBytes(input.length, origin);
+    } catch (e) {
+      return { items: [], errors: [e as ManifestError] };
+    }
+  }
+  const maxDocuments = account ? documentsLeft() : Infinity;
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -168,8 +194,9 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     }
     text = decoded;
   }
-  const lines = lineStarts(text);
-  const lineOf = (offset: number): number => lineAt(lines, offset);
+  // Line starts are computed when first needed: a stream refused at the document limit never needs them.
+  let lines: ReturnType<typeof lineStarts> | undefined;
+  const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
 
   // One pass over the parser's tokens, as it produces them (the whole token tree of a large stream
   // is never held at once): segment boundaries, the nesting bound, composing, and each document's data.
@@ -262,6 +289,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
       after = 'none';
     }
     if (tok.type === 'document') {
+      if (docStarts.length >= maxDocuments) return { items: [], errors: [tooManyDocuments(origin)] };
       segStarts.push(docStarts.length === 0 ? 0 : pendingStart);
       docStarts.push(tok.offset);
       markerFlags.push(tok.start.some((t) => t.type === 'doc-start'));
@@ -275,6 +303,7 @@ export function readManifests(input: string | Uint8Array, origin?: string): Pars
     for (const d of composer.next(tok)) onDocument(d as Document);
   }
   for (const d of composer.end(false, text.length)) onDocument(d as Document);
+  if (account) takeDocuments(docStarts.length);
   for (const offset of tooDeep) {
     const k = docIndexAt(offset);
     errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
@@ -417,7 +446,7 @@ function readJsonStream(
     // Each value keeps the space after it; the first also keeps what precedes it (a BOM, blank lines).
     const from = k === 0 ? 0 : start;
     const to = k === values.length - 1 ? text.length : values[k + 1]![0];
-    const part = readManifests(text.slice(from, to), origin);
+    const part = readManifests(text.slice(from, to), origin, false);
     const lineShift = lineOf(from) - 1;
     for (const e of part.errors) {
       errors.push(new ManifestError(e.reason, { file: origin, index: k, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }));

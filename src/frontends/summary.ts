@@ -1,5 +1,6 @@
 // One summary per run for operators: counts and timings, never a name of a secret value.
 import type { RenderOutcome } from '../engine/types.js';
+import { jsonLine, printable } from './result-text.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -9,12 +10,12 @@ export function summaryLine(o: RenderOutcome, format: LogFormat): string {
   const warnings = o.results.filter((r) => r.severity === 'warning').length;
   const requests = Object.values(s.requests).reduce((a, b) => a + b, 0);
   if (format === 'json') {
-    return JSON.stringify({ level: o.ok ? 'info' : 'error', msg: 'eso-render summary', ok: o.ok, ...s, requestsTotal: requests, errors, warnings }) + '\n';
+    return jsonLine({ level: o.ok ? 'info' : 'error', msg: 'eso-render summary', ok: o.ok, ...s, requestsTotal: requests, errors, warnings });
   }
-  const perStore = Object.entries(s.requests).map(([k, n]) => `${k}=${n}`).join(' ');
+  const perStore = printable(Object.entries(s.requests).map(([k, n]) => `${k}=${n}`).join(' '));
   return (
     `eso-render: ${o.ok ? 'rendered' : 'FAILED'}: ${s.resourcesIn} resources in, ${o.ok ? s.resourcesOut : 0} out, ` +
-    `${s.externalSecrets} ExternalSecrets, ${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +
+    `${s.externalSecrets} ExternalSecrets, ${s.otherControllerClass ? `${s.otherControllerClass} left for another controller class, ` : ''}${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +
     `${s.retries} retries, ${errors} errors, ${warnings} warnings, ${s.durationMs} ms\n`
   );
 }

@@ -7,7 +7,7 @@ import { readCommandInput, type CommandIO } from './render-cmd.js';
 import { parseResourceList, writeResourceList, NotAResourceListError } from './resource-list.js';
 import { loadRenderConfig } from '../config/renderconfig.js';
 import { krmBaseDir } from './krm.js';
-import { formatResults } from './result-text.js';
+import { formatResults, printableResults } from './result-text.js';
 
 export const validateUsage = `Usage: eso-render validate [options]
 
@@ -28,11 +28,11 @@ export async function runValidate(argv: string[], io: CommandIO): Promise<number
       // Relative paths resolve as for the KRM function (the kpt package or kustomization folder).
       const cfg = loadRenderConfig(rl.functionConfig, krmBaseDir(rl.functionConfig, rl.items, io.cwd));
       if (cfg.problems.some((p) => p.severity === 'error')) {
-        io.stdout(writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items: rl.items, results: cfg.problems }));
+        io.stdout(writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items: rl.items, results: printableResults(cfg.problems) }));
         return 1;
       }
       const out = await validate([...rl.items, ...cfg.resources], cfg.options);
-      io.stdout(writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items: rl.items, results: out.results }));
+      io.stdout(writeResourceList({ apiVersion: rl.apiVersion, kind: rl.kind, items: rl.items, results: printableResults(out.results) }));
       io.stderr(formatResults(out.results));
       return out.ok ? 0 : 1;
     } catch (e) {
@@ -42,6 +42,7 @@ export async function runValidate(argv: string[], io: CommandIO): Promise<number
   const input = await readCommandInput('validate', validateUsage, argv, io, stdinText);
   if (typeof input === 'number') return input;
   const out = input.redact ? await render(input.items, { ...input.options, redact: true }) : await validate(input.items, input.options);
+  out.results.unshift(...input.warnings);
   input.report(out.results.filter((r) => r.severity !== 'info'));
   const errors = out.results.filter((r) => r.severity === 'error').length;
   if (!input.quiet) io.stderr(`eso-render validate: ${errors === 0 ? 'ok' : 'FAILED'}: ${errors} errors, ${out.results.filter((r) => r.severity === 'warning').length} warnings\n`);

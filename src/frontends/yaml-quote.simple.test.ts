@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Document, parse, parseDocument, Scalar, visit } from 'yaml';
-import { isAmbiguousPlain, quoteAmbiguous, stringifyObject, writeOptions } from './yaml-quote.js';
+import { isAmbiguousPlain, quoteAmbiguous, stringifyObject, withOrderedMaps, writeOptions } from './yaml-quote.js';
 
 const alphabet = 'abcxyzABCXYZ0123456789_./=+-eEoOxXbB'.split('');
 // Spellings that read as something else when plain, all within the simple alphabet.
@@ -27,7 +27,8 @@ describe('stringifyObject on objects of simple strings', () => {
   it('prints exactly what the Document path prints', () => {
     fc.assert(
       fc.property(fc.dictionary(simple, tree, { maxKeys: 6 }), (obj) => {
-        const doc = new Document(obj, { version: '1.2', schema: 'core', keepUndefined: false });
+        // Maps with integer-like keys print in byte order on both paths (yaml-key-order.test.ts).
+        const doc = new Document(withOrderedMaps(obj), { version: '1.2', schema: 'core', keepUndefined: false });
         quoteAmbiguous(doc);
         expect(stringifyObject(obj)).toBe(doc.toString(writeOptions));
       }),

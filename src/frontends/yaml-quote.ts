@@ -7,6 +7,7 @@
 // The test is deliberately generous: quoting a string that did not need it changes nothing for any reader.
 import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 import type { Node, ToStringOptions } from 'yaml';
+import { byteOrder } from '../common/records.js';
 
 const yaml11Words = new Set([
   // booleans
@@ -104,7 +105,7 @@ export function stringifyObject(obj: unknown): string {
   // Objects of simple strings (every generated Secret) are printed directly: the same text as below,
   // without building a Document per object (the costliest step of writing 10,000 Secrets).
   if (isPlainRecord(obj) && onlySimpleValues(obj, 0)) return printSimple(obj);
-  const doc = new Document(obj, { version: '1.2', schema: 'core', keepUndefined: false });
+  const doc = new Document(withOrderedMaps(obj), { version: '1.2', schema: 'core', keepUndefined: false });
   quoteAmbiguous(doc);
   const text = doc.toString(writeOptions);
   // Safety net for emitter corner cases not covered above: if the text does not read back as the
@@ -120,9 +121,37 @@ export function stringifyObject(obj: unknown): string {
   return doc.toString(writeOptions);
 }
 
+// A JavaScript object lists integer-like keys ("9", "10") first, in numeric order, whatever order they
+// were set in. A map holding one is therefore printed with its keys in byte order, the order Go (and so
+// ESO and kubectl) sorts map keys in; maps without such keys print in their own order.
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+const isIndexKey = (k: string) => INDEX_KEY.test(k) && Number(k) < 2 ** 32 - 1;
+
+function entriesInOrder(m: object): [string, unknown][] {
+  const entries = Object.entries(m);
+  return entries.some(([k]) => isIndexKey(k)) ? entries.sort(([a], [b]) => byteOrder(a, b)) : entries;
+}
+
+/** `v` with every map that holds an integer-like key turned into a Map in byte order (see above). */
+export function withOrderedMaps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withOrderedMaps);
+  if (typeof v !== 'object' || v === null || v instanceof Map || ArrayBuffer.isView(v)) return v;
+  const entries = Object.entries(v);
+  if (entries.some(([k]) => isIndexKey(k))) return new Map(entriesInOrder(v).map(([k, x]) => [k, withOrderedMaps(x)]));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of entries) Object.defineProperty(out, k, { value: withOrderedMaps(x), writable: true, enumerable: true, configurable: true });
+  return out;
+}
+
+function sortKeys(_k: string, v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  return Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => byteOrder(a, b));
+}
+
 function readsBackAs(text: string, obj: unknown): boolean {
   try {
-    return JSON.stringify(parse(text, { version: '1.2', schema: 'core' })) === JSON.stringify(obj);
+    // Key order aside (withOrderedMaps may reorder a map): the same keys and values.
+    return JSON.stringify(parse(text, { version: '1.2', schema: 'core' }), sortKeys) === JSON.stringify(obj, sortKeys);
   } catch {
     return false;
   }
@@ -189,7 +218,7 @@ function printSimple(obj: Record<string, unknown>): string {
   const out: string[] = [];
   const map = (m: Record<string, unknown>, indent: string, first: string) => {
     let lead = first;
-    for (const [k, v] of Object.entries(m)) {
+    for (const [k, v] of entriesInOrder(m)) {
       const key = simpleScalar(k);
       const one = inline(v);
       if (one !== undefined) out.push(`${lead}${key}: ${one}\n`);

@@ -16,15 +16,9 @@
 import type { CollectionTag, DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, ToJSOptions } from 'yaml';
 import { CST, Scalar, Schema } from 'yaml';
 
-/** Upper bound on nesting (maps and sequences) in one document; Kubernetes objects stay far below it. */
-export const MAX_DEPTH = 200;
-
-/**
- * Alias expansion budget for `toJS`: the `yaml` package counts each alias it expands, weighted by the
- * aliases nested inside its target, so a "billion laughs" document fails fast instead of exhausting
- * memory. 1000 leaves room for a manifest that reuses a few anchors a few hundred times.
- */
-export const MAX_ALIAS_COUNT = 1000;
+// The nesting and alias bounds live in src/common/limits.ts: fromYaml/fromJson inside templates share them.
+import { MAX_ALIAS_COUNT } from '../common/limits.js';
+export { MAX_ALIAS_COUNT, MAX_DEPTH } from '../common/limits.js';
 
 const legacyOctal: ScalarTag = {
   identify: (v) => typeof v === 'number' && Number.isInteger(v),

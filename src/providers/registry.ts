@@ -9,6 +9,9 @@ const providers: Record<string, () => Promise<ProviderModule>> = {
   vault: () => import('./vault/index.js' as string) as Promise<ProviderModule>,
   gcpsm: () => import('./gcpsm/index.js' as string) as Promise<ProviderModule>,
   azurekv: () => import('./azurekv/index.js' as string) as Promise<ProviderModule>,
+  onepassword: () => import('./onepassword/index.js' as string) as Promise<ProviderModule>,
+  openBao: () => import('./openbao/index.js' as string) as Promise<ProviderModule>,
+  kubernetes: () => import('./kubernetes/index.js' as string) as Promise<ProviderModule>,
 };
 
 const generators: Record<string, () => Promise<GeneratorModule>> = {

@@ -3,6 +3,9 @@
 // its errors the same way. Inside the executor `undefined` is Go's invalid reflect.Value (a missing
 // map key, a nil pipeline result) and `null` is a nil interface value found in a container.
 import { compareBin, formatFloat, quote, sprint } from './fmt.js';
+import { type Budget, BudgetExceeded } from './budget.js';
+import { classifyFailure, type FailureKind } from './errors.js';
+import { afterCall, beforeCall, chargeSize } from './guards.js';
 import {
   type ChainNode,
   type CommandNode,
@@ -163,7 +166,7 @@ const INT_KINDS = new Set(['int', 'int8', 'int16', 'int32', 'int64']);
 const UINT_KINDS = new Set(['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr']);
 
 /** Named types in function signatures and their underlying kinds (literal arguments convert to them). */
-const NAMED_KINDS: Record<string, string> = { 'sprig.HashAlgorithm': 'string' };
+const NAMED_KINDS: Record<string, string> = { 'sprig.HashAlgorithm': 'string', 'time.Duration': 'int64' };
 
 function canBeNil(t: string): boolean {
   return (
@@ -240,8 +243,46 @@ function assignable(v: Value, t: string): boolean {
 
 // ---- errors -------------------------------------------------------------------------------------
 
-/** An execution error already worded like Go's. */
-export class ExecFailure extends Error {}
+/** What kind of structural failure (not a function's) an execution error is; printed for data templates. */
+export type StructureKind =
+  | 'missing key'
+  | 'undefined variable'
+  | 'not a function'
+  | 'cannot iterate'
+  | 'template not defined'
+  | 'template calls nest too deep'
+  | 'invalid field'
+  | 'invalid constant'
+  | 'execution error';
+
+/**
+ * An execution error. `message` is Go's wording with a function's own error replaced by its kind, so it
+ * holds only template text and type names; index.ts decides how much of it a user sees.
+ */
+export class ExecFailure extends Error {
+  constructor(
+    message: string,
+    readonly info: {
+      line?: number;
+      col?: number;
+      /** The {{define}}d template running, when not the main one. */
+      template?: string;
+      /** The node at fault, as Go prints it (template text). */
+      context?: string;
+      /** Go's message after the position and context: template text and types only. */
+      goMessage: string;
+      kind: StructureKind | FailureKind;
+      /** The function that failed. */
+      func?: string;
+      /** `fail` with a message written as a string literal: the author's text (shown for manifest templates). */
+      literalFail?: string;
+      /** What the function's own error said: never printed, kept for the engine's own fidelity tests. */
+      internalDetail?: string;
+    },
+  ) {
+    super(message);
+  }
+}
 
 class BreakSignal {}
 class ContinueSignal {}
@@ -267,14 +308,22 @@ export class State {
   private depth = 0;
   /** Dot's static type is interface{} (an element ranged over from an untyped list or map). */
   private dotIface = false;
+  /** The command before the current one in its pipeline was a lone string literal (`"text" | fail`). */
+  private pipedLiteral = false;
 
   constructor(
     private readonly pt: ParsedTemplate,
     private readonly parseName: string,
     private readonly funcs: FuncTable,
     private readonly missingKeyError: boolean,
+    private readonly budget: Budget,
   ) {
     this.tmplName = parseName;
+  }
+
+  private emit(s: string): void {
+    this.budget.output(s.length);
+    this.out += s;
   }
 
   run(root: ListNode, dot: XV): string {
@@ -288,8 +337,8 @@ export class State {
     this.node = n;
   }
 
-  errorf(msg: string): never {
-    if (!this.node) throw new ExecFailure(`template: ${this.tmplName}: ${msg}`);
+  errorf(msg: string, kind: StructureKind | FailureKind = 'execution error', extra: { func?: string; literalFail?: string; internalDetail?: string } = {}): never {
+    if (!this.node) throw new ExecFailure(`template: ${this.tmplName}: ${msg}`, { goMessage: msg, kind, ...extra });
     const pos = this.node.pos;
     const before = this.pt.text.slice(0, pos);
     const nl = before.lastIndexOf('\n');
@@ -297,9 +346,15 @@ export class State {
     let lines = 1;
     for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) lines++;
     const context = nodeString(this.node);
-    throw new ExecFailure(
-      `template: ${this.parseName}:${lines}:${col}: executing ${quote(this.tmplName)} at <${context}>: ${msg}`,
-    );
+    throw new ExecFailure(`template: ${this.parseName}:${lines}:${col}: executing ${quote(this.tmplName)} at <${context}>: ${msg}`, {
+      line: lines,
+      col,
+      ...(this.tmplName !== this.parseName ? { template: this.tmplName } : {}),
+      context,
+      goMessage: msg,
+      kind,
+      ...extra,
+    });
   }
 
   // -- variables --
@@ -319,7 +374,7 @@ export class State {
         return;
       }
     }
-    this.errorf(`undefined variable: ${name}`);
+    this.errorf(`undefined variable: ${name}`, 'undefined variable');
   }
   private setTopVar(n: number, value: XV, iface = false): void {
     const v = this.vars[this.vars.length - n]!;
@@ -328,18 +383,20 @@ export class State {
   }
   private variable(name: string): Variable {
     for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!;
-    this.errorf(`undefined variable: ${name}`);
+    this.errorf(`undefined variable: ${name}`, 'undefined variable');
   }
 
   // -- statements --
   private walk(dot: XV, node: Node): void {
     this.at(node);
+    this.budget.charge();
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.at(node);
-          this.out += val === undefined || val === null ? '<no value>' : sprint(val);
+          if (typeof val === 'object' && val !== null) chargeSize(val, this.budget);
+          this.emit(val === undefined || val === null ? '<no value>' : sprint(val));
         }
         return;
       }
@@ -367,7 +424,7 @@ export class State {
       case 'template':
         return this.walkTemplate(dot, node);
       case 'text':
-        this.out += node.text;
+        this.emit(node.text);
         return;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
@@ -399,6 +456,7 @@ export class State {
           if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem);
           else this.setTopVar(2, index);
         }
+        this.budget.charge();
         try {
           this.walkWithDot(elem, elemIface, r.list);
         } catch (e) {
@@ -433,14 +491,14 @@ export class State {
         }
       } else if (typeof val === 'bigint' || val instanceof GoInt) {
         // Go 1.22+: range over an integer.
-        if (decl.length > 1) this.errorf(`can't use ${redact(val)} to iterate over more than one variable`);
+        if (decl.length > 1) this.errorf(`can't use ${redact(val)} to iterate over more than one variable`, 'cannot iterate');
         const n = typeof val === 'bigint' ? val : val.v;
         for (let i = 0n; i < n; i++) {
           ran = true;
           one(undefined, typeof val === 'bigint' ? i : new GoInt(val.kind, i));
         }
       } else {
-        this.errorf(`range can't iterate over ${redact(val)}`);
+        this.errorf(`range can't iterate over ${redact(val)}`, 'cannot iterate');
       }
       if (!ran && r.elseList) this.walk(dot, r.elseList);
     } catch (e) {
@@ -454,8 +512,9 @@ export class State {
     this.at(t);
     let root = this.pt.defs.get(t.name);
     if (!root && t.name === this.parseName) root = this.pt.root;
-    if (!root) this.errorf(`template ${quote(t.name)} not defined`);
-    if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    if (!root) this.errorf(`template ${quote(t.name)} not defined`, 'template not defined');
+    if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`, 'template calls nest too deep');
+    this.budget.charge();
     const newDot = this.evalPipeline(dot, t.pipe);
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
@@ -475,7 +534,10 @@ export class State {
     if (!pipe) return undefined;
     this.at(pipe);
     let value: Final = MISSING;
+    let prev: CommandNode | undefined;
     for (const cmd of pipe.cmds) {
+      this.pipedLiteral = prev !== undefined && prev.args.length === 1 && prev.args[0]!.kind === 'string';
+      prev = cmd;
       value = this.evalCommand(dot, cmd, value);
       // A nil interface result becomes an invalid value (Go digs into interface{} results).
       if (value === null) value = undefined;
@@ -489,7 +551,7 @@ export class State {
   }
 
   private notAFunction(args: Node[], final: Final): void {
-    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`);
+    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`, 'not a function');
   }
 
   private evalCommand(dot: XV, cmd: CommandNode, final: Final): XV {
@@ -515,7 +577,7 @@ export class State {
       case 'dot':
         return dot;
       case 'nil':
-        this.errorf('nil is not a command');
+        this.errorf('nil is not a command', 'nil value');
       case 'number':
         return this.idealConstant(first);
       case 'string':
@@ -531,7 +593,7 @@ export class State {
     const isRuneInt = c.text[0] === "'";
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return c.float64;
     if (c.isInt) return c.int64;
-    if (c.isUint) this.errorf(`${c.text} overflows int`);
+    if (c.isUint) this.errorf(`${c.text} overflows int`, 'invalid constant');
     return undefined;
   }
 
@@ -542,7 +604,7 @@ export class State {
 
   private evalChainNode(dot: XV, chain: ChainNode, args: Node[] | null, final: Final): XV {
     this.at(chain);
-    if (chain.node.kind === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
+    if (chain.node.kind === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`, 'nil value');
     const pipe = this.evalArg(dot, null, chain.node);
     return this.evalFieldChain(dot, pipe, chain, chain.field, args, final, false);
   }
@@ -586,10 +648,10 @@ export class State {
     iface: boolean,
   ): XV {
     if (receiver === undefined) {
-      if (this.missingKeyError) this.errorf(`nil data; no entry for key ${quote(fieldName)}`);
+      if (this.missingKeyError) this.errorf(`nil data; no entry for key ${quote(fieldName)}`, 'missing key');
       return undefined;
     }
-    if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
+    if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`, 'nil value');
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (receiver instanceof GoObject) {
       const m = receiver.member(fieldName);
@@ -598,25 +660,25 @@ export class State {
         return this.evalCall(dot, c, node, fieldName, args, final);
       }
       if (m) {
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`, 'not a function');
         return m.field;
       }
     } else if (receiver instanceof Map) {
-      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`, 'not a function');
       const result = receiver.get(fieldName);
       if (result === undefined) {
-        if (this.missingKeyError) this.errorf(`map has no entry for key ${quote(fieldName)}`);
+        if (this.missingKeyError) this.errorf(`map has no entry for key ${quote(fieldName)}`, 'missing key');
         return undefined;
       }
       return result;
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${iface ? 'interface {}' : goTypeName(receiver)}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${iface ? 'interface {}' : goTypeName(receiver)}`, 'invalid field');
   }
 
   private evalFunction(dot: XV, node: IdentifierNode, cmd: Node, args: Node[] | null, final: Final): XV {
     this.at(node);
     const fn = this.funcs.get(node.ident);
-    if (!fn) this.errorf(`${quote(node.ident)} is not a defined function`);
+    if (!fn) this.errorf(`${quote(node.ident)} is not a defined function`, 'not a function');
     return this.evalCall(dot, fn, cmd, node.ident, args, final);
   }
 
@@ -628,10 +690,11 @@ export class State {
     if (fn.variadic !== null) {
       numFixed = fn.params.length;
       if (numIn < numFixed)
-        this.errorf(`wrong number of args for ${name}: want at least ${fn.params.length} got ${argNodes.length}`);
+        this.errorf(`wrong number of args for ${name}: want at least ${fn.params.length} got ${argNodes.length}`, 'wrong number of arguments', { func: name });
     } else if (numIn !== fn.params.length) {
-      this.errorf(`wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`);
+      this.errorf(`wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`, 'wrong number of arguments', { func: name });
     }
+    this.budget.charge();
 
     if (fn.builtin && (name === 'and' || name === 'or')) {
       // and/or short-circuit: stop at the first false/true argument and return it.
@@ -663,13 +726,30 @@ export class State {
       argv.push(this.validateType(final, t));
       types.push(t);
     }
+    const literal = name === 'fail' && ((argNodes.length === 1 && argNodes[0]!.kind === 'string' && final === MISSING) || (argNodes.length === 0 && this.pipedLiteral));
     let r: unknown;
     try {
-      r = fn.fn(...argv.map((v, k) => toFnArg(v, types[k]!)));
+      const fnArgs = argv.map((v, k) => toFnArg(v, types[k]!));
+      beforeCall(name, fnArgs, this.budget);
+      r = fn.fn(...fnArgs);
+      // A function that catches errors (the non-must variants) must not swallow an exhausted budget.
+      this.budget.check();
+      afterCall(r, this.budget);
     } catch (e) {
-      if (e instanceof ExecFailure || isStackOverflow(e)) throw e;
+      if (e instanceof ExecFailure || e instanceof BudgetExceeded || isStackOverflow(e)) throw e;
       this.at(node);
-      this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const detail = e instanceof Error ? e.message : String(e);
+      if (name === 'fail') {
+        // The message is shown only when written in the template; one computed at run time may hold data.
+        const shown = literal && typeof argv[0] === 'string' ? argv[0] : undefined;
+        this.errorf(`error calling fail: ${shown ?? 'message computed from data, not shown'}`, 'function failed', {
+          func: name,
+          ...(shown !== undefined ? { literalFail: shown } : {}),
+          internalDetail: detail,
+        });
+      }
+      const kind = classifyFailure(name, e);
+      this.errorf(`error calling ${name}: ${kind}`, kind, { func: name, internalDetail: detail });
     }
     if (fn.builtin && fn.result === 'reflect.Value') return r as XV;
     return tagResult(r, fn.result);
@@ -681,11 +761,11 @@ export class State {
       // reflect.Value parameters (the builtins) receive the invalid value itself.
       if (typ === null || typ === 'reflect.Value') return undefined;
       if (canBeNil(typ)) return zeroOf(typ);
-      this.errorf(`invalid value; expected ${typ}`);
+      this.errorf(`invalid value; expected ${typ}`, 'wrong type of argument');
     }
     if (typ === null || typ === 'reflect.Value' || typ === 'interface {}') return value;
     if (value !== null && assignable(value, typ)) return value;
-    this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? 'interface {}' : goTypeName(value)}`);
+    this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? 'interface {}' : goTypeName(value)}`, 'wrong type of argument');
   }
 
   private evalArg(dot: XV, typ: string | null, n: Node): XV {
@@ -696,7 +776,7 @@ export class State {
       case 'nil':
         if (typ === 'reflect.Value') return undefined;
         if (typ !== null && canBeNil(typ)) return zeroOf(typ);
-        this.errorf(`cannot assign nil to ${typ}`);
+        this.errorf(`cannot assign nil to ${typ}`, 'wrong type of argument');
       case 'field':
         return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
       case 'variable':
@@ -708,29 +788,34 @@ export class State {
       case 'chain':
         return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
     }
-    if (typ === null) this.errorf(`can't handle ${nodeString(n)} for arg of type <nil>`);
+    if (typ === null) this.errorf(`can't handle ${nodeString(n)} for arg of type <nil>`, 'wrong type of argument');
     if (typ === 'bool') {
       if (n.kind === 'bool') return n.value;
-      this.errorf(`expected bool; found ${nodeString(n)}`);
+      this.errorf(`expected bool; found ${nodeString(n)}`, 'wrong type of argument');
     }
     if (typ === 'float64' || typ === 'float32') {
       if (n.kind === 'number' && n.isFloat) return typ === 'float64' ? n.float64 : new GoFloat32(Math.fround(n.float64));
-      this.errorf(`expected float; found ${nodeString(n)}`);
+      this.errorf(`expected float; found ${nodeString(n)}`, 'wrong type of argument');
     }
     if (INT_KINDS.has(typ)) {
       if (n.kind === 'number' && n.isInt) return makeInt(typ, n.int64);
+      this.errorf(`expected integer; found ${nodeString(n)}`, 'wrong type of argument');
+    }
+    if (NAMED_KINDS[typ] === 'int64') {
+      // A constant converts to a named integer type (time.Duration); the method receives its int64.
+      if (n.kind === 'number' && n.isInt) return n.int64;
       this.errorf(`expected integer; found ${nodeString(n)}`);
     }
     if (UINT_KINDS.has(typ)) {
       if (n.kind === 'number' && n.isUint) return makeInt(typ, n.uint64);
-      this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
+      this.errorf(`expected unsigned integer; found ${nodeString(n)}`, 'wrong type of argument');
     }
     if (typ === 'string' || NAMED_KINDS[typ] === 'string') {
       if (n.kind === 'string') return n.text;
-      this.errorf(`expected string; found ${nodeString(n)}`);
+      this.errorf(`expected string; found ${nodeString(n)}`, 'wrong type of argument');
     }
     if (typ === 'interface {}' || typ === 'reflect.Value') return this.evalEmptyInterface(dot, n);
-    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`);
+    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`, 'wrong type of argument');
   }
 
   private evalEmptyInterface(dot: XV, n: Node): XV {
@@ -743,7 +828,7 @@ export class State {
       case 'string':
         return n.text;
     }
-    this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
+    this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`, 'wrong type of argument');
   }
 }
 

@@ -797,6 +797,8 @@ class Printer {
         this.printString(v.goString(), verb);
         return;
       }
+      const n = v.underlyingInt();
+      if (n !== undefined) return this.printInt(n, true, verb, v);
       if (verb === 'v' || verb === 's') {
         this.fmtS(v.goString());
         return;

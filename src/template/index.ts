@@ -1,24 +1,55 @@
 // Public face of the template engine (Go text/template + sprig + ESO's functions).
 // The engine in this folder implements these; the rest of eso-render imports only this file.
 import { ExecFailure, State, isStackOverflow } from './exec.js';
+import { Budget, BudgetExceeded, defaultBudget, withBudget } from './budget.js';
 import { funcTable } from './funcs/index.js';
 import { type ListNode, type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
 import { binToBytes, binToUtf8, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
+import { quote } from './fmt.js';
 
 export interface TemplateOptions {
   leftDelim: string;
   rightDelim: string;
   /** ESO uses missingkey=error for template.data/templateFrom/metadata; rewrite.transform does not. */
   missingKey: 'error' | 'default';
+  /**
+   * Where the template came from, as errors name it (`spec.target.template.data.config`,
+   * `templateFrom[0].configMap shop/tpl key app.tmpl`). Default: the template's name.
+   */
+  origin?: string;
+  /**
+   * The template's text is itself data (a templateFrom item of a Secret): errors then show nothing of
+   * the text (no node, no key name, no parse message), only the position and the kind of failure.
+   */
+  textIsData?: boolean;
+  /** The run's budget (operations, output, deadline); a fresh default budget when not given. */
+  budget?: Budget;
 }
+
+export { Budget, BudgetExceeded } from './budget.js';
+export { FAILURE_KINDS, type FailureKind } from './errors.js';
 
 export const defaultTemplateOptions: TemplateOptions = { leftDelim: '{{', rightDelim: '}}', missingKey: 'error' };
 
-/** A parse or execution error, worded like Go's (`template: key:1:3: executing "key" at <.x>: ...`). */
+/**
+ * A parse or execution error, worded like Go's (`template: ORIGIN:1:3: executing "ORIGIN" at <.x>: ...`)
+ * but built only from what the manifest says: the template's origin, the position, the template text
+ * (unless the text is data) and the kind of failure. Never a function's arguments or its own error text.
+ */
 export class TemplateError extends Error {
   constructor(
     message: string,
     readonly kind: 'parse' | 'exec',
+    readonly extra: {
+      /** The failing function, if a function failed. */
+      func?: string;
+      /** The kind of failure (errors.ts's vocabulary, or a structural kind). */
+      failure?: string;
+      /** An exhausted budget. */
+      budget?: BudgetExceeded['budget'];
+      /** The function's own error text: NEVER printed (it may quote data); for fidelity tests only. */
+      internalDetail?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'TemplateError';
@@ -70,28 +101,34 @@ function parsed(text: string, opts: TemplateOptions): CacheEntry {
 
 function treeFor(name: string, text: string, opts: TemplateOptions): ParsedTemplate {
   const e = parsed(text, opts);
-  if ('err' in e) throw new TemplateError(binToUtf8(e.err.format(name)), 'parse');
+  if ('err' in e) {
+    const origin = opts.origin ?? binToUtf8(name);
+    // Go's parse messages quote the template's text: shown for manifest text, not for data.
+    if (opts.textIsData) throw new TemplateError(`template: ${origin}:${e.err.line}: parse error`, 'parse', { failure: 'parse error' });
+    throw new TemplateError(binToUtf8(e.err.format(utf8ToBin(origin))), 'parse', { failure: 'parse error' });
+  }
   return e.ok;
 }
 
 // ---- execution ----------------------------------------------------------------------------------
 
-/** Replace data values that an error message would otherwise repeat (e.g. from a function's error). */
-function scrub(msg: string, data: ReadonlyMap<string, string>, templateText: string): string {
-  // `fail` prints whatever it is given. A message written in the template is the author's and is kept;
-  // any other was computed, possibly from a secret (lowered, parsed, split), and is not shown.
-  const f = /error calling fail: ([\s\S]*)$/.exec(msg);
-  if (f && !templateText.includes(f[1]!)) msg = msg.slice(0, f.index) + 'error calling fail: [message computed from data, not shown]';
-  for (const v of data.values()) {
-    if (v.length >= 3 && msg.includes(v)) msg = msg.split(v).join('[redacted]');
+/** The message a user sees for an execution failure: nothing in it comes from data. */
+function describe(f: ExecFailure, origin: string, textIsData: boolean): string {
+  const i = f.info;
+  const where = i.line !== undefined ? `${origin}:${i.line}:${i.col}` : origin;
+  if (textIsData) {
+    // The text is data: neither the node, nor a key or variable name, nor a literal `fail` message.
+    return `template: ${where}: ${i.func ? `error calling ${i.func}: ` : ''}${i.kind}`;
   }
-  return msg;
+  const tmpl = i.template !== undefined ? quote(i.template) : quote(origin);
+  return i.context !== undefined ? `template: ${where}: executing ${tmpl} at <${i.context}>: ${i.goMessage}` : `template: ${where}: ${i.goMessage}`;
 }
 
 /**
  * Render `text` (template named `name`, as ESO's template.New(key)) against `data` (ESO's
  * map[string]string of provider values, bytes preserved). Returns the output bytes, untrimmed.
- * Throws TemplateError. Error messages never contain data values.
+ * Throws TemplateError, whose message is built from the origin, the position, the template text (unless
+ * `textIsData`) and a fixed vocabulary of failures: never from data.
  */
 export function executeTemplate(
   name: string,
@@ -100,28 +137,46 @@ export function executeTemplate(
   opts: TemplateOptions = defaultTemplateOptions,
 ): Uint8Array {
   const goName = utf8ToBin(name);
-  const pt = treeFor(goName, text, opts);
-  const dot = new Map<string, Value>();
-  for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
-  typedMap(dot, 'string');
-  const root = mainTree(name, goName, pt);
-  const state = new State(pt, goName, funcTable(), opts.missingKey === 'error');
-  try {
-    return binToBytes(state.run(root, dot));
-  } catch (e) {
+  const origin = opts.origin ?? name;
+  const budget = opts.budget ?? defaultBudget();
+  const fail = (e: unknown): never => {
+    if (e instanceof TemplateError) throw e;
+    if (e instanceof BudgetExceeded) throw new TemplateError(`template: ${origin}: ${e.message}`, 'exec', { failure: e.message, budget: e.budget });
     // Messages are Go strings (bytes); TemplateError carries readable text.
-    if (e instanceof ExecFailure) throw new TemplateError(binToUtf8(scrub(e.message, dot as Map<string, string>, pt.text)), 'exec');
-    if (isStackOverflow(e))
-      throw new TemplateError(`template: ${name}: exceeded maximum template depth (100000)`, 'exec');
+    if (e instanceof ExecFailure) {
+      const i = e.info;
+      throw new TemplateError(binToUtf8(describe(e, utf8ToBin(origin), opts.textIsData === true)), 'exec', {
+        failure: i.kind,
+        ...(i.func !== undefined ? { func: i.func } : {}),
+        ...(i.internalDetail !== undefined ? { internalDetail: i.internalDetail } : {}),
+      });
+    }
+    if (isStackOverflow(e)) throw new TemplateError(`template: ${origin}: exceeded maximum template depth (100000)`, 'exec', { failure: 'template calls nest too deep' });
     throw e;
+  };
+  try {
+    budget.checkTime();
+    budget.charge(1 + (text.length >> 6));
+    const pt = treeFor(goName, text, opts);
+    const dot = new Map<string, Value>();
+    for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
+    typedMap(dot, 'string');
+    const root = mainTree(origin, goName, pt, opts.textIsData === true);
+    const state = new State(pt, goName, funcTable(), opts.missingKey === 'error', budget);
+    return binToBytes(withBudget(budget, () => state.run(root, dot)));
+  } catch (e) {
+    return fail(e);
   }
 }
 
 /** The tree to run: a {{define}} with the template's own name replaces an empty main body, as in Go. */
-function mainTree(name: string, goName: string, pt: ParsedTemplate): ListNode {
+function mainTree(origin: string, goName: string, pt: ParsedTemplate, textIsData = false): ListNode {
   const own = pt.defs.get(goName);
   if (!own) return pt.root;
-  if (!isEmpty(pt.root)) throw new TemplateError(`template: ${name}: template: multiple definition of template "${name}"`, 'parse');
+  if (!isEmpty(pt.root)) {
+    const msg = textIsData ? 'parse error' : `template: multiple definition of template ${quote(origin)}`;
+    throw new TemplateError(`template: ${origin}: ${msg}`, 'parse', { failure: 'parse error' });
+  }
   return own;
 }
 
@@ -134,7 +189,7 @@ function isEmpty(n: Node): boolean {
 /** Parse only (for `validate`); throws TemplateError on a parse error. */
 export function checkTemplate(name: string, text: string, opts: TemplateOptions = defaultTemplateOptions): void {
   const goName = utf8ToBin(name);
-  mainTree(name, goName, treeFor(goName, text, opts));
+  mainTree(opts.origin ?? name, goName, treeFor(goName, text, opts), opts.textIsData === true);
 }
 
 /** Names of non-deterministic functions (now, rand*, uuidv4, genCA, bcrypt, ...) the template calls. */

@@ -75,6 +75,13 @@ export abstract class GoObject {
     return undefined;
   }
   /**
+   * The integer of a named integer type (time.Month, time.Weekday, time.Duration): what fmt's integer
+   * verbs, text/template's comparisons, encoding/json and cast (resolveAlias) see. Undefined otherwise.
+   */
+  underlyingInt(): bigint | undefined {
+    return undefined;
+  }
+  /**
    * What %#v prints when it is not goString(): the type's GoString() method, or Go's struct syntax.
    * `depth` > 0 inside a container (Go prints a nested pointer as its address, which we cannot).
    */

@@ -95,7 +95,7 @@ describe('generate as argocd-cmp-server runs it', () => {
     return dir;
   };
 
-  it.skipIf(!hasKubectl && !hasKustomize)('kustomize app: renders the Secrets in place of the ExternalSecrets, store dropped, files 0644', async () => {
+  it('kustomize app: renders the Secrets in place of the ExternalSecrets, store dropped, files 0644', async () => {
     const repo = wd.extract(quickstartFiles('apps/shop'));
     expect(statSync(path.join(repo, 'apps/shop/kustomization.yaml')).mode & 0o777).toBe(0o644);
     const r = await runGenerate(repo, 'apps/shop', { app: 'shop', namespace: 'shop', project: 'default' });
@@ -152,7 +152,7 @@ describe('generate as argocd-cmp-server runs it', () => {
     expect(r.stderr).not.toContain('from-the-sidecar');
   });
 
-  it.skipIf(!hasKubectl && !hasKustomize)("failing build: exits non-zero with the build tool's own error and prints nothing", async () => {
+  it("failing build: exits non-zero with the build tool's own error and prints nothing", async () => {
     const repo = wd.extract({
       'apps/broken/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - missing-file.yaml\n',
       'apps/broken/deployment.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
@@ -194,7 +194,7 @@ describe('generate as argocd-cmp-server runs it', () => {
       'apps/p/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {k: b}\n',
     };
 
-    it.skipIf(!hasKubectl && !hasKustomize)('build-mode=plain overrides the kustomization', async () => {
+    it('build-mode=plain overrides the kustomization', async () => {
       const repo = wd.extract(twoFiles);
       const auto = await runGenerate(repo, 'apps/p');
       expect(auto.code, auto.stderr).toBe(0);

@@ -116,13 +116,15 @@ describe.concurrent('AWS under faults, through the built CLI', () => {
       backend: 'AWS (moto: Secrets Manager + Parameter Store)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: VALUES,
       stream: () => STREAM,
       rig: async (s, mode) => {
         const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
         const proxy = await startFaultProxy({ upstream: moto.url, plan });
-        return { env: env(proxy.url), faulted: () => proxy.faulted(), seen: () => proxy.log.length, stop: () => proxy.stop() };
+        return { env: env(proxy.url), faulted: () => proxy.faulted(), seen: () => proxy.log.length,
+          log: () => proxy.log, stop: () => proxy.stop() };
       },
       checkBaseline: (stdout) => {
         const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');

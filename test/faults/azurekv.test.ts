@@ -111,6 +111,7 @@ describe.concurrent('Azure Key Vault under faults, through the built CLI', () =>
       backend: 'Azure Key Vault (loopback HTTPS, service principal)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, SP.clientSecret],
       stream: () => stream(`https://${VAULT_HOST}:1`),
@@ -128,6 +129,7 @@ describe.concurrent('Azure Key Vault under faults, through the built CLI', () =>
           stdin: stream(`https://${VAULT_HOST}:${proxy.port}`),
           faulted: () => proxy.faulted(),
           seen: () => proxy.log.length,
+          log: () => proxy.log,
           stop: () => proxy.stop(),
         };
       },

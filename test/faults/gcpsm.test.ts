@@ -82,6 +82,7 @@ describe.concurrent('Google Secret Manager under faults, through the built CLI',
       backend: 'GCP Secret Manager (loopback gRPC)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 6,
       reads: READS,
       values: VALUES,
       stream: () => STREAM,
@@ -112,7 +113,8 @@ describe.concurrent('Google Secret Manager under faults, through the built CLI',
         return {
           env: { ESO_RENDER_GCPSM_ENDPOINT: proxy.endpoint, ESO_RENDER_GCPSM_INSECURE: 'true', ...REQUEST_TIMEOUT },
           faulted: () => (fault ? budget - (fault.times ?? 0) : proxy.log.filter((l) => l !== 'pass').length),
-          seen: () => (fault ? gsm.requests.length : connections),
+          // Requests in one unit for the baseline and for status faults (RPCs); connections for TCP-level faults.
+          seen: () => (s?.tcp ? connections : gsm.requests.length),
           stop,
         };
       },

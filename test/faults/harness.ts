@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { cliPath, repoRoot } from '../helpers/cli.js';
-import { faults, type Fault } from '../helpers/fault-proxy.js';
+import { faults, type Fault, type ProxyLogEntry } from '../helpers/fault-proxy.js';
 
 export interface Run {
   code: number;
@@ -217,6 +217,8 @@ export interface Rig {
   faulted(): number;
   /** Requests (or connections) seen. */
   seen(): number;
+  /** The HTTP requests seen, in order, when the rig has an HTTP fault proxy (for Retry-After spacing). */
+  log?(): ProxyLogEntry[];
   stop(): Promise<void>;
 }
 
@@ -232,6 +234,12 @@ export interface Matrix<S extends Scenario> {
   /** Checks on the fault-free output (decoded values and so on). */
   checkBaseline: (stdout: string) => void;
   concurrency?: number;
+  /**
+   * The retry budget, written out here rather than imported: at most this many attempts per request of
+   * the fault-free run. A persistent fault may cost at most attempts x the fault-free request count; a
+   * transient one at most one extra request per faulted request. Raising the client's limit fails this.
+   */
+  attemptsPerRequest: number;
 }
 
 /**
@@ -243,6 +251,7 @@ export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll
   const report = new FaultReport(m.backend);
   const limit = semaphore(m.concurrency ?? 3);
   let baseline = '';
+  let baselineSeen = 0;
   let margin = 3_000;
   const args = (deadlineMs: number, extra: string[] = []) => ['render', '--deadline', `${deadlineMs}ms`, '--log-format', 'json', ...extra];
 
@@ -252,6 +261,8 @@ export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll
       const r = await runCli(args(m.deadlineMs, rig.extraArgs), rig.stdin ?? m.stream(), rig.env, 30_000);
       expect(r.code, r.stderr).toBe(0);
       baseline = r.stdout;
+      baselineSeen = rig.seen();
+      expect(baselineSeen).toBeGreaterThan(0);
       // Start-up and exit time on this machine as loaded right now, so a slow box is not a failure.
       margin = Math.max(margin, r.ms);
     } finally {
@@ -278,6 +289,11 @@ export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll
           expect(j.problems, r.stderr).toEqual([]);
           if (mode === 'every request') expect(j.outcome).toBe('failed clean');
           else if (s.transient) expect(j.outcome, r.stderr).toBe(s.transient);
+          // Request ceilings: retries are bounded per request, not only by the deadline.
+          const ceiling = mode === 'every request' ? m.attemptsPerRequest * baselineSeen : baselineSeen + rig.faulted();
+          expect(rig.seen(), `${rig.seen()} requests; ceiling ${ceiling} (${m.attemptsPerRequest} attempts x ${baselineSeen} fault-free requests)`).toBeLessThanOrEqual(ceiling);
+          if (rig.log) expect(overRetried(rig.log(), m.attemptsPerRequest)).toEqual([]);
+          if (mode === 'first 2 requests' && rig.log) expect(retryAfterViolations(rig.log())).toEqual([]);
         } finally {
           await rig.stop();
         }
@@ -285,6 +301,30 @@ export function faultMatrix<S extends Scenario>(m: Matrix<S>, hooks: { beforeAll
     }
   }
   return { report, limit, baseline: () => baseline, marginMs: () => margin };
+}
+
+/** Requests sent more often than the retry budget allows (the same method, URL and body). */
+export function overRetried(log: ProxyLogEntry[], attempts: number): string[] {
+  const counts = new Map<string, number>();
+  for (const e of log) counts.set(e.identity, (counts.get(e.identity) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > attempts).map(([id, n]) => `${id.slice(0, 120)}: ${n} attempts, budget ${attempts}`);
+}
+
+/**
+ * Every request answered with a Retry-After of N seconds must not be sent again (same method, URL, and
+ * for AWS operation and body)
+ * sooner than N seconds later. Returns one line per early retry.
+ */
+export function retryAfterViolations(log: ProxyLogEntry[]): string[] {
+  const out: string[] = [];
+  for (const [i, e] of log.entries()) {
+    if (!e.retryAfter) continue;
+    const waitMs = Number(e.retryAfter) * 1000;
+    const next = log.slice(i + 1).find((x) => x.identity === e.identity);
+    // 50 ms of slack for timer granularity on a loaded machine.
+    if (next && next.at - e.at < waitMs - 50) out.push(`${e.method} ${e.url}: retried after ${next.at - e.at} ms, Retry-After asked ${waitMs} ms`);
+  }
+  return out;
 }
 
 /**

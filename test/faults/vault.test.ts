@@ -10,6 +10,7 @@ import { FakeVault } from '../servers/vault/server.js';
 import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
 import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
+import { controllerKeys, unseal } from '../helpers/sealing.js';
 
 const DEADLINE_MS = 4_000;
 // A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
@@ -98,7 +99,14 @@ beforeAll(async () => {
   };
   put('vault-approle', 'secret-id', CREDENTIALS.secretId);
   put('vault-token', 'token', CREDENTIALS.token);
+  sealPrivateKey = controllerKeys();
+  writeFileSync(path.join(creds, 'seal-cert.pem'), sealPrivateKey.certPem);
+  writeFileSync(path.join(creds, 'platform.key'), Buffer.alloc(32, 0x42));
 });
+
+/** The same matrix with sealing on (issue 17): fails clean the same way; a recovered run is the sealed baseline. */
+let sealPrivateKey: ReturnType<typeof controllerKeys>;
+const sealing = () => ['--platform-key-file', path.join(creds, 'platform.key'), '--seal-cert', path.join(creds, 'seal-cert.pem')];
 
 afterAll(async () => {
   await vault?.close();
@@ -113,6 +121,7 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
       backend: 'Vault (loopback, KV v2 + AppRole, KV v1 + token)',
       scenarios: SCENARIOS,
       deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
       reads: READS,
       values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.token],
       stream: () => stream('http://127.0.0.1:1'),
@@ -125,6 +134,7 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
           stdin: stream(proxy.url),
           faulted: () => proxy.faulted(),
           seen: () => proxy.log.length,
+          log: () => proxy.log,
           stop: () => proxy.stop(),
         };
       },
@@ -151,4 +161,40 @@ describe.concurrent('Vault under faults, through the built CLI', () => {
       await proxy.stop();
     }
   });
+});
+
+describe.concurrent('Vault under faults, with sealing on, through the built CLI', () => {
+  faultMatrix<HttpScenario>(
+    {
+      backend: 'Vault, sealed output (loopback, KV v2 + AppRole, KV v1 + token)',
+      scenarios: SCENARIOS,
+      deadlineMs: DEADLINE_MS,
+      attemptsPerRequest: 5,
+      reads: READS,
+      values: [...VALUES, CREDENTIALS.secretId, CREDENTIALS.token],
+      stream: () => stream('http://127.0.0.1:1'),
+      rig: async (s, mode) => {
+        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
+        const proxy = await startFaultProxy({ upstream: vault.url, plan });
+        return {
+          env: { ...REQUEST_TIMEOUT },
+          extraArgs: ['--credentials-dir', creds, ...sealing()],
+          stdin: stream(proxy.url),
+          faulted: () => proxy.faulted(),
+          seen: () => proxy.log.length,
+          stop: () => proxy.stop(),
+        };
+      },
+      checkBaseline: (stdout) => {
+        const objs = parseManifests(stdout).map((i) => i.object);
+        expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['SealedSecret/db-credentials', 'SealedSecret/app-config', 'SealedSecret/legacy']);
+        for (const v of VALUES) expect(stdout).not.toContain(v);
+        const decoded = objs.flatMap((o) => Object.values(unseal(sealPrivateKey.privateKeyPem, o)['data'] as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+        expect(decoded).toContain(VALUES[0]);
+        expect(decoded).toContain(VALUES[1]);
+        expect(decoded).toContain(`https://svc:${VALUES[2]}@legacy.internal`);
+      },
+    },
+    { beforeAll, afterAll, it, expect },
+  );
 });

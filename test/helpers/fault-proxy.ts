@@ -5,6 +5,7 @@
 //  - TCP: per connection, for protocols the HTTP flavour cannot read (gRPC over HTTP/2).
 // Only 127.0.0.1; every socket and timer is dropped by stop().
 
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -60,7 +61,13 @@ export interface ProxyLogEntry {
   n: number;
   method: string;
   url: string;
+  /** When the request had been read (Date.now()). */
+  at: number;
   fault?: Fault['kind'];
+  /** The Retry-After header the fault answered with, if any. */
+  retryAfter?: string;
+  /** What tells one request from another on the same URL (AWS: the operation and its body). */
+  identity: string;
 }
 
 export type Plan = (req: SeenRequest) => Fault | undefined;
@@ -155,7 +162,10 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     const n = ++count;
     const seen: SeenRequest = { n, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') };
     const fault = proxy.plan?.(seen);
-    proxy.log.push({ n, method: seen.method, url: seen.url, ...(fault ? { fault: fault.kind } : {}) });
+    const retryAfter = fault?.kind === 'status' ? fault.headers?.['retry-after'] : undefined;
+    // The body by digest only: it may hold a credential (a login), which test output must not show.
+    const identity = `${seen.method} ${seen.url} ${String(req.headers['x-amz-target'] ?? '')} body#${createHash('sha256').update(body).digest('hex').slice(0, 12)}`;
+    proxy.log.push({ n, method: seen.method, url: seen.url, at: Date.now(), identity, ...(fault ? { fault: fault.kind } : {}), ...(retryAfter ? { retryAfter } : {}) });
     try {
       if (fault?.kind === 'hang') return; // the socket stays open until the client gives up or stop()
       if (fault?.kind === 'status') {

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { runKrm } from '../../src/frontends/krm.js';
 import { validate } from './json-schema-subset.js';
 import { decode, docs, examplesDir, readText, repoRoot } from './support.js';
+import { unseal } from '../helpers/sealing.js';
 
 const page = readText(join(repoRoot, 'docs', 'krm.md'));
 const snippets = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
@@ -34,9 +35,12 @@ describe('docs/krm.md', () => {
     expect(r.code).toBe(0);
     const items: Record<string, any>[] = docs(r.stdout)[0]!.items;
     expect(items.filter((i) => i.kind === 'ExternalSecret')).toEqual([]);
-    const db = items.find((i) => i.kind === 'Secret' && i.metadata.name === 'db-credentials')!;
-    expect(decode(db.data.password)).toBe('correct-horse-battery-staple');
     const spec = config.spec as Record<string, unknown>;
+    // With spec.seal the Secret is a SealedSecret; the demo controller key of kustomize-examples/sealed unseals it.
+    const db = spec.seal
+      ? unseal(readText(join(repoRoot, 'test', 'fixtures', 'sealed-demo', 'controller.key')), items.find((i) => i.kind === 'SealedSecret' && i.metadata.name === 'db-credentials')!)
+      : items.find((i) => i.kind === 'Secret' && i.metadata.name === 'db-credentials')!;
+    expect(decode((db as any).data.password)).toBe('correct-horse-battery-staple');
     expect(items.some((i) => i.kind === 'ClusterSecretStore')).toBe(spec.keepStores === true);
     if (spec.resourceFiles) expect(items.some((i) => i.kind === 'Secret' && i.metadata.name === 'stripe-api')).toBe(true);
     if (spec.resources) expect(items.some((i) => i.kind === 'ConfigMap' && i.metadata.name === 'settings')).toBe(true);

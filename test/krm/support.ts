@@ -1,16 +1,17 @@
 // What the example tests share: the real CLI bundled once per test file (esbuild, dependencies left in
 // node_modules), an `eso-render` wrapper on PATH as users install it, and a way to run kpt/kubectl.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parseAllDocuments } from 'yaml';
+import { kustomizeBin, mayUpdateExpected } from '../setup/tools.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const examplesDir = join(repoRoot, 'kustomize-examples');
 
 export interface Cli {
-  /** Folder holding the `eso-render` wrapper; put it first on PATH. */
+  /** Folder holding the `eso-render` wrapper and `kustomize`; put it first on PATH. */
   binDir: string;
   /** Absolute path of the wrapper. */
   bin: string;
@@ -51,6 +52,8 @@ export async function buildCli(): Promise<Cli> {
   const bin = join(binDir, 'eso-render');
   writeFileSync(bin, `#!/bin/sh\nexec node ${JSON.stringify(out)} "$@"\n`);
   chmodSync(bin, 0o755);
+  // The pinned standalone kustomize (devDependency), as `kustomize` on the same PATH.
+  symlinkSync(kustomizeBin(), join(binDir, 'kustomize'));
   return {
     binDir,
     bin,
@@ -90,8 +93,8 @@ export function decode(b64: string): string {
   return Buffer.from(b64, 'base64').toString('utf8');
 }
 
-/** Set UPDATE_EXPECTED=1 to rewrite an expected file from the actual output (then read the diff!). */
+/** Set UPDATE_EXPECTED=1 to rewrite an expected file from the actual output (then read the diff!); refused under CI. */
 export function expectedFile(path: string, actual: string): string {
-  if (process.env.UPDATE_EXPECTED === '1') writeFileSync(path, actual);
+  if (mayUpdateExpected()) writeFileSync(path, actual);
   return readFileSync(path, 'utf8');
 }

@@ -19,7 +19,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe.skipIf(!onPath('kpt'))('validate as a kpt validator', () => {
+describe('validate as a kpt validator', () => {
   it('passes a sound package and returns its items unchanged, ExternalSecrets included', () => {
     const r = run('kpt', ['fn', 'eval', 'app', '--exec', 'eso-render validate', '-o', 'stdout', '--', 'storeFiles=platform/fake-store.yaml'], { cwd: work, env: cli.env });
     expect(r.stderr).toContain('[PASS] "eso-render validate"');

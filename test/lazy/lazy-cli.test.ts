@@ -2,7 +2,7 @@
 // before the yaml package loads; in a stream with ExternalSecrets only what the engine reads is parsed,
 // and a document the engine reads that does not parse fails the run with its place.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,5 +169,61 @@ describe('render reads lazily', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/<stdin>, document 2, line \d+: invalid YAML/);
+  });
+});
+
+// The input limits (issue 14) hold on every lazy path: counted before any document is parsed, and a
+// document parsed on first use is not counted twice.
+describe('render reads lazily within the input limits', () => {
+  const limitsConfig = (limits: Record<string, number>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'eso-lazy-limits-'));
+    const file = path.join(dir, 'render-config.yaml');
+    writeFileSync(file, `apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata:\n  name: limits\nspec:\n  limits:\n${Object.entries(limits).map(([k, v]) => `    ${k}: ${v}\n`).join('')}`);
+    return { dir, file };
+  };
+
+  it('the pass-through refuses a stream above the document limit as the whole command does', async () => {
+    const many = `${plain}${'---\n'.repeat(20_000)}`;
+    const fast = await runCli(['render', '-q'], many);
+    expect(fast.code).toBe(1);
+    expect(fast.stdout).toBe('');
+    expect(fast.stderr).toContain('<stdin>: the input holds more than 20000 YAML documents (spec.limits.documents)');
+    expect(await runCli(['render', '-q', '--keep-stores'], many)).toEqual(fast);
+    // At the limit exactly, it passes through.
+    const at = `${plain}${'---\n'.repeat(19_998)}`;
+    const ok = await runCli(['render', '-q'], at);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(at);
+  });
+
+  it('a stream with ExternalSecrets: its documents counted once, the ones parsed on first use included', async () => {
+    const input = `${plain}---\n${store}---\n${es}`;
+    // Four documents; with rollout stamping the Deployment is parsed after the stream was counted.
+    const { dir, file } = limitsConfig({ documents: 4 });
+    const r = await runCli(['render', '-q', '--rollout-on-change', '--config', file], input);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kind: Secret\n');
+    const three = limitsConfig({ documents: 3 });
+    const refused = await runCli(['render', '-q', '--config', three.file], input);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('<stdin>: the input holds more than 3 YAML documents (spec.limits.documents)');
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(three.dir, { recursive: true, force: true });
+  });
+
+  it('files given with -f are read lazily within the run\'s byte limit, added up over the files', async () => {
+    const { dir, file } = limitsConfig({ inputBytes: plain.length + store.length + es.length + 10 });
+    writeFileSync(path.join(dir, 'a.yaml'), `${plain}---\n${store}---\n${es}`);
+    writeFileSync(path.join(dir, 'b.yaml'), plain);
+    const one = await runCli(['render', '-q', '--config', file, '-f', path.join(dir, 'a.yaml')], '');
+    expect(one.stderr).toBe('');
+    expect(one.code).toBe(0);
+    const both = await runCli(['render', '-q', '--config', file, '-f', path.join(dir, 'a.yaml'), '-f', path.join(dir, 'b.yaml')], '');
+    expect(both.code).toBe(1);
+    expect(both.stdout).toBe('');
+    expect(both.stderr).toContain(`b.yaml: the input is larger than the limit of ${plain.length + store.length + es.length + 10} bytes (spec.limits.inputBytes)`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,12 +1,12 @@
 // Canaries: unique values stored in every backend (fake store, moto Secrets Manager and Parameter Store,
-// loopback Vault, Google Secret Manager and Azure Key Vault) and in store credentials (credential files,
+// loopback Vault and OpenBao, Google Secret Manager, Azure Key Vault, the Kubernetes API and 1Password Connect) and in store credentials (credential files,
 // stream Secrets). Every failure mode we can trigger is triggered: missing keys and properties, bad
 // decoding, invalid keys, template errors that would print values, policy refusals, backend faults, the
 // deadline. Then stderr (text and JSON), KRM results and the engine's results are scanned: no canary,
 // in any case, base64-encoded, or as its random tail. On success a canary may appear only inside the
 // data of the Secret emitted for it.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,11 +20,14 @@ import { parseManifests } from '../../src/frontends/stream.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { always, faults, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FakeVault } from '../servers/vault/server.js';
+import { FakeKubeApi } from '../servers/kubernetes/server.js';
 import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
 import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
+import { FakeConnect } from '../servers/onepassword/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
+import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
 // ---- canaries -----------------------------------------------------------------------------------------
 
@@ -36,7 +39,37 @@ function canary(tag: string): string {
   return c;
 }
 
-/** Canaries found in `text`: in any letter case, base64-encoded, or by their random tail alone. */
+/** The base64 of `b` as it appears at any offset inside a longer encoded text: the quanta that hold only `b`'s bytes. */
+function base64Cores(b: Buffer): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k, 0x20), b]).toString('base64');
+    // Quanta touching the prefix (k > 0: the first) or the unknown suffix (the last) are dropped.
+    const core = enc.slice(k ? 4 : 0, -4);
+    out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+/** Every form a canary must not appear in, beside itself: hex, digests (hex and base64), base64 at any offset, percent-encoding. */
+const FORMS = new Map<string, { canary: string; form: string }[]>();
+function formsOf(c: string): { canary: string; form: string }[] {
+  let f = FORMS.get(c);
+  if (f) return f;
+  const b = Buffer.from(c);
+  const list: [string, string][] = [['hex', b.toString('hex')]];
+  for (const alg of ['md5', 'sha1', 'sha256', 'sha512']) {
+    const d = createHash(alg).update(b).digest();
+    list.push([`${alg} hex`, d.toString('hex')], [`${alg} base64`, d.toString('base64')], [`${alg} base64url`, d.toString('base64url')]);
+  }
+  for (const core of base64Cores(b)) list.push(['base64', core]);
+  list.push(['percent-encoded', [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('')]);
+  f = list.map(([form, text]) => ({ canary: c, form: `${form}:${text}` }));
+  FORMS.set(c, f);
+  return f;
+}
+
+/** Canaries found in `text`: in any letter case, hex, digests, base64 at any offset, percent-encoded, or by their random tail alone. */
 function leaks(text: string): string[] {
   const lower = text.toLowerCase();
   const found = new Set<string>();
@@ -45,7 +78,12 @@ function leaks(text: string): string[] {
     if (found.size === 0) found.add(`…${RAND} (part of a canary)`);
   }
   for (const c of ALL) {
-    if (text.includes(Buffer.from(c).toString('base64')) || text.includes(Buffer.from(c).toString('base64url'))) found.add(`${c} (base64)`);
+    for (const { form } of formsOf(c)) {
+      const [kind, enc] = [form.slice(0, form.indexOf(':')), form.slice(form.indexOf(':') + 1)];
+      // Hex and percent-encoding in either letter case; base64 and digests exactly.
+      const hit = kind === 'hex' || kind.endsWith(' hex') || kind === 'percent-encoded' ? lower.includes(enc.toLowerCase()) : text.includes(enc);
+      if (hit) found.add(`${c} (${kind})`);
+    }
   }
   return [...found];
 }
@@ -189,6 +227,7 @@ function expectOnlyInSecretData(r: Run, expected: string[]): void {
 let dir: string;
 let moto: Moto;
 let vault: FakeVault;
+let kube: FakeKubeApi;
 let gsm: GsmServer;
 let token: TokenServer;
 let akv: VaultServer;
@@ -201,17 +240,26 @@ const FAKE = backendValues('fake');
 const SM = backendValues('aws-sm');
 const SSM = backendValues('aws-ssm');
 const VAULT = backendValues('vault');
+const BAO = backendValues('openbao');
+const KUBE = backendValues('kube');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
+const OP = backendValues('onepassword');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
   vaultToken: canary('cred-vault-token'),
   vaultBadToken: canary('cred-vault-bad-token'),
   vaultStreamToken: canary('cred-vault-stream-token'),
+  baoToken: canary('cred-bao-token'),
+  baoBadToken: canary('cred-bao-bad-token'),
+  kubeToken: canary('cred-kube-token'),
+  kubeBadToken: canary('cred-kube-bad-token'),
   azureSecret: canary('cred-azure-client-secret'),
   azureWrongSecret: canary('cred-azure-wrong-secret'),
   gcpKey: canary('cred-gcp-sa-key'),
+  opToken: canary('cred-op-connect-token'),
+  opBadToken: canary('cred-op-bad-token'),
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -247,6 +295,18 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(VAULT)) vault.put('secret', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
   vault.addToken(CRED.vaultToken, ['secret/*']);
   vault.addToken(CRED.vaultStreamToken, ['secret/*']);
+  // OpenBao (same wire protocol, served by the same loopback server) at its default mount `kv`.
+  vault.mountKv('kv', 2);
+  for (const [k, v] of Object.entries(BAO)) vault.put('kv', k, JSON_KEYS.has(k) ? (JSON.parse(v) as Record<string, unknown>) : { value: v });
+  vault.addToken(CRED.baoToken, ['kv/*']);
+  credential('apps', 'bao-token', 'token', CRED.baoToken);
+  credential('apps', 'bao-bad-token', 'token', CRED.baoBadToken);
+  // Kubernetes Secrets are flat maps: every canary under `value`, the bad-keys map as itself.
+  kube = await FakeKubeApi.start();
+  for (const [k, v] of Object.entries(KUBE)) kube.put('canary', k, k === 'canary-badkeys' ? (JSON.parse(v) as Record<string, string>) : { value: v });
+  kube.addToken(CRED.kubeToken, 'system:serviceaccount:canary:reader', ['canary']);
+  credential('apps', 'kube-token', 'token', CRED.kubeToken);
+  credential('apps', 'kube-bad-token', 'token', CRED.kubeBadToken);
   credential('apps', 'aws-creds', 'access-key-id', CRED.awsAccessKeyId);
   credential('apps', 'aws-creds', 'secret-access-key', CRED.awsSecretKey);
   credential('apps', 'vault-token', 'token', CRED.vaultToken);
@@ -256,12 +316,26 @@ beforeAll(async () => {
   credential('apps', 'azure-sp-wrong', 'ClientID', 'canary-app');
   credential('apps', 'azure-sp-wrong', 'ClientSecret', CRED.azureWrongSecret);
   credential('apps', 'gcp-sa', 'key.json', CRED.gcpKey);
+  // 1Password: one item per key; the value is its `password` field (the default field), except the
+  // invalid-keys item, whose labels are the keys that an extract returns.
+  op = await FakeConnect.start();
+  op.addVault('canary', Object.entries(OP).map(([title, v]) => (title === 'canary-badkeys' ? { title, fields: Object.entries(JSON.parse(v) as Record<string, string>).map(([label, value]) => ({ label, value })) } : { title, fields: [{ label: 'username', value: 'app' }, { label: 'password', value: v }] })));
+  op.addToken(CRED.opToken, ['canary']);
+  credential('apps', 'op-connect', 'token', CRED.opToken);
+  credential('apps', 'op-bad-token', 'token', CRED.opBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
+  sealKeys = controllerKeys();
+  writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
+  writeFileSync(path.join(dir, 'platform.key'), randomBytes(32));
 }, 60_000);
+
+/** Sealing on (issue 17): the same runs must hold no canary anywhere but inside the ciphertext. */
+let sealKeys: ControllerKeys;
+const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '--seal-cert', path.join(dir, 'seal-cert.pem')];
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
-  await Promise.all([moto?.stop(), vault?.close(), gsm?.stop(), akv?.stop(), token?.stop()]);
+  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -272,7 +346,14 @@ function vaultFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'
   return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
 }
 
-function stores(urls: { vault: string; azure: string }): KubeObject[] {
+let op: FakeConnect;
+
+/** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
+function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => o.metadata?.name !== `${tag}-extract-non-json`);
+}
+
+function stores(urls: { vault: string; azure: string; op?: string }): KubeObject[] {
   const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
     apiVersion: 'external-secrets.io/v1',
     kind,
@@ -292,11 +373,17 @@ function stores(urls: { vault: string; azure: string }): KubeObject[] {
     store('SecretStore', 'aws-ssm', { aws: { service: 'ParameterStore', region: 'us-east-1' } }),
     store('SecretStore', 'vault', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } }),
     store('SecretStore', 'vault-bad-token', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-token', key: 'token' } } } }),
+    store('SecretStore', 'openbao-bad-token', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-bad-token', key: 'token' } } } }),
+    store('SecretStore', 'kube', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-token', key: 'token' } } } } }),
+    store('SecretStore', 'kube-bad-token', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'gcp', { gcpsm: { projectID: 'canary-project' } }),
     store('SecretStore', 'gcp-bad-key', { gcpsm: { projectID: 'canary-project', auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcp-sa', key: 'key.json' } } } } }),
     store('SecretStore', 'azure', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } } },
     }),
+    store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
+    store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -330,13 +417,22 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     for (const d of spec.data ?? []) if (!d.remoteRef.property && !JSON_KEYS.has(d.remoteRef.key)) d.remoteRef.property = 'value';
     return { ...o, spec };
   };
+  const kubeish = (o: KubeObject): KubeObject => {
+    // Canaries sit under `value` in their Secret: reads go to that key, properties into its JSON.
+    const spec = structuredClone(o.spec) as { data?: { remoteRef: { key: string; property?: string } }[] };
+    for (const d of spec.data ?? []) if (d.remoteRef.key !== 'canary-badkeys') d.remoteRef.property = d.remoteRef.property ? `value.${d.remoteRef.property}` : 'value';
+    return { ...o, spec };
+  };
   return [
     { name: 'fake', store: 'fake', values: FAKE, failing: failing(ref('fake'), 'fake', which), ok: succeeding(ref('fake'), 'fake') },
     { name: 'aws-sm', store: 'aws-sm', values: SM, failing: failing(ref('aws-sm'), 'sm', which), ok: succeeding(ref('aws-sm'), 'sm') },
     { name: 'aws-ssm', store: 'aws-ssm', values: SSM, failing: failing(ref('aws-ssm', '/'), 'ssm', which), ok: succeeding(ref('aws-ssm', '/'), 'ssm') },
     { name: 'vault', store: 'vault', values: VAULT, failing: vaultFailing(ref('vault'), 'vault', which).map(vaultish), ok: vaultish(succeeding(ref('vault'), 'vault')) },
+    { name: 'openbao', store: 'openbao', values: BAO, failing: vaultFailing(ref('openbao'), 'bao', which).map(vaultish), ok: vaultish(succeeding(ref('openbao'), 'bao')) },
+    { name: 'kube', store: 'kube', values: KUBE, failing: vaultFailing(ref('kube'), 'kube', which).map(kubeish), ok: kubeish(succeeding(ref('kube'), 'kube')) },
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
+    { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
   ];
 }
 
@@ -344,6 +440,23 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
 function canariesOf(values: Record<string, string>): string[] {
   return ALL.filter((c) => Object.entries(values).some(([k, v]) => k !== 'canary-badkeys' && v.includes(c)));
 }
+
+describe('the canary detector', () => {
+  it('finds a canary as itself, hex, digests, base64 at every offset and percent-encoded, and nothing in clean text', () => {
+    const c = canary('detector-self-test');
+    const b = Buffer.from(c);
+    const samples: Record<string, string> = {
+      plain: `x ${c.toUpperCase()} y`,
+      hex: `sum=${b.toString('hex').toUpperCase()}`,
+      sha256: `checksum: ${createHash('sha256').update(b).digest('hex')}`,
+      md5b64: createHash('md5').update(b).digest('base64'),
+      percent: `url=${[...b].map((x) => `%${x.toString(16).toUpperCase().padStart(2, '0')}`).join('')}`,
+    };
+    for (let k = 0; k < 3; k++) samples[`base64+${k}`] = Buffer.concat([Buffer.from('prefix'.slice(0, k)), b, Buffer.from(' and more')]).toString('base64');
+    for (const [name, text] of Object.entries(samples)) expect(leaks(text).some((l) => l.startsWith(c)), name).toBe(true);
+    expect(leaks('eso-render: rendered: 3 Secrets, data-hash 9ce8ac9f15183bf7282886273794bd36')).toEqual([]);
+  });
+});
 
 describe.concurrent('no canary on stderr or in results, whatever fails (built CLI)', () => {
   for (const which of ['reads', 'templates'] as const) {
@@ -353,9 +466,37 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], input);
       expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
     });
+
+    it(`every backend, failing ${which}, with sealing on: fails closed, no canary`, async () => {
+      const failingObjs = backends(which).flatMap((b) => b.failing);
+      const ok = backends().map((b) => b.ok);
+      const input = yamlStream([...stores(urls()), ...ok, ...failingObjs]);
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '20s', ...SEALING()], input);
+      expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
+    });
   }
 
-  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'gcp', 'azure']) {
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
+    it(`${b}, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render's`, async () => {
+      const backend = backends().find((x) => x.name === b)!;
+      const used = stores(urls()).filter((o) => o.metadata?.name === backend.store);
+      const input = yamlStream([...used, backend.ok]);
+      const key = ['--platform-key-file', path.join(dir, 'platform.key')];
+      const [sealed, plain] = await Promise.all([cli(['render', '--deadline', '20s', ...SEALING()], input), cli(['render', '--deadline', '20s', ...key], input)]);
+      expect(sealed.code, sealed.stderr).toBe(0);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(leaks(sealed.stderr)).toEqual([]);
+      expect(leaks(sealed.stdout)).toEqual([]);
+      const objs = parseManifests(sealed.stdout).map((i) => i.object);
+      expect(objs.map((o) => o.kind)).toEqual(['SealedSecret']);
+      const secret = unseal(sealKeys.privateKeyPem, objs[0]!);
+      expect(secret).toEqual(parseManifests(plain.stdout).map((i) => i.object).find((o) => o.kind === 'Secret'));
+      const decoded = Object.values(secret['data'] as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')).join('\n');
+      for (const c of canariesOf(backend.values)) expect(decoded.toLowerCase()).toContain(c.toLowerCase());
+    });
+  }
+
+  for (const b of ['fake', 'aws-sm', 'aws-ssm', 'vault', 'openbao', 'kube', 'gcp', 'azure', 'onepassword']) {
     it(`${b}: a successful render holds its canaries only inside the emitted Secret's data`, async () => {
       const backend = backends().find((x) => x.name === b)!;
       // Only the store used: an unused store passes through, and the fake one carries its values in its spec.
@@ -365,16 +506,38 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     });
   }
 
+  it('render --redact: every backend, no canary in any form anywhere in the output', async () => {
+    const oks = backends().map((b) => b.ok);
+    const r = await cli(['render', '--redact', '--deadline', '20s'], yamlStream([...stores(urls()), ...oks]));
+    // Succeeding or not (a redacted value is no string for every template function), nothing leaks.
+    expect([0, 1]).toContain(r.code);
+    if (r.code === 0) expect(parseManifests(r.stdout).filter((i) => i.object.kind === 'Secret').length).toBe(oks.length);
+    // The fake store's spec holds its values and is consumed: nothing of it is printed.
+    expect(leaks(r.stdout), r.stdout).toEqual([]);
+    expect(leaks(r.stderr), r.stderr).toEqual([]);
+  });
+
+  it.each(['text', 'json'])('validate, every backend and every failure mode, --log-format %s: no canary in the findings', async (format) => {
+    const objs = [...backends('reads'), ...backends('templates')].flatMap((b) => b.failing);
+    const r = await cli(['validate', '--log-format', format], yamlStream([...stores(urls()), ...objs]));
+    expect([0, 1]).toContain(r.code);
+    expect(leaks(r.stdout), r.stdout).toEqual([]);
+    expect(leaks(r.stderr), r.stderr).toEqual([]);
+  });
+
   it('credentials that the backend refuses (Vault token, Azure client secret, GCP key) are never echoed', async () => {
     const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
     const objs = [
       es('cred-vault', ref('vault-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-bao', ref('openbao-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
+      es('cred-kube', ref('kube-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain', property: 'value' } }] }),
       es('cred-azure', ref('azure-wrong-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
       es('cred-gcp', ref('gcp-bad-key'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
+      es('cred-op', ref('onepassword-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
       const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
-      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-azure', 'cred-gcp']);
+      expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op']);
     }
   });
 
@@ -413,11 +576,13 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const awsP = await proxy(moto.url, fault);
       const vaultP = await proxy(vault.url, fault);
       const azureP = await proxy(`https://127.0.0.1:${akv.port}`, fault, true);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'azure'].includes(b.name));
+      const opP = await proxy(op.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword'].includes(b.name));
       const oks = bs.map((b) => b.ok);
-      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}` }), ...oks]);
+      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
+      expect(opP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));

@@ -31,6 +31,7 @@ describe('providers refuse ambient identity for app-defined stores', () => {
     ['aws, no auth (the SDK default chain)', 'aws', { service: 'SecretsManager', region: 'us-east-1' }, /AWS SDK's default chain/],
     ['aws, role on top of the default chain', 'aws', { service: 'SecretsManager', region: 'us-east-1', role: 'arn:aws:iam::1:role/r' }, /AWS SDK's default chain/],
     ['vault, no auth (VAULT_TOKEN)', 'vault', { server: 'http://127.0.0.1:9' }, /\(VAULT_TOKEN\); set spec.provider.vault.auth/],
+    ['openBao, no auth (BAO_TOKEN / VAULT_TOKEN)', 'openBao', { server: 'http://127.0.0.1:9' }, /\(BAO_TOKEN \/ VAULT_TOKEN\); set spec.provider.openBao.auth/],
   ])('%s', async (_t, provider, spec, why) => {
     const r = await attempt(provider, spec);
     expect(r.message).toMatch(refusal);
@@ -44,7 +45,23 @@ describe('providers refuse ambient identity for app-defined stores', () => {
     ['aws, auth.secretRef', 'aws', { service: 'SecretsManager', region: 'us-east-1', auth: { secretRef: { accessKeyIDSecretRef: { name: 'creds', key: 'id' }, secretAccessKeySecretRef: { name: 'creds', key: 'secret' } } } }],
     ['azurekv, ServicePrincipal', 'azurekv', { vaultUrl: 'https://v.vault.azure.net', tenantId: 't', authSecretRef: { clientId: { name: 'creds', key: 'id' }, clientSecret: { name: 'creds', key: 'secret' } } }],
     ['vault, tokenSecretRef', 'vault', { server: 'http://127.0.0.1:9', auth: { tokenSecretRef: { name: 'creds', key: 'secret' } } }],
+    ['openBao, tokenSecretRef', 'openBao', { server: 'http://127.0.0.1:9', auth: { tokenSecretRef: { name: 'creds', key: 'secret' } } }],
+    ['openBao, appRole', 'openBao', { server: 'http://127.0.0.1:9', auth: { appRole: { roleId: 'r', secretRef: { name: 'creds', key: 'secret' } } } }],
   ])('%s: explicit credentials are accepted', async (_t, provider, spec) => {
     expect((await attempt(provider, spec)).message).not.toMatch(refusal);
+  });
+
+  it('kubernetes never falls back to the sidecar\'s ServiceAccount: no auth or a ServiceAccount reference (TokenRequest) is refused, zero requests (kubeconfig token files: kubernetes-e2e.test.ts)', async () => {
+    const server = { url: 'https://127.0.0.1:9' };
+    for (const [spec, why] of [
+      [{ server }, /no auth provider given/],
+      [{ server, auth: { serviceAccount: { name: 'default' } } }, /TokenRequest API/],
+    ] as const) {
+      for (const refuse of [true, false]) {
+        const r = await attempt('kubernetes', spec as Record<string, unknown>, refuse);
+        expect(r.message).toMatch(why);
+        expect(r.requests).toBe(0);
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Every RenderConfig in the Tenancy section of docs/security.md and in docs/argocd.md is valid by the schema
 // and by the loader, and together they show every tenancy field.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,9 @@ describe('tenancy docs', () => {
   place('kustomize-examples/platform-facts/namespaces.yaml', 'namespaces');
   place('kustomize-examples/platform-facts/generators.yaml', 'generators');
   mkdirSync(path.join(etc, 'credentials'), { recursive: true });
+  // The platform key the examples name (docs/security.md#the-platform-key): 32 random bytes.
+  mkdirSync(path.join(etc, 'key'), { recursive: true });
+  writeFileSync(path.join(etc, 'key', 'platform.key'), randomBytes(32));
 
   it.each(snippets.map((s) => [s.metadata?.name, s] as const))('%s is valid by the schema and the loader', (_name, config) => {
     expect(validate(schema, config)).toEqual([]);

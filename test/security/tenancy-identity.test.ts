@@ -99,6 +99,15 @@ describe('hostile tenant: no ambient identity for app-defined stores', () => {
     expect(attacker.seen).toEqual([]);
   });
 
+  it('OpenBao store with no auth, BAO_TOKEN and VAULT_TOKEN set in the sidecar: refused, zero requests carrying the token', async () => {
+    const store = { apiVersion: ESO, kind: 'SecretStore', metadata: { name: 'mine-bao', namespace: 'payments' }, spec: { provider: { openBao: { server: attacker.url, path: 'secret' } } } };
+    const r = await tenancy.run([store, reads(store, 'other-team/db')], p, { ...app, sidecar: { BAO_TOKEN: PLATFORM_TOKEN, VAULT_TOKEN: PLATFORM_TOKEN } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/SecretStore\/payments\/mine-bao is defined in the application's own manifests, and the shared sidecar never lends such a connection its own identity \(BAO_TOKEN \/ VAULT_TOKEN\); set spec.provider.openBao.auth/);
+    expect(attacker.seen).toEqual([]);
+    expect(r.stderr).not.toContain(PLATFORM_TOKEN);
+  });
+
   it('Vault kubernetes auth without secretRef (the sidecar\'s own ServiceAccount token): refused, zero requests', async () => {
     const store = vaultStore('ClusterSecretStore', 'mine', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'argocd' } } });
     const r = await tenancy.run([store, reads(store, 'other-team/db')], p, { ...app, sidecar: { ESO_RENDER_VAULT_SA_TOKEN_PATH: saTokenFile } });

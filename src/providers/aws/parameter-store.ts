@@ -20,6 +20,7 @@ import { Limiter } from './limiter.js';
 import { awsProperty } from './property.js';
 import { clientOptions, instrument, requestSignal, type CredentialProvider } from './sdk-options.js';
 import type { AwsStoreSpec } from './store-spec.js';
+import { setKey } from '../../common/records.js';
 
 const BATCH_SIZE = 10;
 
@@ -214,7 +215,7 @@ export class ParameterStoreReader implements SecretsClient {
     try {
       const out = await this.client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }), { abortSignal: this.signal });
       const tags: Record<string, string> = {};
-      for (const t of out.TagList ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+      for (const t of out.TagList ?? []) if (t.Key !== undefined) setKey(tags, t.Key, t.Value ?? '');
       return utf8(goJsonMarshal(tags, { escapeHTML: true }));
     } catch (e) {
       throw rewrite(e, this.where('ListTagsForResource', name), this.signal);

@@ -20,6 +20,7 @@ import { Limiter } from './limiter.js';
 import { awsProperty } from './property.js';
 import { clientOptions, instrument, requestSignal, type CredentialProvider } from './sdk-options.js';
 import type { AwsStoreSpec } from './store-spec.js';
+import { setKey } from '../../common/records.js';
 
 const BATCH_SIZE = 20;
 const CURRENT = 'AWSCURRENT';
@@ -119,7 +120,11 @@ export class SecretsManagerReader implements SecretsClient {
     const pathFilter: Filter[] = ref.path !== undefined ? [{ Key: 'name', Values: [ref.path] }] : [];
     // ESO: a name without path lists secrets and reads each match; with a path or tags it batch-reads by filter.
     if (matcher && ref.path === undefined) return this.findByListing(tagFilters, matcher);
-    return this.findByFilter([...tagFilters, ...pathFilter], matcher);
+    const found = await this.findByFilter([...tagFilters, ...pathFilter], matcher);
+    // The name filter is a prefix match; names outside the path are dropped here too, so a find a policy
+    // confined under a prefix stays there whatever the endpoint answers.
+    if (ref.path !== undefined) for (const name of [...found.keys()]) if (!name.startsWith(ref.path)) found.delete(name);
+    return found;
   }
 
   /** ListSecrets, regexp on Name, then the matches' current values (batched, unlike ESO's one call per match). */
@@ -246,7 +251,7 @@ export class SecretsManagerReader implements SecretsClient {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: id }), { abortSignal: this.signal });
       const tags: Record<string, string> = {};
-      for (const t of out.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+      for (const t of out.Tags ?? []) if (t.Key !== undefined) setKey(tags, t.Key, t.Value ?? '');
       return { string: utf8(goJsonMarshal(tags, { escapeHTML: true })) };
     } catch (e) {
       // ESO does not turn a missing secret into NoSecretErr on this path; the message still says "not found".

@@ -7,7 +7,7 @@ import { storeLabel } from '../../common/store-label.js';
 import { jsonToSecretMap } from '../shared/json-map.js';
 import { compileGoRegexp } from '../shared/go-regexp.js';
 import { withRetry } from '../shared/retry.js';
-import type { Clients } from './connection.js';
+import { AzurePathError, type Clients } from './connection.js';
 import type { AzureStoreConfig } from './store-config.js';
 import { describeHttpError, httpStatus, isRetryableHttp } from './errors.js';
 import { marshalJwk, type SdkJsonWebKey } from './jwk.js';
@@ -90,6 +90,7 @@ export class AzureSecretsClient implements SecretsClient {
 
   private fail(action: string, e: unknown): never {
     if (e instanceof ProviderError || e instanceof NoSecretError) throw e;
+    if (e instanceof AzurePathError) throw new ProviderError(`${this.where}: ${action}: ${e.message}`, { code: 'PathEscape' });
     const status = httpStatus(e);
     throw new ProviderError(`${this.where}: ${action} in ${this.cfg.vaultUrl}: ${describeHttpError(e)}`, {
       retryable: isRetryableHttp(e),
@@ -109,6 +110,9 @@ export class AzureSecretsClient implements SecretsClient {
 
   private async fetchUncached(type: ObjectType, name: string, version: string | undefined): Promise<VaultObject> {
     const abortSignal = this.ctx.signal;
+    // The one path this read may request (the engine checked the name; the pipeline checks the URL).
+    const collection = { secret: 'secrets', cert: 'certificates', key: 'keys' }[type];
+    this.clients.expect(`/${collection}/${encodeURIComponent(name)}${version ? `/${encodeURIComponent(version)}` : ''}`);
     const label = { secret: 'secret', cert: 'certificate', key: 'key' }[type];
     try {
       if (type === 'secret') {
@@ -183,6 +187,7 @@ export class AzureSecretsClient implements SecretsClient {
       }
     }
     let names: string[] = [];
+    this.clients.expect('/secrets');
     try {
       // A failed page ends the SDK's iterator, so a retry lists again from the first page.
       names = await this.call('secret', async () => {
@@ -192,6 +197,8 @@ export class AzureSecretsClient implements SecretsClient {
             if (!p.id || p.enabled !== true) continue;
             if (!Object.entries(tags).every(([k, v]) => p.tags?.[k] === v)) continue;
             if (!matchName(p.name)) continue;
+            // find.path is a name prefix here (ESO ignores it), so a find a policy confined stays confined.
+            if (ref.path && !p.name.startsWith(ref.path)) continue;
             found.push(p.name);
           }
         }

@@ -43,6 +43,46 @@ export interface Clients {
   certificates(): CertificateClient;
   /** Drops pooled connections of our own agent (the SDK's default agents unref theirs). */
   close(): void;
+  /**
+   * Declares the object path (`/secrets/<name>[/<version>]`, `/keys/…`, `/certificates/…`, or `/secrets`
+   * for a find) a read is about to request. Every request path is checked against the declared ones after
+   * URL normalisation (the SDK's URL builder and ours); any other path is refused unsent (pathGuardPolicy).
+   */
+  expect(path: string): void;
+}
+
+/** A request refused before it was sent: its path is not one a read declared. */
+export class AzurePathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AzurePathError';
+  }
+}
+
+/**
+ * The last check before a Key Vault request leaves: the path the SDK built must be unchanged by URL
+ * normalisation (no dot segment, no encoded separator) and be a declared path. The SDK's own URL builder
+ * already resolves `.` segments (`/secrets/.` becomes `/secrets/`, the list), which is why the paths are
+ * declared exactly rather than checked by shape.
+ */
+export function pathGuardPolicy(allowed: ReadonlySet<string>) {
+  return {
+    name: 'esoRenderPathGuard',
+    sendRequest: (req: unknown, next: (r: unknown) => Promise<unknown>) => {
+      const raw = String((req as { url?: unknown }).url ?? '');
+      const rawPath = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0] ?? '';
+      let parsed: string;
+      try {
+        parsed = new URL(raw).pathname;
+      } catch {
+        return Promise.reject(new AzurePathError('refused to send the request: its URL does not parse'));
+      }
+      const p = parsed.length > 1 && parsed.endsWith('/') ? parsed.slice(0, -1) : parsed;
+      if (rawPath !== parsed) return Promise.reject(new AzurePathError('refused to send the request: its path changed when the URL was normalised (a dot segment or an encoded separator)'));
+      if (!allowed.has(p)) return Promise.reject(new AzurePathError('refused to send the request: its path is not the object the key names'));
+      return next(req);
+    },
+  };
 }
 
 type Sdk = {
@@ -188,6 +228,7 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
   const ca = extraCa(where);
   const credential = await buildCredential(ctx, cfg, sdk, ca);
 
+  const allowed = new Set<string>();
   const address = process.env[ENV.vaultAddress];
   // One TLS context for the whole run: an agent given `ca` joins ~140 roots into its key and parses them
   // for every new connection (the benchmark measured ~600 ms of CPU for 200 requests).
@@ -198,7 +239,10 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
     retryOptions: { maxRetries: 0 },
     // Counts every HTTP request that leaves the pipeline, the bearer challenge round trip included, and
     // gives each one its own timeout (see attemptPolicy).
-    additionalPolicies: [{ policy: attemptPolicy(ctx, 'esoRenderRequestCounter', true), position: 'perRetry' as const }],
+    additionalPolicies: [
+      { policy: pathGuardPolicy(allowed), position: 'perCall' as const },
+      { policy: attemptPolicy(ctx, 'esoRenderRequestCounter', true), position: 'perRetry' as const },
+    ],
     userAgentOptions: { userAgentPrefix: 'eso-render' },
     ...(agent ? { agent } : {}),
   };
@@ -212,5 +256,6 @@ export async function connect(ctx: ProviderContext, cfg: AzureStoreConfig): Prom
     keys: () => (k ??= new sdk.keys.KeyClient(cfg.vaultUrl, credential, opts)),
     certificates: () => (c ??= new sdk.certificates.CertificateClient(cfg.vaultUrl, credential, opts)),
     close: () => agent?.destroy(),
+    expect: (p: string) => void allowed.add(p),
   };
 }

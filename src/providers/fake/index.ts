@@ -44,7 +44,13 @@ export class FakeClient implements SecretsClient {
       this.ctx?.countRequest();
     }
     const e = this.byKeyVersion.get(ref.key + (ref.version ?? ''));
-    if (!e || e.version !== (ref.version ?? '')) throw new NoSecretError();
+    if (!e || e.version !== (ref.version ?? '')) {
+      // Names only: the keys and versions the store's manifest lists, never a value.
+      const versions = [...this.byKeyVersion.values()].filter((x) => x.key === ref.key).map((x) => x.version);
+      if (versions.length === 0) throw new NoSecretError(`the fake store has no key ${ref.key}`);
+      const shown = versions.map((v) => (v === '' ? 'no version' : `version ${v}`)).join(', ');
+      throw new NoSecretError(`the fake store has key ${ref.key} with ${shown}, not ${ref.version ? `version ${ref.version}` : 'without a version'}`);
+    }
     return e;
   }
 
@@ -52,7 +58,7 @@ export class FakeClient implements SecretsClient {
     const e = this.lookup(ref);
     if (ref.property) {
       const r = gjsonGet(e.value, ref.property);
-      if (!r.exists) throw new NoSecretError();
+      if (!r.exists) throw new NoSecretError(`key ${ref.key} exists, but has no property ${ref.property}`);
       return r.bytes;
     }
     return Buffer.from(e.value, 'utf8');

@@ -11,11 +11,12 @@ import { compileGoRegexp } from '../shared/go-regexp.js';
 import { withRetry } from '../shared/retry.js';
 import type { Connection } from './connection.js';
 import type { GcpLocation } from './names.js';
-import { parentName, secretName, trimSecretName, versionName } from './names.js';
+import { nameProblem, namesUnder, parentName, secretName, trimSecretName, versionName } from './names.js';
 import { DEADLINE_EXCEEDED, describeGrpcError, grpcCode, isDestroyedOrDisabled, isRetryableGrpc, NOT_FOUND } from './errors.js';
 import { attemptTimeoutMs } from '../shared/request-timeout.js';
 import { makeLimiter } from '../shared/limiter.js';
 import type { GcpStoreConfig } from './store-config.js';
+import { gcpsmKeyRules } from './key-rules.js';
 
 interface SecretMeta {
   labels: Record<string, string>;
@@ -99,8 +100,19 @@ export class GcpSecretsClient implements SecretsClient {
   }
 
   /** The payload of one version; `undefined` when the version holds no data. Cached per version name. */
+  /** Refuses (unsent) a call whose resource name would leave the project/location its key names. */
+  private guard(name: string, under?: string): void {
+    const why = nameProblem(name, under);
+    if (why) throw new ProviderError(`${this.where}: refused to send the request: ${why}`, { code: 'PathEscape' });
+  }
+
   private access(key: string, version: string | undefined): Promise<Uint8Array | undefined> {
     const name = versionName(this.at, key, version);
+    try {
+      this.guard(name, namesUnder(this.at, key));
+    } catch (e) {
+      return Promise.reject(e);
+    }
     let p = this.payloads.get(name);
     if (!p) {
       p = this.accessUncached(key, version, name);
@@ -128,6 +140,7 @@ export class GcpSecretsClient implements SecretsClient {
   }
 
   private async accessOnce(name: string) {
+    this.guard(name);
     const [res] = await this.rpc(() => this.conn.client.accessSecretVersion({ name }, this.callOptions()));
     return res;
   }
@@ -138,6 +151,7 @@ export class GcpSecretsClient implements SecretsClient {
     let bestTime = 0;
     let pageToken: string | undefined;
     do {
+      this.guard(secret);
       const req: Record<string, unknown> = { parent: secret, filter: 'state:ENABLED' };
       if (pageToken) req['pageToken'] = pageToken;
       const [versions, , raw] = await this.rpc(() =>
@@ -160,6 +174,7 @@ export class GcpSecretsClient implements SecretsClient {
     let p = this.metadata.get(name);
     if (!p) {
       p = (async () => {
+        this.guard(name, namesUnder(this.at, key));
         try {
           const [s] = await this.rpc(() => this.conn.client.getSecret({ name }, this.callOptions()));
           return { labels: { ...(s.labels ?? {}) }, annotations: { ...(s.annotations ?? {}) } };
@@ -226,6 +241,9 @@ export class GcpSecretsClient implements SecretsClient {
   }
 
   async getAllSecrets(ref: FindRef): Promise<Map<string, Uint8Array>> {
+    // The filter is built from find.path and find.tags: held to the key rules here too, unsent otherwise.
+    const bad = gcpsmKeyRules.find(ref)[0];
+    if (bad) throw new ProviderError(`${this.where}: refused to send the request: ${bad.reason}`, { code: 'PathEscape' });
     let parent: string;
     let filter: string | undefined;
     let match: (id: string) => boolean;

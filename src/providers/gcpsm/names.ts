@@ -35,3 +35,22 @@ export function trimSecretName(at: GcpLocation, fullName: string): string {
   const prefix = `${parentName({ projectID: project, location: at.location })}/secrets/`;
   return fullName.startsWith(prefix) ? fullName.slice(prefix.length) : fullName;
 }
+
+/** A secret or secret version resource name, every segment in the character set Secret Manager allows. */
+const NAME_SHAPE = /^projects\/[A-Za-z0-9][A-Za-z0-9.:_-]*(?:\/locations\/[a-z0-9-]+)?\/secrets\/[A-Za-z0-9_-]{1,255}(?:\/versions\/[A-Za-z0-9_-]{1,255})?$/;
+
+/** The project (and location) a key's names must stay under: the store's, or the one a full resource name gives. */
+export function namesUnder(at: GcpLocation, key: string): string {
+  return FULL_SECRET.test(key) ? key.slice(0, key.lastIndexOf('/secrets/')) : parentName(at);
+}
+
+/**
+ * The last check before a call leaves (the gRPC equivalent of a URL path check): `name` must be a secret
+ * or version name of the expected shape and, when `under` is given, lie under that project/location.
+ * Returns why not, or undefined.
+ */
+export function nameProblem(name: string, under?: string): string | undefined {
+  if (!NAME_SHAPE.test(name) || name.split('/').some((s) => s === '.' || s === '..')) return `resource name ${JSON.stringify(name)} is not a secret or version name`;
+  if (under !== undefined && !name.startsWith(`${under}/secrets/`)) return `resource name ${JSON.stringify(name)} is not under ${under}`;
+  return undefined;
+}

@@ -53,6 +53,22 @@ describe('gjsonGet (gjson path semantics as ESO uses them)', () => {
   });
 });
 
+describe('non-ASCII keys (issue 15: the path was UTF-8-encoded twice)', () => {
+  const json = '{"ключ":"v1","\\u00e9t\\u00e9":"v2","\\ud83d\\ude00":{"日本":"v3"}}';
+  it.each([['ключ', 'v1'], ['été', 'v2'], ['😀.日本', 'v3'], ['?t?', 'v2'], ['{ключ,été}', '{"ключ":"v1","été":"v2"}']])('%s → %s', (path, want) => {
+    const r = gjsonGet(json, path);
+    expect(r.exists).toBe(true);
+    expect(r.str).toBe(want);
+  });
+  it('extract keeps non-ASCII keys, coerces invalid UTF-8 like Go, and lets a repeated key win', () => {
+    const bytes = Buffer.concat([Buffer.from('{"\\u00e9":"a\\ud800b","k":"'), Buffer.from([0xff]), Buffer.from('","d":1,"d":2}')]);
+    const m = jsonToSecretMap(bytes);
+    expect(Buffer.from(m.get('é')!).toString()).toBe('a\ufffdb');
+    expect(Buffer.from(m.get('k')!).toString('hex')).toBe('efbfbd');
+    expect(Buffer.from(m.get('d')!).toString()).toBe('2');
+  });
+});
+
 describe('jsonToSecretMap (ESO JSONToSecretDataMap)', () => {
   it('unquotes strings, keeps raw numbers and objects, turns null into empty', () => {
     const m = jsonToSecretMap('{"s":"x","num":1.50,"o":{"a": 1},"n":null,"b":false}');

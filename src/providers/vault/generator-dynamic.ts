@@ -10,6 +10,7 @@ import { VaultHttpError, VaultTransportError, asSecret } from './http.js';
 import { GoNumber, GoObject, GoValue, goByteValue, goMarshal, isGoObject, parseGoJson } from '../shared/go-json.js';
 import { parseVaultSpec } from './store-spec.js';
 import { describeVaultError } from './kv-client.js';
+import { pathProblem, quote } from '../../common/remote-keys.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,6 +28,9 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
   if (!isObj(spec.provider)) throw new ProviderError(`${label}: no Vault provider config in spec`);
   const path = typeof spec.path === 'string' ? spec.path.replace(/^\/+/, '') : '';
   if (!path) throw new ProviderError(`${label}: spec.path is required`);
+  // Canonical like a remote key (src/common/remote-keys.ts): refused before the login, so no request at all.
+  const notCanonical = pathProblem(path, { trailingSlash: true });
+  if (notCanonical) throw new ProviderError(`${label}: spec.path ${quote(path)} is not canonical: it has ${notCanonical}`);
   // Compared as ESO does: exactly GET (or empty), LIST, DELETE; any other string is a write.
   const method = typeof spec.method === 'string' ? spec.method : '';
   const resultType = typeof spec.resultType === 'string' && spec.resultType ? spec.resultType : 'Data';

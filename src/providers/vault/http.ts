@@ -4,9 +4,10 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { withRetry } from '../shared/retry.js';
+import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { GoObject, GoValue, isGoObject, parseGoJson } from '../shared/go-json.js';
+import { assertPathUnder, encodePath, PathEscapeError } from '../../common/remote-keys.js';
 
 export interface VaultTls {
   ca?: string;
@@ -34,12 +35,22 @@ export class VaultHttpError extends Error {
     readonly path: string,
     readonly status: number,
     readonly errors: string[],
+    /** What the response's Retry-After header asked for (withRetry waits at least this long). */
+    readonly retryAfterMs?: number,
   ) {
     super(`Code: ${status}. Errors: ${errors.length ? errors.map((e) => `* ${e}`).join(' ') : '(none)'}`);
     this.name = 'VaultHttpError';
   }
   get retryable(): boolean {
     return this.status === 429 || (this.status >= 500 && this.status !== 501);
+  }
+}
+
+/** A request refused before it was sent: its path would not stay under what its key was matched against. */
+export class VaultPathError extends Error {
+  constructor(readonly method: string, message: string) {
+    super(message);
+    this.name = 'VaultPathError';
   }
 }
 
@@ -56,7 +67,10 @@ export class VaultTransportError extends Error {
 
 export interface VaultRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'LIST';
+  /** The logical path (`secret/data/foo`); empty segments are dropped, as path.Join does in ESO's client. */
   path: string;
+  /** The logical path the request must stay under (the KV mount); the path's first segment by default. */
+  under?: string;
   query?: Record<string, string | string[]>;
   body?: unknown;
   token?: string;
@@ -68,6 +82,8 @@ export interface VaultRawResponse {
   status: number;
   /** The decoded body, undefined when the body is empty. */
   body: GoValue | undefined;
+  /** The Retry-After header, when the response had one. */
+  retryAfter?: string;
 }
 
 export class VaultHttp {
@@ -116,7 +132,7 @@ export class VaultHttp {
       this.opts,
       async () => {
         const res = await this.limited(() => this.once(req));
-        if (res.status >= 400 && res.status !== 404) throw new VaultHttpError(req.method, req.path, res.status, errorsOf(res.body));
+        if (res.status >= 400 && res.status !== 404) throw new VaultHttpError(req.method, req.path, res.status, errorsOf(res.body), parseRetryAfter(res.retryAfter));
         return res;
       },
       (e) => (e instanceof VaultHttpError || e instanceof VaultTransportError) && e.retryable,
@@ -134,10 +150,30 @@ export class VaultHttp {
     }
   }
 
-  private once(req: VaultRequest): Promise<VaultRawResponse> {
+  /**
+   * The request URL, built from encoded segments, and checked to be exactly that path after the URL
+   * parser's normalisation and under `req.under`: otherwise the request is refused, never sent.
+   */
+  private urlOf(req: VaultRequest): URL {
     const url = new URL(this.base.href);
     const prefix = url.pathname.replace(/\/+$/, '');
-    url.pathname = `${prefix}/v1/${req.path.replace(/^\/+/, '')}`;
+    const segments = req.path.split('/').filter((s) => s !== '');
+    const under = req.under !== undefined ? req.under.split('/').filter((s) => s !== '') : segments.slice(0, 1);
+    // A trailing `/` is kept: it is how a LIST names a folder, and it adds no segment.
+    const built = `${prefix}/v1/${encodePath(segments)}${segments.length && req.path.endsWith('/') ? '/' : ''}`;
+    url.pathname = built;
+    try {
+      if (segments.some((s) => s === '.' || s === '..')) throw new PathEscapeError('the request path has a dot segment');
+      assertPathUnder(url, built, `${prefix}/v1/${encodePath(under)}`);
+    } catch (e) {
+      if (e instanceof PathEscapeError) throw new VaultPathError(req.method, `refused to send the request: ${e.message}`);
+      throw e;
+    }
+    return url;
+  }
+
+  private once(req: VaultRequest): Promise<VaultRawResponse> {
+    const url = this.urlOf(req);
     let method: string = req.method;
     if (method === 'LIST') {
       // Vault accepts GET ?list=true for LIST; it works through proxies that reject unknown verbs.
@@ -180,12 +216,14 @@ export class VaultHttp {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (text.trim() === '') return resolve({ status, body: undefined });
+          const ra = res.headers['retry-after'];
+          const retryAfter = typeof ra === 'string' ? { retryAfter: ra } : {};
+          if (text.trim() === '') return resolve({ status, body: undefined, ...retryAfter });
           try {
-            resolve({ status, body: parseGoJson(text) });
+            resolve({ status, body: parseGoJson(text), ...retryAfter });
           } catch {
             // A proxy's HTML error page, for instance: report the status, never the text.
-            if (status >= 400) resolve({ status, body: undefined });
+            if (status >= 400) resolve({ status, body: undefined, ...retryAfter });
             else reject(new Error(`Vault returned a response that is not JSON (HTTP ${status})`));
           }
         });

@@ -50,6 +50,13 @@ export function validateStore(raw: Record<string, unknown>): { field: string; me
     if (a?.appRole && !a.appRole.roleId && !a.appRole.roleRef) {
       problems.push({ field: 'auth.appRole', message: 'neither `roleId` nor `roleRef` was supplied' });
     }
+    if (a?.jwt?.kubernetesServiceAccountToken && !a.jwt.secretRef) {
+      // Knowable before any request: render refuses it at authentication (auth.ts), so validate says so too.
+      problems.push({
+        field: 'auth.jwt.kubernetesServiceAccountToken',
+        message: 'needs the Kubernetes TokenRequest API, which an offline render cannot call; use auth.jwt.secretRef (a JWT from the credentials directory)',
+      });
+    }
     if (a?.jwt && !a.jwt.secretRef && !a.jwt.kubernetesServiceAccountToken) {
       problems.push({ field: 'auth.jwt', message: 'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied' });
     }

@@ -8,9 +8,9 @@ import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { gjsonGet } from '../shared/gjson.js';
 import { VaultConnection } from './connection.js';
 import { VaultAuthError } from './auth.js';
-import { VaultHttpError, VaultTransportError, asSecret, secretData } from './http.js';
+import { VaultHttpError, VaultPathError, VaultTransportError, asSecret, secretData } from './http.js';
 import { GoObject, GoValue, goByteValue, goMarshal, goSprintV, isGoObject, parseGoJson, JsonSyntaxError } from '../shared/go-json.js';
-import { PathConfig, buildMetadataPath, buildPath } from './paths.js';
+import { PathConfig, buildMetadataPath, buildPath, mountPrefix } from './paths.js';
 
 const SYSTEM_METADATA_KEYS = ['created_time', 'current_version', 'delete_version_after'];
 
@@ -130,15 +130,16 @@ export class VaultKvClient implements SecretsClient {
       const p = e.path ? ` path "${e.path}"` : '';
       return new ProviderError(`${where}: key "${key}"${p}: ${e.message}`, { retryable: e.retryable });
     }
+    if (e instanceof VaultPathError) return new ProviderError(`${where}: key "${key}": ${e.message}`, { code: 'PathEscape' });
     if (e instanceof VaultTransportError) {
       return new ProviderError(`${where}: key "${key}": cannot reach Vault: ${e.message}`, { retryable: e.retryable, code: e.code });
     }
     return new ProviderError(`${where}: key "${key}": ${(e as Error)?.message ?? String(e)}`);
   }
 
-  private async call(method: 'GET' | 'LIST', path: string, query?: Record<string, string>) {
+  private async call(method: 'GET' | 'LIST', path: string, kind: 'data' | 'metadata', query?: Record<string, string>) {
     try {
-      return await this.conn.request({ method, path, ...(query ? { query } : {}) });
+      return await this.conn.request({ method, path, under: mountPrefix(this.cfg, path, kind), ...(query ? { query } : {}) });
     } catch (e) {
       if (e instanceof VaultHttpError) {
         const what = method === 'LIST' ? 'cannot list secrets in Vault' : 'cannot read secret data from Vault';
@@ -161,7 +162,7 @@ export class VaultKvClient implements SecretsClient {
   }
 
   private async fetchSecret(path: string, version: string | undefined): Promise<GoObject> {
-    const res = await this.call('GET', path, version ? { version } : undefined);
+    const res = await this.call('GET', path, 'data', version ? { version } : undefined);
     const secret = asSecret(res);
     if (!secret) throw new NoSecretError(`Vault: not found (404) at ${path}, vault ${this.conn.spec.server}`);
     const raw = secret.get('data');
@@ -190,7 +191,7 @@ export class VaultKvClient implements SecretsClient {
     let p = this.metadata.get(path);
     if (!p) {
       p = (async () => {
-        const res = await this.call('GET', path);
+        const res = await this.call('GET', path, 'metadata');
         const secret = asSecret(res);
         if (!secret) throw new KvError('secret not found', path);
         const data = secretData(secret);
@@ -221,7 +222,7 @@ export class VaultKvClient implements SecretsClient {
         } catch (e) {
           throw new KvError((e as Error).message);
         }
-        const res = await this.call('LIST', url);
+        const res = await this.call('LIST', url, 'metadata');
         const secret = asSecret(res);
         if (!secret) throw new NoSecretError(`Vault: nothing to list at ${url}, vault ${this.conn.spec.server}`);
         const keys = secretData(secret).get('keys');

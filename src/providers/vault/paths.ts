@@ -41,3 +41,12 @@ export function buildMetadataPath(cfg: PathConfig, key: string): string {
   }
   return `${cfg.mount}/metadata/${key}`;
 }
+
+/**
+ * What every request for a key must stay under (checked on the final URL by http.ts): the mount, with
+ * `data` or `metadata` on KV v2; without a mount, the first segment of the built path (its mount).
+ */
+export function mountPrefix(cfg: PathConfig, built: string, kind: 'data' | 'metadata'): string {
+  if (cfg.mount !== undefined) return cfg.version === 'v2' ? `${cfg.mount}/${kind}` : cfg.mount;
+  return built.split('/').find((s) => s !== '') ?? '';
+}

@@ -35,11 +35,12 @@ function basicKind(v: XV): Kind {
   }
   if (v instanceof GoInt) return v.kind.startsWith('u') ? 'uint' : 'int';
   if (v instanceof GoFloat32) return 'float';
+  if (v instanceof GoObject && v.underlyingInt() !== undefined) return 'int'; // time.Month, time.Duration: intKind
   return 'invalid';
 }
 
 function intOf(v: XV): bigint {
-  return typeof v === 'bigint' ? v : (v as GoInt).v;
+  return typeof v === 'bigint' ? v : v instanceof GoObject ? v.underlyingInt()! : (v as GoInt).v;
 }
 
 function floatOf(v: XV): number {

@@ -351,6 +351,54 @@ function jsonKey(k: Value, node: Node | null): string {
   throw new YamlConvertError(`unsupported map key of type: ${k === null ? '<nil>' : typeof k}`);
 }
 
+/**
+ * goyaml v2's wording of a syntax error that the `yaml` package found (what ESO's fromYaml puts under
+ * "Error"), for the mistakes people make: an unclosed flow collection or quote, a value that is itself a
+ * mapping, a tab as indentation, a reserved first character, a bad escape. goyaml says where as "line N: "
+ * with a scanner error's 1-based line (none on the first line) and a parser error's 0-based line (none
+ * on line 0). Anything else keeps the `yaml` package's own first line.
+ */
+function goyamlSyntaxError(code: string, message: string, pos: number, text: string): string {
+  const lineOf = (offset: number): number => {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const scanner = (offset: number, msg: string): string => {
+    const line = lineOf(offset);
+    return line > 1 ? `line ${line}: ${msg}` : msg;
+  };
+  const parser = (line0: number, msg: string): string => (line0 !== 0 ? `line ${line0}: ${msg}` : msg);
+  const newlines = (text.match(/\n/g) ?? []).length;
+  // The parser reports an unclosed flow collection at the next token, or at the stream end, which goyaml
+  // puts on a line of its own (after a last line without a newline).
+  const nextTokenLine0 = (): number => {
+    const m = /[^\s]/.exec(text.slice(pos + 1));
+    if (m) return lineOf(pos + 1 + m.index) - 1;
+    return text === '' || text.endsWith('\n') ? newlines : newlines + 1;
+  };
+  if (/^Flow sequence .*\]/.test(message)) return parser(nextTokenLine0(), "did not find expected ',' or ']'");
+  if (/^Flow map .*\}/.test(message)) return parser(nextTokenLine0(), "did not find expected ',' or '}'");
+  if (/^Missing closing .?quote/.test(message)) return scanner(text.length, 'found unexpected end of stream');
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const m = /:(?=[ \t\r\n]|$)/.exec(text.slice(pos));
+    return scanner(m ? pos + m.index : pos, 'mapping values are not allowed in this context');
+  }
+  const lineText = (offset: number): string => text.slice(text.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!;
+  if (code === 'TAB_AS_INDENT') {
+    const lines = text.slice(0, text.lastIndexOf('\n', pos - 1) + 1).split('\n');
+    const before = (lines[lines.length - 2] ?? '').replace(/\s+$/, '');
+    // After a key with no value yet the tab is a token of its own; after a plain scalar it would
+    // continue that scalar's leading white space.
+    const msg = before === '' || before.endsWith(':') || before === '-' ? 'found character that cannot start any token' : 'found a tab character that violates indentation';
+    return scanner(pos, msg);
+  }
+  if (code === 'BAD_SCALAR_START') return scanner(pos, 'found character that cannot start any token');
+  if (code === 'BAD_DQ_ESCAPE') return scanner(pos, 'found unknown escape character');
+  if (/^Block scalar lines/.test(message) && lineText(pos).startsWith('\t')) return scanner(pos, 'found a tab character where an indentation space is expected');
+  return message.split('\n')[0]!;
+}
+
 const JSON_KIND: Record<string, string> = { string: 'string', number: 'number', boolean: 'bool' };
 
 export function fromYaml(str: string): Map<string, Value> {
@@ -360,7 +408,7 @@ export function fromYaml(str: string): Map<string, Value> {
     const docs = parseAllDocuments(binToUtf8(str), { version: '1.1', schema: 'failsafe', uniqueKeys: false });
     const doc = Array.isArray(docs) ? docs[0] : undefined;
     const err = doc?.errors[0];
-    if (err) throw new YamlConvertError(`yaml: ${err.message.split('\n')[0]}`);
+    if (err) throw new YamlConvertError(`yaml: ${goyamlSyntaxError(err.code, err.message, err.pos[0], str)}`);
     value = doc ? nodeToValue(doc.contents as Node | null, new Map()) : null;
   } catch (e) {
     m.set('Error', 'error converting YAML to JSON: ' + (e as Error).message);

@@ -4,7 +4,7 @@
 
 import { sprint } from '../fmt.js';
 export { quote as goQuote } from '../fmt.js';
-import { bytesToBin, GoFloat32, GoInt, type Value } from '../values.js';
+import { bytesToBin, GoFloat32, GoInt, GoObject, type Value } from '../values.js';
 import type { FuncEntry } from './sprig-types.js';
 
 /** sprig's strval: strings and []byte as they are, errors and Stringers by their text, else %v. */
@@ -175,6 +175,7 @@ export function castToInt64(v: Value): bigint {
   if (v === null || v === undefined) return 0n;
   if (typeof v === 'bigint') return BigInt.asIntN(64, v);
   if (v instanceof GoInt) return BigInt.asIntN(64, v.v);
+  if (v instanceof GoObject && v.underlyingInt() !== undefined) return BigInt.asIntN(64, v.underlyingInt()!); // cast v1.10's resolveAlias
   if (typeof v === 'number') return floatToInt64(v);
   if (v instanceof GoFloat32) return floatToInt64(v.v);
   if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -191,6 +192,7 @@ export function castToFloat64(v: Value): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof GoInt) return Number(v.v);
+  if (v instanceof GoObject && v.underlyingInt() !== undefined) return Number(v.underlyingInt()!);
   if (v instanceof GoFloat32) return v.v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {

@@ -381,6 +381,7 @@ function encodeCompact(v: Value, escapeHTML: boolean): string {
       const keys = [...x.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return '{' + keys.map((k) => encodeString(k, escapeHTML) + ':' + enc(x.get(k)!)).join(',') + '}';
     }
+    if (x instanceof GoObject && x.underlyingInt() !== undefined) return x.underlyingInt()!.toString();
     if (x instanceof GoObject && typeof (x as unknown as JsonMarshaler).marshalJSON === 'function') {
       return (x as unknown as JsonMarshaler).marshalJSON();
     }

@@ -76,8 +76,18 @@ export class SemVersion extends GoObject {
     readonly pre: string,
     readonly metadata: string,
     readonly original: string,
+    /** *semver.Version (what `semver` returns) or a semver.Version value (what IncMinor & co. return). */
+    readonly pointer = true,
   ) {
     super();
+  }
+
+  /** A semver.Version value like this one with some parts changed, its original re-made as the library does. */
+  private next(parts: { major?: bigint; minor?: bigint; patch?: bigint; pre?: string; metadata?: string }): SemVersion {
+    const v = new SemVersion(parts.major ?? this.major, parts.minor ?? this.minor, parts.patch ?? this.patch, parts.pre ?? this.pre, parts.metadata ?? this.metadata, '', false);
+    // originalVPrefix: a leading "v" of the original is kept.
+    const prefix = this.original.startsWith('v') ? 'v' : '';
+    return new SemVersion(v.major, v.minor, v.patch, v.pre, v.metadata, prefix + v.toString(), false);
   }
 
   /** semver.NewVersion with CoerceNewVersion (the library default): the loose grammar, leading zeros allowed. */
@@ -116,16 +126,16 @@ export class SemVersion extends GoObject {
   }
 
   goType(): string {
-    return '*semver.Version';
+    return this.pointer ? '*semver.Version' : 'semver.Version';
   }
   /** %#v of the pointer at the top level: `&semver.Version{major:0x1, ...}` (nested, Go prints an address). */
   override goSyntax(depth: number): string | undefined {
-    if (depth > 0) return undefined;
+    if (depth > 0 && this.pointer) return undefined;
     const hex = (n: bigint): string => '0x' + n.toString(16);
-    return `&semver.Version{major:${hex(this.major)}, minor:${hex(this.minor)}, patch:${hex(this.patch)}, pre:${quote(this.pre)}, metadata:${quote(this.metadata)}, original:${quote(this.original)}}`;
+    return `${this.pointer ? '&' : ''}semver.Version{major:${hex(this.major)}, minor:${hex(this.minor)}, patch:${hex(this.patch)}, pre:${quote(this.pre)}, metadata:${quote(this.metadata)}, original:${quote(this.original)}}`;
   }
   goKind(): string {
-    return 'ptr';
+    return this.pointer ? 'ptr' : 'struct';
   }
   goString(): string {
     return this.toString();
@@ -137,6 +147,40 @@ export class SemVersion extends GoObject {
     const str = (f: () => string): GoMethod => ({ sig: 'func() string', fn: f });
     const u64 = (f: () => bigint): GoMethod => ({ sig: 'func() uint64', fn: f });
     const cmp = (f: (c: number) => boolean): GoMethod => ({ sig: 'func(*semver.Version) bool', fn: (o: SemVersion) => f(this.compare(o)) });
+    // Value-receiver methods (String, Major, ..., IncPatch, SetPrerelease) work on both; the pointer-receiver
+    // ones (Original, Compare, LessThan, ...) only on the pointer: a Version returned by IncMinor is not
+    // addressable, so text/template cannot take its address ("can't evaluate field").
+    const version = 'func() semver.Version';
+    switch (name) {
+      // Value receivers: json.Marshal's form of the version, as bytes.
+      case 'MarshalJSON':
+        return { sig: 'func() ([]byte, error)', fn: () => new Uint8Array(Buffer.from(this.marshalJSON(), 'utf8')) };
+      case 'MarshalText':
+        return { sig: 'func() ([]byte, error)', fn: () => new Uint8Array(Buffer.from(this.toString(), 'utf8')) };
+      case 'IncPatch':
+        return { sig: version, fn: () => (this.pre !== '' ? this.next({ pre: '', metadata: '' }) : this.next({ pre: '', metadata: '', patch: this.patch + 1n })) };
+      case 'IncMinor':
+        return { sig: version, fn: () => this.next({ pre: '', metadata: '', patch: 0n, minor: this.minor + 1n }) };
+      case 'IncMajor':
+        return { sig: version, fn: () => this.next({ pre: '', metadata: '', patch: 0n, minor: 0n, major: this.major + 1n }) };
+      case 'SetPrerelease':
+        return {
+          sig: 'func(string) (semver.Version, error)',
+          fn: (pre: string) => {
+            if (pre.length > 0) validatePrerelease(pre);
+            return this.next({ pre });
+          },
+        };
+      case 'SetMetadata':
+        return {
+          sig: 'func(string) (semver.Version, error)',
+          fn: (metadata: string) => {
+            if (metadata.length > 0) validateMetadata(metadata);
+            return this.next({ metadata });
+          },
+        };
+    }
+    if (!this.pointer && !['Major', 'Minor', 'Patch', 'Prerelease', 'Metadata', 'String'].includes(name)) return undefined;
     switch (name) {
       case 'Major':
         return u64(() => this.major);

@@ -282,6 +282,32 @@ export class GoTime extends GoObject {
     return formatTime(this, layout);
   }
 
+  unixNanos(): bigint {
+    return BigInt(this.sec) * 1_000_000_000n + BigInt(this.nsec);
+  }
+
+  /** time.Time.AddDate: time.Date(year+y, month+m, day+d, ...) in the same location (Date normalises). */
+  addDate(y: number, m: number, d: number): GoTime {
+    const f = this.fields();
+    const local = daysFromCivil(f.year + y, f.month + m, f.day + d) * 86400 + f.hour * 3600 + f.min * 60 + f.sec;
+    // time.Date: the offset in effect at the guessed instant, looked up again if the guess moved it.
+    let offset = this.loc.lookup(local).offset;
+    const again = this.loc.lookup(local - offset).offset;
+    if (again !== offset) offset = again;
+    return new GoTime(local - offset, this.nsec, this.loc);
+  }
+
+  /** Truncate / Round: to a multiple of d since the zero time (year 1), without the monotonic reading. */
+  roundTo(d: bigint, round: boolean): GoTime {
+    const plain = new GoTime(this.sec, this.nsec, this.loc);
+    if (d <= 0n) return plain;
+    const sinceZero = (BigInt(this.sec) + 62135596800n) * 1_000_000_000n + BigInt(this.nsec);
+    const r = ((sinceZero % d) + d) % d;
+    if (!round) return plain.add(-r);
+    // Round halves up (time.go: lessThanHalf).
+    return r + r < d ? plain.add(-r) : plain.add(d - r);
+  }
+
   goType(): string {
     return 'time.Time';
   }
@@ -322,10 +348,33 @@ export class GoTime extends GoObject {
         return { sig: 'func() int64', fn: () => BigInt.asIntN(64, BigInt(this.sec) * 1_000_000_000n + BigInt(this.nsec)) };
       case 'UnixMilli':
         return { sig: 'func() int64', fn: () => BigInt(this.sec) * 1000n + BigInt(Math.floor(this.nsec / 1e6)) };
+      // setLoc strips the monotonic reading (time.go), so these print without `m=`.
       case 'UTC':
-        return { sig: 'func() time.Time', fn: () => new GoTime(this.sec, this.nsec, UTC, this.mono) };
+        return { sig: 'func() time.Time', fn: () => new GoTime(this.sec, this.nsec, UTC) };
       case 'Local':
-        return { sig: 'func() time.Time', fn: () => new GoTime(this.sec, this.nsec, LOCAL, this.mono) };
+        return { sig: 'func() time.Time', fn: () => new GoTime(this.sec, this.nsec, LOCAL) };
+      case 'UnixMicro':
+        return { sig: 'func() int64', fn: () => BigInt(this.sec) * 1_000_000n + BigInt(Math.floor(this.nsec / 1e3)) };
+      case 'Month':
+        return { sig: 'func() time.Month', fn: () => new GoNamedInt('time.Month', BigInt(f().month), LONG_MONTHS[f().month - 1]!) };
+      case 'Weekday':
+        return { sig: 'func() time.Weekday', fn: () => new GoNamedInt('time.Weekday', BigInt(f().wday), LONG_DAYS[f().wday]!) };
+      case 'AddDate':
+        return { sig: 'func(int, int, int) time.Time', fn: (y: bigint, m: bigint, d: bigint) => this.addDate(Number(y), Number(m), Number(d)) };
+      case 'Add':
+        return { sig: 'func(time.Duration) time.Time', fn: (d: bigint | GoDuration) => this.add(nanos(d)) };
+      case 'Sub':
+        return { sig: 'func(time.Time) time.Duration', fn: (u: GoTime) => new GoDuration(clampInt64(this.unixNanos() - u.unixNanos())) };
+      case 'Before':
+        return { sig: 'func(time.Time) bool', fn: (u: GoTime) => this.unixNanos() < u.unixNanos() };
+      case 'After':
+        return { sig: 'func(time.Time) bool', fn: (u: GoTime) => this.unixNanos() > u.unixNanos() };
+      case 'Equal':
+        return { sig: 'func(time.Time) bool', fn: (u: GoTime) => this.unixNanos() === u.unixNanos() };
+      case 'Truncate':
+        return { sig: 'func(time.Duration) time.Time', fn: (d: bigint | GoDuration) => this.roundTo(nanos(d), false) };
+      case 'Round':
+        return { sig: 'func(time.Duration) time.Time', fn: (d: bigint | GoDuration) => this.roundTo(nanos(d), true) };
       case 'Year':
         return int(() => f().year);
       case 'Day':
@@ -342,12 +391,130 @@ export class GoTime extends GoObject {
         return int(() => f().yday);
       case 'IsZero':
         return { sig: 'func() bool', fn: () => this.sec === -62135596800 && this.nsec === 0 };
+      case 'Location':
+        return { sig: 'func() *time.Location', fn: () => new GoLocation(this.loc) };
+      // setLoc strips the monotonic reading.
+      case 'In':
+        return { sig: 'func(*time.Location) time.Time', fn: (l: GoLocation) => new GoTime(this.sec, this.nsec, l.zone) };
     }
     return undefined;
   }
 }
 
 const PROCESS_START = process.hrtime.bigint() - 1n;
+
+const clampInt64 = (n: bigint): bigint => (n > (1n << 63n) - 1n ? (1n << 63n) - 1n : n < -(1n << 63n) ? -(1n << 63n) : n);
+const nanos = (d: bigint | GoDuration): bigint => (d instanceof GoDuration ? d.ns : d);
+
+/** A *time.Location (what Time.Location returns): printed as its name. */
+export class GoLocation extends GoObject {
+  constructor(readonly zone: Zone) {
+    super();
+  }
+  goType(): string {
+    return '*time.Location';
+  }
+  goKind(): string {
+    return 'ptr';
+  }
+  goString(): string {
+    return this.zone.name;
+  }
+  override member(name: string): GoMethod | undefined {
+    return name === 'String' ? { sig: 'func() string', fn: () => this.zone.name } : undefined;
+  }
+}
+
+const MIN_DURATION = -(1n << 63n);
+const MAX_DURATION = (1n << 63n) - 1n;
+/** uint64(x)+uint64(x) < uint64(y), as time.lessThanHalf. */
+const lessThanHalf = (x: bigint, y: bigint) => BigInt.asUintN(64, BigInt.asUintN(64, x) * 2n) < BigInt.asUintN(64, y);
+
+/** time.Duration.Round. */
+function roundDuration(d: bigint, m: bigint): bigint {
+  if (m <= 0n) return d;
+  let r = d % m;
+  if (d < 0n) {
+    r = -r;
+    if (lessThanHalf(r, m)) return d + r;
+    const d1 = d - m + r;
+    return d1 < d && d1 >= MIN_DURATION ? d1 : MIN_DURATION;
+  }
+  if (lessThanHalf(r, m)) return d - r;
+  const d1 = d + m - r;
+  return d1 > d && d1 <= MAX_DURATION ? d1 : MAX_DURATION;
+}
+
+/** time.Month and time.Weekday: ints whose String() is the English name (what a template prints). */
+export class GoNamedInt extends GoObject {
+  constructor(
+    readonly type: string,
+    readonly n: bigint,
+    readonly name: string,
+  ) {
+    super();
+  }
+  goType(): string {
+    return this.type;
+  }
+  goKind(): string {
+    return 'int';
+  }
+  goString(): string {
+    return this.name;
+  }
+  override underlyingInt(): bigint {
+    return this.n;
+  }
+  override member(name: string): GoMethod | undefined {
+    return name === 'String' ? { sig: 'func() string', fn: () => this.name } : undefined;
+  }
+}
+
+/** time.Duration (what Time.Sub returns): int64 nanoseconds, printed as Duration.String. */
+export class GoDuration extends GoObject {
+  constructor(readonly ns: bigint) {
+    super();
+  }
+  goType(): string {
+    return 'time.Duration';
+  }
+  goKind(): string {
+    return 'int64';
+  }
+  goString(): string {
+    return durationString(this.ns);
+  }
+  override underlyingInt(): bigint {
+    return this.ns;
+  }
+  override member(name: string): GoMethod | undefined {
+    const float = (unit: bigint): GoMethod => ({ sig: 'func() float64', fn: () => Number(this.ns / unit) + Number(this.ns % unit) / Number(unit) });
+    switch (name) {
+      case 'String':
+        return { sig: 'func() string', fn: () => this.goString() };
+      case 'Nanoseconds':
+        return { sig: 'func() int64', fn: () => this.ns };
+      case 'Microseconds':
+        return { sig: 'func() int64', fn: () => this.ns / 1000n };
+      case 'Milliseconds':
+        return { sig: 'func() int64', fn: () => this.ns / 1_000_000n };
+      case 'Seconds':
+        return float(1_000_000_000n);
+      case 'Minutes':
+        return float(60_000_000_000n);
+      case 'Hours':
+        return float(3_600_000_000_000n);
+      case 'Round':
+        return { sig: 'func(time.Duration) time.Duration', fn: (m: bigint | GoDuration) => new GoDuration(roundDuration(this.ns, nanos(m))) };
+      case 'Truncate':
+        return { sig: 'func(time.Duration) time.Duration', fn: (m: bigint | GoDuration) => new GoDuration(nanos(m) <= 0n ? this.ns : this.ns - (this.ns % nanos(m))) };
+      case 'Abs':
+        return { sig: 'func() time.Duration', fn: () => new GoDuration(this.ns >= 0n ? this.ns : this.ns === MIN_DURATION ? MAX_DURATION : -this.ns) };
+    }
+    return undefined;
+  }
+}
 
 // ---- layouts ------------------------------------------------------------------------------------------
 
