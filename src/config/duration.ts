@@ -36,3 +36,23 @@ export function parseGoDuration(text: string): number {
   if (parts === 0) throw new Error(`invalid duration "${text}"`);
   return sign * total;
 }
+
+/** Go's time.Duration String for a number of milliseconds ("1.5s", "2m0s", "1h0m0s", "500ms"). */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 0) return `-${formatGoDuration(-ms)}`;
+  if (ms < 1000) {
+    if (ms >= 1) return `${trimNumber(ms)}ms`;
+    if (ms >= 1e-3) return `${trimNumber(ms * 1e3)}µs`;
+    return `${trimNumber(ms * 1e6)}ns`;
+  }
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = `${trimNumber((ms % 60_000) / 1000)}s`;
+  if (h > 0) return `${h}h${m}m${s}`;
+  if (m > 0) return `${m}m${s}`;
+  return s;
+}
+
+/** Up to nanosecond precision, without trailing zeros (Go prints no exponent here). */
+const trimNumber = (n: number): string => n.toFixed(9).replace(/\.?0+$/, '');

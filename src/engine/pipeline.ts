@@ -56,7 +56,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   results.push(...warningResults(c));
   stats.externalSecrets = externalSecrets.length;
   if (prep.otherClass.size) stats.otherControllerClass = prep.otherClass.size;
-  if (!options.redact) results.push(...offlineWarnings(prep, options));
+  results.push(...offlineWarnings(prep, options));
   if (results.some((r) => r.severity === 'error')) return finish({ ok: false });
 
   // Two writers of one Secret that ESO could not reconcile to one outcome: known before any request.

@@ -22,6 +22,7 @@ import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from 
 import { summaryLine, type LogFormat } from './summary.js';
 import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
 import { beginInput } from './input-limits.js';
+import { formatGoDuration } from '../config/duration.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 
@@ -158,7 +159,10 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
   const { settings, problems } = readGenerateSettings(env);
   const platformFormat = env.ESO_RENDER_LOG_FORMAT === 'json' ? 'json' : 'text';
   const log = new Log(io, settings.logFormat ?? platformFormat, ctx);
-  const fail = (code: number, results: Result[], stats = emptyStats(), build?: { tool?: string; ms: number }): number => {
+  // Warnings about the app's settings, printed (and counted in the summary) whatever the outcome.
+  const warnings: Result[] = [];
+  const fail = (code: number, failures: Result[], stats = emptyStats(), build?: { tool?: string; ms: number }): number => {
+    const results = [...warnings, ...failures];
     log.results(results);
     log.summary({ ok: false, results, stats }, build, Date.now() - started);
     return code;
@@ -180,15 +184,22 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
   const options = cfg.options;
   // The app's files and the build's output together stay within the platform's input limits.
   beginInput(options.limits);
-  const warnings: Result[] = [];
   if (cfg.resources.length > 0) {
     // Extra resources are for kustomize generators; in the shared sidecar they would land in every app.
     warnings.push({ severity: 'warning', message: 'spec.resources/resourceFiles of the platform configuration are not used by generate' });
   }
   options.context = ctx;
   options.sharedSidecar = true;
-  // An Application may shorten the platform's deadline, never extend it.
-  if (settings.deadlineMs !== undefined) options.deadlineMs = Math.min(options.deadlineMs, settings.deadlineMs);
+  // An Application may shorten the platform's deadline, never extend it; a longer wish is capped, and says so.
+  if (settings.deadlineMs !== undefined) {
+    if (settings.deadlineMs > options.deadlineMs) {
+      warnings.push({
+        severity: 'warning',
+        message: `parameter "deadline" (${formatGoDuration(settings.deadlineMs)}) is longer than the platform's deadline (spec.deadline of ESO_RENDER_CONFIG: ${formatGoDuration(options.deadlineMs)}); ${formatGoDuration(options.deadlineMs)} is used, as an Application may shorten the deadline but not extend it`,
+      });
+    }
+    options.deadlineMs = Math.min(options.deadlineMs, settings.deadlineMs);
+  }
   if (settings.rolloutOnChange) options.rolloutOnChange = true;
   const refused = applyGenerateDigestRules(options, settings);
   if (refused) return fail(2, [{ severity: 'error', message: refused }]);
@@ -229,7 +240,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     if (options.deadlineMs <= 0) {
       return fail(1, [{ severity: 'error', message: 'the deadline passed during the build; nothing was rendered' }], emptyStats(built.items.length), build);
     }
-    const outcome = await render(built.items, options);
+    const rendered = await render(built.items, options);
     // A document read lazily that turned out unreadable fails the run (stream-lazy.ts).
     const lateFailure = () => {
       const late = lateErrors(built.items);
@@ -239,7 +250,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     };
     const late = lateFailure();
     if (late !== undefined) return late;
-    log.results([...warnings, ...outcome.results.filter((r) => r.severity !== 'info')]);
+    const outcome = { ...rendered, results: [...warnings, ...rendered.results] };
+    log.results(outcome.results.filter((r) => r.severity !== 'info'));
     if (!outcome.ok) {
       log.summary(outcome, build, Date.now() - started);
       return 1;
@@ -250,12 +262,11 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
     const lateOut = lateFailure();
     if (lateOut !== undefined) return lateOut;
     if (out.length === 0 && !settings.allowEmpty) {
-      return fail(
-        1,
-        [{ severity: 'error', message: 'the app rendered to no resources; Argo CD with automated pruning would delete all of them. Set the parameter allow-empty=true (or ARGOCD_ENV_ESO_RENDER_ALLOW_EMPTY=true) if this is intended' }],
-        outcome.stats,
-        build,
-      );
+      const empty: Result = { severity: 'error', message: 'the app rendered to no resources; Argo CD with automated pruning would delete all of them. Set the parameter allow-empty=true (or ARGOCD_ENV_ESO_RENDER_ALLOW_EMPTY=true) if this is intended' };
+      // The render's results are printed above; the summary counts them with this one.
+      log.results([empty]);
+      log.summary({ ok: false, results: [...outcome.results, empty], stats: outcome.stats }, build, Date.now() - started);
+      return 1;
     }
     log.summary({ ...outcome, stats: { ...outcome.stats, resourcesOut: out.length } }, build, Date.now() - started);
     io.stdout(asYamlStream(writeManifests(out)));

@@ -1,7 +1,7 @@
 // `eso-render generate` run exactly as argocd-cmp-server runs it (see support.ts): clean environment,
 // app folder as working directory, files without exec bits. Needs `npm run build` (dist/cli.js).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -355,6 +355,21 @@ spec:
     expect(r.stderr).toMatch(/kustomize build did not finish before the deadline and was stopped/);
     expect(r.ms).toBeLessThan(10_000);
     expect(ended(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+  });
+
+  it('a deadline parameter longer than the platform allows is capped, and the run says so (counted in the summary)', async () => {
+    const platform = mkdtempSync(path.join(wd.root, 'platform-'));
+    writeFileSync(path.join(platform, 'config.yaml'), 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: eso-render}\nspec: {deadline: 30s}\n');
+    const repo = wd.extract(plainApp);
+    const sidecar = { ESO_RENDER_CONFIG: path.join(platform, 'config.yaml') };
+    const longer = await runGenerate(repo, 'apps/plain', { namespace: 'web', parameters: [{ name: 'deadline', string: '10m' }, { name: 'build-mode', string: 'plain' }], sidecar });
+    expect(longer.code, longer.stderr).toBe(0);
+    expect(longer.stderr).toMatch(/\[warning\] parameter "deadline" \(10m0s\) is longer than the platform's deadline \(spec\.deadline of ESO_RENDER_CONFIG: 30s\); 30s is used/);
+    expect(longer.stderr).toMatch(/, 0 errors, 1 warnings,/);
+    const shorter = await runGenerate(repo, 'apps/plain', { namespace: 'web', parameters: [{ name: 'deadline', string: '20s' }, { name: 'build-mode', string: 'plain' }], sidecar });
+    expect(shorter.code, shorter.stderr).toBe(0);
+    expect(shorter.stderr).not.toMatch(/deadline/);
+    expect(shorter.stderr).toMatch(/, 0 errors, 0 warnings,/);
   });
 
   it('SIGTERM from argocd-cmp-server ends the build and the run, with nothing on stdout', async () => {
