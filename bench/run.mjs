@@ -4,7 +4,7 @@
 // Prints a table and writes bench/results.json. Every figure is a ratio against a baseline measured in
 // the same run, subjects and baselines interleaved, medians of N runs.
 //
-//   node bench/run.mjs [--only cold,engine,backends,growth,template] [--quick] [--out FILE]
+//   node bench/run.mjs [--only cold,lazy,engine,backends,growth,template] [--quick] [--out FILE]
 
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { coldStart } from './scenarios/cold-start.mjs';
 import { engineCost, growth } from './scenarios/engine-cost.mjs';
 import { backends } from './scenarios/backends.mjs';
 import { template } from './scenarios/template.mjs';
+import { lazy } from './scenarios/lazy.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({
@@ -29,7 +30,7 @@ const only = opt.only ? new Set(opt.only.split(',')) : undefined;
 const want = (s) => !only || only.has(s);
 const q = opt.quick;
 // Repetitions: enough for a stable median on a shared 2-core machine, within ~10 minutes in all.
-const RUNS = { cold: q ? 5 : 21, engine: q ? 1 : 3, growthSmall: q ? 1 : 5, growthLarge: q ? 1 : 3, backends: q ? 1 : 5, naive: 1, template: q ? 3 : 9 };
+const RUNS = { cold: q ? 5 : 21, engine: q ? 1 : 3, growthSmall: q ? 1 : 5, growthLarge: q ? 1 : 3, backends: q ? 1 : 5, naive: 1, template: q ? 3 : 9, lazy: q ? 5 : 21, lazyMixed: q ? 3 : 9 };
 
 const log = (s) => process.stderr.write(`${s}\n`);
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
@@ -69,6 +70,7 @@ const timed = async (name, fn) => {
 };
 
 if (want('cold')) await timed('cold start', () => coldStart({ root, runs: RUNS.cold, sea }));
+if (want('lazy')) await timed('start like cat', () => lazy({ root, runs: RUNS.lazy, runsMixed: RUNS.lazyMixed, log }));
 let tenK;
 if (want('engine') || want('growth')) {
   const r = await timed('engine cost', () => engineCost({ root, runs: RUNS.engine, log }));

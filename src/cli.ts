@@ -45,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'render':
-      return (await import('./frontends/render-cmd.js')).runRender(rest, io);
+      // A stream with nothing to render is copied through before anything else loads (issue 19).
+      return (await (await import('./frontends/passthrough.js')).passThrough(rest, io)) ?? (await import('./frontends/render-cmd.js')).runRender(rest, io);
     case 'validate':
       return (await import('./frontends/validate-cmd.js')).runValidate(rest, io);
     case 'version':

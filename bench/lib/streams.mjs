@@ -1,4 +1,6 @@
 // Manifest streams for the benchmarks, generated deterministically (same input in every run).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** `n` plain resources (ConfigMaps, Deployments, Services) and no ExternalSecret: the cold-start input. */
 export function plainStream(n) {
@@ -170,4 +172,27 @@ export function engineStream(n, unique = 200) {
   const docs = [fakeStoreDoc(unique)];
   for (let i = 0; i < n; i++) docs.push(externalSecret(i, { unique }));
   return docs.map((d) => `---\n${d}`).join('');
+}
+
+/** The quickstart (kustomize-examples/quickstart): the fake store, two ExternalSecrets and a Deployment. */
+export function quickstartStream(root) {
+  const dir = path.join(root, 'kustomize-examples', 'quickstart');
+  return ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].map((f) => `---\n${readFileSync(path.join(dir, f), 'utf8')}`).join('');
+}
+
+/**
+ * `n` resources of which `es` ExternalSecrets (the engine mix) and one fake store, the rest plain
+ * resources (plainStream's ConfigMaps, Deployments, Services), ExternalSecrets spread evenly.
+ */
+export function mixedStream(n, es, unique = 200) {
+  const plain = plainStream(n - es - 1).split(/^(?=---\n)/m);
+  const docs = [`---\n${fakeStoreDoc(unique)}`];
+  const every = Math.floor(plain.length / es);
+  let e = 0;
+  plain.forEach((d, i) => {
+    docs.push(d);
+    if (e < es && (i + 1) % every === 0) docs.push(`---\n${externalSecret(e++, { unique })}`);
+  });
+  while (e < es) docs.push(`---\n${externalSecret(e++, { unique })}`);
+  return docs.join('');
 }

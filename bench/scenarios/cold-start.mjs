@@ -50,7 +50,7 @@ export async function coldStart({ root, runs, sea }) {
       baseline: 'node -e 0',
       baselineMs: base,
       ratio: t['node dist/cli.js render'].medianMs / base,
-      target: 1.8,
+      target: 1.3,
     },
   ];
   rows.push({
@@ -79,9 +79,9 @@ export async function coldStart({ root, runs, sea }) {
           baseline: 'node -e 0',
           baselineMs: base,
           ratio: t['single executable render'].medianMs / base,
-          target: 1.3,
+          target: 1.15,
         }
-      : { scenario: 'cold start', measure: 'single executable render, same stream', baseline: 'node -e 0', baselineMs: base, target: 1.3, note: 'not built (npm run build:sea)' },
+      : { scenario: 'cold start', measure: 'single executable render, same stream', baseline: 'node -e 0', baselineMs: base, target: 1.15, note: 'not built (npm run build:sea)' },
   );
   rows.push({
     scenario: 'cold start',

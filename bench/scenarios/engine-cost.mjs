@@ -43,7 +43,7 @@ export async function engineCost({ root, runs, log }) {
       baseline: 'yaml parse+write of the same stream',
       baselineMs: yaml.medianMs,
       ratio: render.medianMs / yaml.medianMs,
-      target: 1.5,
+      target: 1.0,
     },
     {
       scenario: 'engine cost',

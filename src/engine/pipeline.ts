@@ -232,6 +232,9 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     });
   }
   const out: Item[] = [];
+  // With no rollout asked for by the configuration or an ExternalSecret, only a workload's own annotation
+  // can ask for one: a workload whose text cannot hold it is not read for it (not parsed, issue 19).
+  const ownOptInOnly = !options.rolloutOnChange && ![...rendered.values()].some((s) => s.optedIn);
   const checksum = rolloutChecksumFunction(options);
   items.forEach((item, i) => {
     const rep = replacements.get(i);
@@ -241,7 +244,8 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     }
     if (c.clusterExternalSecretIndexes.has(i) && !prep.otherClass.has(i)) return; // expanded to nothing that could be rendered
     if (dropped.has(i)) return;
-    const stamped = rendered.size ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true, checksum) : undefined;
+    const skip = ownOptInOnly && item.certainlyLacks?.(ANNOTATION_ROLLOUT) === true;
+    const stamped = rendered.size && !skip ? stampWorkload(item.object, defaultNamespace, rendered, options.rolloutOnChange === true, checksum) : undefined;
     if (stamped === ROLLOUT_REFUSED) {
       error(item.object, 'spec.template.metadata.annotations', `rollout-on-change needs the platform key in the shared sidecar (a checksum of secret data would be shown unmasked by Argo CD): set ${PLATFORM_KEY_SETTING} in the platform configuration, or turn rollout-on-change off`, {});
       return;

@@ -10,26 +10,25 @@ export const ANNOTATION_CHECKSUM = 'eso-render.dev/secret-checksum';
 
 type Obj = Record<string, any>;
 
+const WORKLOAD_GROUPS = new Map([
+  ['Deployment', 'apps/'],
+  ['StatefulSet', 'apps/'],
+  ['DaemonSet', 'apps/'],
+  ['ReplicaSet', 'apps/'],
+  ['Job', 'batch/'],
+  ['CronJob', 'batch/'],
+  ['Rollout', 'argoproj.io/'],
+]);
+
 /** Where the pod template sits in each workload kind. */
 function podTemplate(obj: KubeObject): Obj | undefined {
+  // apiVersion and kind first: any other field of a resource read lazily parses it (issue 19).
   const api = String(obj.apiVersion ?? '');
+  const group = WORKLOAD_GROUPS.get(String(obj.kind));
+  if (group === undefined || !api.startsWith(group)) return undefined;
   const spec = obj['spec'] as Obj | undefined;
   if (!spec) return undefined;
-  switch (obj.kind) {
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-      return api.startsWith('apps/') ? spec['template'] : undefined;
-    case 'Job':
-      return api.startsWith('batch/') ? spec['template'] : undefined;
-    case 'CronJob':
-      return api.startsWith('batch/') ? spec['jobTemplate']?.['spec']?.['template'] : undefined;
-    case 'Rollout':
-      return api.startsWith('argoproj.io/') ? spec['template'] : undefined;
-    default:
-      return undefined;
-  }
+  return obj.kind === 'CronJob' ? spec['jobTemplate']?.['spec']?.['template'] : spec['template'];
 }
 
 /** Names of the Secrets a pod spec consumes: env secretKeyRef, envFrom, secret and projected volumes. */
@@ -96,7 +95,8 @@ export function stampWorkload(
   if (!checksum) return ROLLOUT_REFUSED;
   const sum = checksum(used.map((s) => `${s.name}=${s.dataHash}`).join('\n'));
   if (tpl['metadata']?.['annotations']?.[ANNOTATION_CHECKSUM] === sum) return undefined;
-  const copy = structuredClone(obj) as KubeObject;
+  // Copied from its own properties: a lazily read object is a Proxy, which structuredClone refuses.
+  const copy = structuredClone({ ...obj }) as KubeObject;
   const t = podTemplate(copy)!;
   t['metadata'] ??= {};
   t['metadata']['annotations'] ??= {};

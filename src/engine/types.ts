@@ -27,6 +27,8 @@ export interface Item {
   readonly source?: unknown;
   /** On a generated Secret: the stream item (ExternalSecret or ClusterExternalSecret) it replaces. */
   readonly replaces?: Item;
+  /** From a front end that has not parsed the resource yet: true when its text cannot hold `s` anywhere. */
+  readonly certainlyLacks?: (s: string) => boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

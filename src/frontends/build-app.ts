@@ -9,7 +9,7 @@ import type { Item } from '../engine/types.js';
 import { findOnPath, runProcess, type ProcessResult } from './_child_process.js';
 import type { BuildMode, GenerateSettings } from './cmp-settings.js';
 import { checkBuildInputs } from './build-inputs.js';
-import { parseManifests } from './stream.js';
+import { parseManifestsLazily as parseManifests } from './stream.js';
 
 export type ConcreteMode = Exclude<BuildMode, 'auto'>;
 

@@ -20,6 +20,7 @@ import type { CommandIO } from './render-cmd.js';
 import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
 import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
+import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
 import { beginInput } from './input-limits.js';
 import { formatGoDuration } from '../config/duration.js';
 
@@ -75,9 +76,10 @@ const userAnnotations = new Set(['config.kubernetes.io/origin', 'config.kubernet
 
 /** What reaches Argo CD: no build-only objects, no annotations orchestrators put on resources in flight. */
 export function forArgoCd(items: readonly Item[]): Item[] {
+  // An item read lazily whose text holds no annotation is not parsed for this (stream-lazy.ts).
   return items
-    .filter((it) => String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
-    .map((it) => withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)));
+    .filter((it) => !mayHaveAnnotations(it) || String(it.object.metadata?.annotations?.[LOCAL_CONFIG] ?? '').toLowerCase() !== 'true')
+    .map((it) => (mayHaveAnnotations(it) ? withoutAnnotations(it, (k) => isOrchestratorAnnotation(k) && !userAnnotations.has(k)) : it));
 }
 
 class Log {
@@ -239,6 +241,15 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
       return fail(1, [{ severity: 'error', message: 'the deadline passed during the build; nothing was rendered' }], emptyStats(built.items.length), build);
     }
     const rendered = await render(built.items, options);
+    // A document read lazily that turned out unreadable fails the run (stream-lazy.ts).
+    const lateFailure = () => {
+      const late = lateErrors(built.items);
+      return late.length === 0
+        ? undefined
+        : fail(1, late.map((e) => ({ severity: 'error' as const, message: `the build output is not a manifest stream: ${e.message}` })), emptyStats(built.items.length), build);
+    };
+    const late = lateFailure();
+    if (late !== undefined) return late;
     const outcome = { ...rendered, results: [...warnings, ...rendered.results] };
     log.results(outcome.results.filter((r) => r.severity !== 'info'));
     if (!outcome.ok) {
@@ -248,6 +259,8 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
 
     // 3. Print, unless the result is empty: with automated pruning Argo CD would delete the whole app.
     const out = forArgoCd(outcome.items);
+    const lateOut = lateFailure();
+    if (lateOut !== undefined) return lateOut;
     if (out.length === 0 && !settings.allowEmpty) {
       const empty: Result = { severity: 'error', message: 'the app rendered to no resources; Argo CD with automated pruning would delete all of them. Set the parameter allow-empty=true (or ARGOCD_ENV_ESO_RENDER_ALLOW_EMPTY=true) if this is intended' };
       // The render's results are printed above; the summary counts them with this one.

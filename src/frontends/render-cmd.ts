@@ -6,7 +6,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
-import { asYamlStream, parseManifests, readManifests, writeManifests, ManifestError } from './stream.js';
+import { asYamlStream, parseManifests, parseManifestsLazily, readManifests, readManifestsLazily, writeManifests, ManifestError } from './stream.js';
+import { lateErrors } from './stream-lazy.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../config/duration.js';
@@ -59,15 +60,15 @@ Exit codes: 0 rendered, 1 a resource could not be rendered (nothing is written t
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
-function readPath(p: string, cwd: string): Item[] {
+function readPath(p: string, cwd: string, parse = parseManifests): Item[] {
   const abs = path.resolve(cwd, p);
   if (statSync(abs).isDirectory()) {
     return readdirSync(abs)
       .filter((n) => /\.(ya?ml|json)$/i.test(n) && !KUSTOMIZATION_FILES.has(n))
       .sort()
-      .flatMap((n) => parseManifests(readFileSync(path.join(abs, n)), path.join(p, n)));
+      .flatMap((n) => parse(readFileSync(path.join(abs, n)), path.join(p, n)));
   }
-  return parseManifests(readFileSync(abs), p);
+  return parse(readFileSync(abs), p);
 }
 
 const commonOptions = {
@@ -184,13 +185,15 @@ export async function readCommandInput(name: string, usage: string, argv: string
   // Size and document count of everything this run reads, as the configuration bounds them.
   beginInput(options.limits);
   try {
+    // `render` parses only what the engine reads (issue 19); `validate` checks every document.
+    const lazy = name === 'render';
     if (v.filename?.length) {
-      items = v.filename.flatMap((f) => readPath(f, io.cwd));
+      items = v.filename.flatMap((f) => readPath(f, io.cwd, lazy ? parseManifestsLazily : parseManifests));
       inputWarnings.push(...emptyFolderWarnings(v.filename, io.cwd));
     }
     else {
       // Every parse error of the stream at once, each with its place.
-      const parsed = readManifests(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
+      const parsed = (lazy ? readManifestsLazily : readManifests)(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
       if (parsed.errors.length) {
         report(parsed.errors.map((e) => ({ severity: 'error' as const, message: e.message })));
         return 1;
@@ -214,6 +217,12 @@ export async function runRender(argv: string[], io: CommandIO): Promise<number> 
   const input = await readCommandInput('render', renderUsage, argv, io);
   if (typeof input === 'number') return input;
   const outcome = await render(input.items, input.options);
+  // A document read lazily that the engine found unreadable fails the run (stream-lazy.ts).
+  const late = lateErrors(input.items);
+  if (late.length > 0) {
+    input.report(late.map((e) => ({ severity: 'error' as const, message: e.message })));
+    return 1;
+  }
   outcome.results.unshift(...input.warnings);
   input.report(outcome.results.filter((r) => r.severity !== 'info'));
   if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));

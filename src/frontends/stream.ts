@@ -36,6 +36,7 @@ import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
+import { readLazily, unreadLazyItem } from './stream-lazy.js';
 import { documentsLeft, takeBytes, takeDocuments, tooManyDocuments } from './input-limits.js';
 import {
   decodeUtf8,
@@ -111,6 +112,7 @@ export function sourceFile(item: Item): { path: string; index?: number } | undef
 
 /** True when the item's object is still what was read (so its original text is written). */
 export function isUntouched(item: Item): boolean {
+  if (unreadLazyItem(item)) return true;
   const src = streamSourceOf(item);
   return src !== undefined && JSON.stringify(item.object) === src.snapshot;
 }
@@ -124,7 +126,10 @@ export interface ParseResult {
 
 /** Parse a multi-document YAML stream, a JSON object or array, or a JSON/YAML `List`, into items. */
 export function parseManifests(text: string | Uint8Array, origin?: string): Item[] {
-  const { items, errors } = readManifests(text, origin);
+  return throwingFirst(readManifests(text, origin));
+}
+
+function throwingFirst({ items, errors }: ParseResult): Item[] {
   if (errors.length > 0) {
     const first = errors[0]!;
     if (errors.length === 1) throw first;
@@ -133,11 +138,42 @@ export function parseManifests(text: string | Uint8Array, origin?: string): Item
   return items;
 }
 
-/** Like `parseManifests`, but reports every problem instead of throwing the first. */
-export function readManifests(input: string | Uint8Array, origin?: string, account = true): ParseResult {
+/**
+ * Like `readManifests`, but parses only the documents the engine acts on (stream-lazy.ts): the others are
+ * parsed when first read beyond their apiVersion and kind. The caller asks `lateErrors` after the run.
+ * The input limits hold as for `readManifests`: its bytes are taken before anything is read, and its
+ * documents (counted by the scan, or by the whole-stream reader it falls back to) before any is parsed;
+ * the documents parsed later, one at a time, are not counted again.
+ */
+export function readManifestsLazily(input: string | Uint8Array, origin?: string): ParseResult {
+  try {
+    takeBytes(input.length, origin);
+  } catch (e) {
+    return { items: [], errors: [e as ManifestError] };
+  }
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  const maxDocuments = documentsLeft();
+  // A stream with more documents than the limit is left to the whole-stream reader, which refuses it.
+  const lazy = typeof text === 'string' ? readLazily(text, origin, (t, o) => readManifests(t, o, false), maxDocuments) : undefined;
+  if (!lazy) return readManifests(input, origin, 'documents');
+  takeDocuments(lazy.documents);
+  return lazy.result;
+}
+
+/** `parseManifests`, read lazily (see `readManifestsLazily`). */
+export function parseManifestsLazily(text: string | Uint8Array, origin?: string): Item[] {
+  return throwingFirst(readManifestsLazily(text, origin));
+}
+
+/**
+ * Like `parseManifests`, but reports every problem instead of throwing the first. `account`: true takes
+ * the input's bytes and documents from the run's limits (input-limits.ts), 'documents' its documents only
+ * (the caller took the bytes), false neither (a part of a stream already counted).
+ */
+export function readManifests(input: string | Uint8Array, origin?: string, account: boolean | 'documents' = true): ParseResult {
   const errors: ManifestError[] = [];
   // Size and document count are bounded before anything is parsed (input-limits.ts).
-  if (account) {
+  if (account === true) {
     try {
       takeBytes(input.length, origin);
     } catch (e) {

@@ -1,0 +1,69 @@
+// Scenario: start like `cat` (issue 19). The quickstart against `node -e 0`; 1,000 resources of which
+// 50 ExternalSecrets against a process that only parses and writes the stream with `yaml`, and its peak
+// memory above `node -e 0` in input sizes. (The 100-resource cold start and the 10,000-ExternalSecret
+// rows are in cold-start.mjs and engine-cost.mjs.)
+
+import path from 'node:path';
+import { interleaved } from '../lib/measure.mjs';
+import { mixedStream, quickstartStream } from '../lib/streams.mjs';
+
+const secrets = (expected) => (r) => {
+  const n = r.stdout.toString('utf8').split('\nkind: Secret\n').length - 1;
+  if (n !== expected) throw new Error(`render wrote ${n} Secrets, expected ${expected}`);
+};
+
+export async function lazy({ root, runs, runsMixed, log }) {
+  const node0 = { name: 'node -e 0', argv: [process.execPath, '-e', '0'] };
+  const quick = Buffer.from(quickstartStream(root));
+  const q = await interleaved(
+    [node0, { name: 'render quickstart', argv: [process.execPath, 'dist/cli.js', 'render', '-q'], input: quick, check: secrets(2) }],
+    runs,
+    { cwd: root, onRound: (i) => i % 5 === 0 && log(`  quickstart: round ${i}/${runs}`) },
+  );
+
+  const mixed = Buffer.from(mixedStream(1000, 50));
+  const m = await interleaved(
+    [
+      { ...node0, rss: true },
+      { name: 'yaml parse+write', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input: mixed, rss: true },
+      { name: 'render 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.js', 'render', '-q'], input: mixed, rss: true, check: secrets(50) },
+    ],
+    runsMixed,
+    { cwd: root, onRound: (i) => log(`  1,000 resources: round ${i}/${runsMixed}`) },
+  );
+  const r = m['render 1,000 (50 ExternalSecrets)'];
+  const y = m['yaml parse+write'];
+  const nodeRss = m['node -e 0'].medianMaxRssKB * 1024;
+  const above = (kb) => (kb * 1024 - nodeRss) / mixed.length;
+  const rows = [
+    {
+      scenario: 'start like cat',
+      measure: 'the quickstart (4 resources, 2 ExternalSecrets, fake store), node dist/cli.js render',
+      subjectMs: q['render quickstart'].medianMs,
+      baseline: 'node -e 0',
+      baselineMs: q['node -e 0'].medianMs,
+      ratio: q['render quickstart'].medianMs / q['node -e 0'].medianMs,
+      target: 1.6,
+    },
+    {
+      scenario: 'start like cat',
+      measure: '1,000 resources of which 50 ExternalSecrets (fake store)',
+      subjectMs: r.medianMs,
+      baseline: 'yaml parse+write of the same stream',
+      baselineMs: y.medianMs,
+      ratio: r.medianMs / y.medianMs,
+      target: 0.35,
+      note: `render is ${(r.medianMs / m['node -e 0'].medianMs).toFixed(2)}× node -e 0 (${m['node -e 0'].medianMs.toFixed(0)} ms)`,
+    },
+    {
+      scenario: 'start like cat',
+      measure: 'peak memory above node -e 0, the 1,000-resource stream, in input sizes',
+      subject: above(r.medianMaxRssKB),
+      baseline: `yaml parse+write: ${above(y.medianMaxRssKB).toFixed(1)}`,
+      ratio: above(r.medianMaxRssKB),
+      target: 8,
+      note: `input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
+    },
+  ];
+  return { rows, raw: { quickstartBytes: quick.length, mixedBytes: mixed.length, quickstart: q, mixed: m } };
+}

@@ -1,0 +1,208 @@
+// Lazy reading (issue 19): most documents of a stream are only copied through, so they need not be
+// parsed. stream-scan.ts finds each document and its top-level apiVersion/kind without the yaml package;
+// only the documents the engine acts on (ESO apiVersions, and Lists, whose members could be anything)
+// are parsed when the stream is read. Every other document becomes an item whose object knows its
+// apiVersion and kind and is parsed the first time anything else of it is read (the engine reads a
+// ConfigMap or Secret only when something refers to it, a workload only when it may be stamped); an item
+// never read is written back as its original text. A stream the scan cannot decide is parsed whole.
+//
+// A document parsed on first use that turns out not to be valid is recorded; the front end asks
+// `lateErrors` after the engine ran and fails the run, so no output is written from a stream with an
+// error the engine ran into. A document never read is not checked at all (docs/benchmarks.md, "Lazy
+// reading", lists what it no longer gets).
+import type { Item, KubeObject } from '../engine/types.js';
+import { ManifestError } from './yaml-errors.js';
+import { isEsoApiVersion, scanStream, type ScannedDocument } from './stream-scan.js';
+import { lineAt, lineStarts, onlyPreamble } from './yaml-text.js';
+import type { ParseResult, Segment, StreamSource } from './stream.js';
+
+type FullReader = (text: string, origin: string | undefined) => ParseResult;
+
+interface LazyState {
+  readonly object: KubeObject;
+  loaded: Item | undefined;
+  errors: ManifestError[] | undefined;
+  load(): Item | undefined;
+}
+
+const LAZY = Symbol('eso-render/lazy');
+
+function lazyState(src: unknown): LazyState | undefined {
+  return src && typeof src === 'object' ? (src as { [LAZY]?: LazyState })[LAZY] : undefined;
+}
+
+/** For an item read lazily and never looked at beyond its apiVersion/kind: true (its text is written as is). */
+export function unreadLazyItem(item: Item): boolean {
+  const st = lazyState(item.source);
+  return st !== undefined && st.loaded === undefined && st.errors === undefined && item.object === st.object;
+}
+
+/**
+ * False only for an unread item whose text cannot hold an annotation: no `annotations` in it, and no
+ * backslash (an escaped key could spell it). Such an item is known to have none without parsing it.
+ */
+export function mayHaveAnnotations(item: Item): boolean {
+  if (!unreadLazyItem(item)) return true;
+  const text = (item.source as StreamSource).segment!.text;
+  return text.includes('annotations') || text.includes('\\');
+}
+
+/** Errors of documents the engine read after the stream was read (each one parsed on first use). */
+export function lateErrors(items: readonly Item[]): ManifestError[] {
+  const out: ManifestError[] = [];
+  for (const it of items) {
+    const st = lazyState(it.source);
+    if (st?.errors) out.push(...st.errors);
+  }
+  return out;
+}
+
+/** Which documents are parsed when the stream is read. */
+function parsedUpFront(d: ScannedDocument): boolean {
+  return isEsoApiVersion(d.apiVersion) || (d.kind !== undefined && d.kind.endsWith('List'));
+}
+
+/**
+ * Reads `text` lazily, with the number of documents the scan found (the caller counts them against the
+ * input limit; `readFull` must not count them again). Undefined when the scan cannot decide or the stream
+ * holds more than `maxDocuments` documents: the caller then parses it whole (and refuses it there).
+ */
+export function readLazily(
+  text: string,
+  origin: string | undefined,
+  readFull: FullReader,
+  maxDocuments = Infinity,
+): { result: ParseResult; documents: number } | undefined {
+  const docs = scanStream(text, maxDocuments);
+  if (!docs) return undefined;
+  const res: number[] = [];
+  docs.forEach((d, k) => d.apiVersion !== undefined && res.push(k));
+  // When most documents must be parsed anyway, one pass over the whole stream is cheaper than one
+  // parser per document (10,000 ExternalSecrets: docs/benchmarks.md).
+  if (res.filter((k) => parsedUpFront(docs[k]!)).length * 2 > res.length) return undefined;
+  const items: Item[] = [];
+  const errors: ManifestError[] = [];
+  let lines: number[] | undefined;
+  const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
+
+  /** The items of one resource's segment, parsed as the whole-stream reader would have parsed them. */
+  const parseSegment = (from: number, to: number, firstDoc: number, resourceIndex: number): ParseResult => {
+    const part = readFull(text.slice(from, to), origin);
+    const lineShift = lineOf(from) - 1;
+    const errs = part.errors.map(
+      (e) => new ManifestError(e.reason, { file: origin, index: (e.index ?? 0) + firstDoc, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }),
+    );
+    const fix = (seg: Segment): Segment => ({ ...seg, streamStart: from === 0 });
+    const groups = new Map<StreamSource['group'], StreamSource['group']>();
+    const out = part.items.map((it, n): Item => {
+      const src = it.source as StreamSource;
+      if (src.group && !groups.has(src.group)) groups.set(src.group, { ...src.group, segment: fix(src.group.segment) });
+      // Copied field by field: a source's doc may be a getter (read again on first use).
+      const source: StreamSource = Object.defineProperties(
+        {
+          ...src,
+          index: src.index + firstDoc,
+          resourceIndex: resourceIndex + n,
+          segment: src.segment && fix(src.segment),
+          group: src.group && groups.get(src.group),
+        },
+        { doc: { get: () => src.doc, enumerable: true }, node: { get: () => src.node, enumerable: true } },
+      );
+      return { object: it.object, source };
+    });
+    return { items: out, errors: errs };
+  };
+
+  for (let p = 0; p < res.length; p++) {
+    const k = res[p]!;
+    const d = docs[k]!;
+    const last = p === res.length - 1;
+    // The same segments as the whole-stream reader (stream.ts): from the end of the previous resource's
+    // document to the end of this one; the last resource also takes what trails the stream.
+    const from = p === 0 ? 0 : docs[res[p - 1]!]!.end;
+    const to = last ? text.length : d.end;
+    const firstDoc = p === 0 ? 0 : res[p - 1]! + 1;
+    // A document that names an ESO group anywhere is parsed too: the scan is never the only judge of
+    // whether a resource is one the engine renders.
+    if (parsedUpFront(d) || text.slice(from, to).includes('external-secrets.io')) {
+      const part = parseSegment(from, to, firstDoc, items.length);
+      errors.push(...part.errors);
+      items.push(...part.items);
+      continue;
+    }
+    const segment: Segment = {
+      text: text.slice(from, to),
+      opensWithMarker: docs[firstDoc]!.marker && onlyPreamble(text, from, docs[firstDoc]!.start),
+      closed: (last ? docs[docs.length - 1]! : d).closed,
+      streamStart: from === 0,
+      hasDirectives: false,
+      bodyStart: d.start - from,
+    };
+    const resourceIndex = items.length;
+    const apiVersion = d.apiVersion!;
+    const kind = d.kind!;
+    const state: LazyState = {
+      object: undefined as unknown as KubeObject,
+      loaded: undefined,
+      errors: undefined,
+      load() {
+        if (this.loaded || this.errors) return this.loaded;
+        const part = parseSegment(from, to, firstDoc, resourceIndex);
+        const it = part.items[0];
+        if (part.errors.length > 0) this.errors = part.errors;
+        else if (part.items.length !== 1 || it!.object.apiVersion !== apiVersion || it!.object.kind !== kind) {
+          // The scan and the parser disagree: never guess, fail the run.
+          this.errors = [new ManifestError('internal: the document does not read as its first scan said', { file: origin, index: k, line: lineOf(d.start) })];
+        } else this.loaded = it;
+        return this.loaded;
+      },
+    };
+    const stub = { apiVersion, kind } as KubeObject;
+    const real = (): KubeObject => state.load()?.object ?? stub;
+    (state as { object: KubeObject }).object = lazyObject(apiVersion, kind, () => state.loaded !== undefined || state.errors !== undefined, real);
+    const loadedSource = (): StreamSource => {
+      const l = state.load();
+      if (!l) throw new Error('internal: an unreadable document has no parsed source');
+      return l.source as StreamSource;
+    };
+    const fields = { kind: 'eso-render/stream' as const, format: 'yaml' as const, origin, index: k, resourceIndex, member: undefined, segment, group: undefined };
+    const source = Object.defineProperties(
+      { ...fields },
+      {
+        [LAZY]: { value: state },
+        snapshot: { get: () => (state.load() ? loadedSource().snapshot : JSON.stringify(stub)), enumerable: true },
+        doc: { get: () => loadedSource().doc, enumerable: true },
+        node: { get: () => loadedSource().node, enumerable: true },
+        compactSequences: { get: () => loadedSource().compactSequences, enumerable: true },
+        indent: { get: () => loadedSource().indent, enumerable: true },
+      },
+    ) as StreamSource;
+    const item: Item = {
+      object: state.object,
+      source,
+      // Only while unread: no backslash (an escape could spell `s`) and no `s` in the text.
+      certainlyLacks: (s) => unreadLazyItem(item) && !segment.text.includes('\\') && !segment.text.includes(s),
+    };
+    items.push(item);
+  }
+  return { result: errors.length > 0 ? { items: [], errors } : { items, errors }, documents: docs.length };
+}
+
+/**
+ * An object that answers `apiVersion` and `kind` from the scan and is parsed on any other use (reading,
+ * listing, testing for or changing a property). Every trap forwards to the parsed object.
+ */
+function lazyObject(apiVersion: string, kind: string, loaded: () => boolean, real: () => KubeObject): KubeObject {
+  return new Proxy({} as KubeObject, {
+    get: (_t, p) => (!loaded() && p === 'apiVersion' ? apiVersion : !loaded() && p === 'kind' ? kind : Reflect.get(real(), p)),
+    has: (_t, p) => (!loaded() && (p === 'apiVersion' || p === 'kind')) || Reflect.has(real(), p),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_t, p) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), p);
+      return d && { ...d, configurable: true };
+    },
+    set: (_t, p, v) => Reflect.set(real(), p, v),
+    deleteProperty: (_t, p) => Reflect.deleteProperty(real(), p),
+    defineProperty: (_t, p, d) => Reflect.defineProperty(real(), p, d),
+  });
+}
