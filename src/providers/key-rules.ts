@@ -10,6 +10,7 @@ import { awsKeyRules } from './aws/key-rules.js';
 import { onepasswordKeyRules } from './onepassword/key-rules.js';
 import { openBaoKeyRules } from './openbao/key-rules.js';
 import { kubernetesKeyRules } from './kubernetes/key-rules.js';
+import { bitwardenKeyRules } from './bitwarden/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -19,6 +20,7 @@ const rules: Record<string, KeyRules> = {
   onepassword: onepasswordKeyRules,
   openBao: openBaoKeyRules,
   kubernetes: kubernetesKeyRules,
+  bitwardensecretsmanager: bitwardenKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {

@@ -12,6 +12,7 @@ const providers: Record<string, () => Promise<ProviderModule>> = {
   onepassword: () => import('./onepassword/index.js' as string) as Promise<ProviderModule>,
   openBao: () => import('./openbao/index.js' as string) as Promise<ProviderModule>,
   kubernetes: () => import('./kubernetes/index.js' as string) as Promise<ProviderModule>,
+  bitwardensecretsmanager: () => import('./bitwarden/index.js' as string) as Promise<ProviderModule>,
 };
 
 const generators: Record<string, () => Promise<GeneratorModule>> = {
