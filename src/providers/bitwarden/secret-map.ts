@@ -9,7 +9,71 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Node } fro
 
 export class SecretMapError extends Error {}
 
-type YValue = string | bigint | number | boolean | null | YValue[] | YMap;
+type YValue = string | bigint | number | boolean | null | YValue[] | YMap | GoTime;
+
+/** A time.Time from go-yaml v3's parseTimestamp (ESO's pin v3.0.1 decodes timestamps into interface{} as time.Time). */
+class GoTime {
+  constructor(
+    readonly y: number,
+    readonly mo: number,
+    readonly d: number,
+    readonly h: number,
+    readonly mi: number,
+    readonly sec: number,
+    /** Fractional seconds as written (digits), trailing zeros dropped. */
+    readonly frac: string,
+    /** Minutes east of UTC; undefined: UTC (a `Z`, or no zone). */
+    readonly offset: number | undefined,
+  ) {}
+
+  private base(sep: string): string {
+    const p = (n: number, w = 2) => String(n).padStart(w, '0');
+    return `${p(this.y, 4)}-${p(this.mo)}-${p(this.d)}${sep}${p(this.h)}:${p(this.mi)}:${p(this.sec)}${this.frac ? `.${this.frac}` : ''}`;
+  }
+
+  private zone(colon: boolean): string {
+    const o = this.offset ?? 0;
+    const a = Math.abs(o);
+    return `${o < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}${colon ? ':' : ''}${String(a % 60).padStart(2, '0')}`;
+  }
+
+  /** time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST" (a parsed offset has no zone name). */
+  string(): string {
+    return `${this.base(' ')} ${this.zone(false)} ${this.offset === undefined ? 'UTC' : this.zone(false)}`;
+  }
+
+  /** RFC 3339 with nanoseconds, as go-yaml v3 marshals a time.Time. */
+  rfc3339(): string {
+    return `${this.base('T')}${this.offset === undefined || this.offset === 0 ? 'Z' : this.zone(true)}`;
+  }
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** go-yaml v3's parseTimestamp: time.Parse with "2006-1-2T15:4:5.999999999Z07:00" (or 't', or ' ' and no zone) or "2006-1-2". */
+function parseTimestamp(s: string): GoTime | undefined {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?)?$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : DAYS[mo - 1]!)) return undefined;
+  if (m[4] === undefined) return new GoTime(y, mo, d, 0, 0, 0, '', undefined);
+  const zone = m[9];
+  // The space form has no zone; the T/t forms require one.
+  if ((m[4] === ' ') !== (zone === undefined)) return undefined;
+  const [h, mi, sec] = [Number(m[5]), Number(m[6]), Number(m[7])];
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  const frac = (m[8] ?? '').slice(0, 9).replace(/0+$/, '');
+  if ((m[8] ?? '').length > 9) return undefined;
+  let offset: number | undefined;
+  if (zone !== undefined && zone !== 'Z') {
+    const hh = Number(zone.slice(1, 3));
+    const mm = Number(zone.slice(4, 6));
+    if (hh > 23 || mm > 59) return undefined;
+    offset = (zone[0] === '-' ? -1 : 1) * (hh * 60 + mm);
+  }
+  return new GoTime(y, mo, d, h, mi, sec, frac, offset);
+}
 /** A go-yaml v3 map[string]any (string keys) or map[any]any (any other key) decoded into interface{}. */
 class YMap {
   constructor(
@@ -48,7 +112,7 @@ function goParseInt(s: string, signed: boolean): bigint | undefined {
   return v;
 }
 
-/** go-yaml v3's resolve() of a plain scalar decoded into interface{} (timestamps stay strings there). */
+/** go-yaml v3.0.1's resolve() of a plain scalar decoded into interface{} (a timestamp becomes a time.Time). */
 function resolvePlain(s: string): YValue {
   if (NULLS.has(s)) return null;
   if (Object.hasOwn(BOOLS, s)) return BOOLS[s]!;
@@ -59,6 +123,8 @@ function resolvePlain(s: string): YValue {
     return /^\.[0-9]/.test(s) && Number.isFinite(f) && YAML_FLOAT.test(s) ? f : s;
   }
   if (/[-+0-9]/.test(c)) {
+    const t = parseTimestamp(s);
+    if (t) return t;
     const plain = s.replace(/_/g, '');
     const i = goParseInt(plain, true) ?? goParseInt(plain, false);
     if (i !== undefined) return i;
@@ -127,6 +193,7 @@ function goV(v: YValue): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return goFloatV(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof GoTime) return v.string();
   if (Array.isArray(v)) return `[${v.map(goV).join(' ')}]`;
   const sorted = [...v.entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return `map[${sorted.map(([k, x]) => `${k}:${goV(x)}`).join(' ')}]`;
@@ -171,19 +238,75 @@ function yamlKeyLess(a: string, b: string): boolean {
 }
 
 const OLD_BOOL = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
-const SAFE_PLAIN = /^[A-Za-z0-9_./(][A-Za-z0-9_./()@+=, -]*$/;
+const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
-/** A string as go-yaml v3 emits it in block context (plain, single or double quoted). */
-function yamlString(s: string): string {
-  const plainOk = s !== '' && SAFE_PLAIN.test(s) && !s.endsWith(' ') && !OLD_BOOL.has(s) && typeof resolvePlain(s) === 'string' && !/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s);
-  if (plainOk) return s;
-  if (/^[\u0020-\u007e]*$/.test(s) && !s.startsWith(' ') && !s.endsWith(' ') && s !== '') return `'${s.replace(/'/g, "''")}'`;
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** libyaml's IS_PRINTABLE for one code point. */
+function printable(cp: number): boolean {
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-function yamlScalar(v: YValue): string {
+/** libyaml's yaml_emitter_analyze_scalar, reduced to what block context decides: plain, single quotes, or neither. */
+function analyze(s: string): { plain: boolean; single: boolean } {
+  if (s === '') return { plain: false, single: true };
+  if (s.startsWith('---') || s.startsWith('...')) return { plain: false, single: true };
+  let plain = true;
+  let single = true;
+  const chars = [...s];
+  const space = (c: string | undefined) => c === undefined || c === ' ' || c === '\n';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    const next = chars[i + 1];
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(c)) plain = false;
+      if ((c === '?' || c === ':' || c === '-') && space(next)) plain = false;
+    } else {
+      if (c === ':' && space(next)) plain = false;
+      if (c === '#' && chars[i - 1] === ' ') plain = false;
+    }
+    if (!printable(c.codePointAt(0)!) || c === '\u0085' || c === '\u2028' || c === '\u2029' || c === '\ufeff') {
+      plain = false;
+      single = false;
+    }
+  }
+  if (chars[0] === ' ' || chars[chars.length - 1] === ' ') plain = false;
+  return { plain, single };
+}
+
+/** A double-quoted scalar as libyaml writes it. */
+function doubleQuoted(s: string): string {
+  const esc: Record<string, string> = { '\0': '\\0', '\u0007': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\u000b': '\\v', '\f': '\\f', '\r': '\\r', '\u001b': '\\e', '"': '\\"', '\\': '\\\\', '\u0085': '\\N', '\u00a0': '\\_', '\u2028': '\\L', '\u2029': '\\P' };
+  let out = '"';
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    if (Object.hasOwn(esc, c)) out += esc[c];
+    else if (!printable(cp) || cp === 0xfeff) out += cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}` : `\\U${cp.toString(16).toUpperCase().padStart(8, '0')}`;
+    else out += c;
+  }
+  return out + '"';
+}
+
+/** A string as go-yaml v3 emits it in block context; `indent` is the indentation of a literal block's lines. */
+function yamlString(s: string, indent = ''): string {
+  // encoder.stringv: a string that would read back as another type is double-quoted.
+  if (typeof resolvePlain(s) !== 'string' || OLD_BOOL.has(s) || BASE60_FLOAT.test(s)) return doubleQuoted(s);
+  const a = analyze(s);
+  if (s.includes('\n') && a.single) {
+    // Literal style, chomping by the trailing line breaks.
+    const trailing = /\n*$/.exec(s)![0].length;
+    const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+    const body = trailing === 1 ? s.slice(0, -1) : s.replace(/\n$/, '');
+    const hint = s.startsWith(' ') ? '4' : '';
+    return `|${hint}${chomp}\n` + body.split('\n').map((l) => (l === '' ? '' : indent + l)).join('\n');
+  }
+  if (a.plain) return s;
+  if (a.single && !s.includes('\n')) return `'${s.replace(/'/g, "''")}'`;
+  return doubleQuoted(s);
+}
+
+function yamlScalar(v: YValue, indent = ''): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return yamlString(v);
+  if (typeof v === 'string') return yamlString(v, indent);
+  if (v instanceof GoTime) return v.rfc3339();
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
@@ -204,7 +327,7 @@ function yamlLines(v: YValue, indent: string): string[] {
       const key = yamlString(k);
       if (x instanceof YMap && x.entries.length > 0) out.push(`${indent}${key}:`, ...yamlLines(x, indent + '    '));
       else if (Array.isArray(x) && x.length > 0) out.push(`${indent}${key}:`, ...yamlLines(x, indent + '    '));
-      else out.push(`${indent}${key}: ${x instanceof YMap ? '{}' : Array.isArray(x) ? '[]' : yamlScalar(x)}`);
+      else out.push(`${indent}${key}: ${x instanceof YMap ? '{}' : Array.isArray(x) ? '[]' : yamlScalar(x, indent + '    ')}`);
     }
     return out;
   }
@@ -214,7 +337,7 @@ function yamlLines(v: YValue, indent: string): string[] {
       if ((x instanceof YMap && x.entries.length > 0) || (Array.isArray(x) && x.length > 0)) {
         const inner = yamlLines(x, indent + '  ');
         out.push(`${indent}- ${inner[0]!.slice(indent.length + 2)}`, ...inner.slice(1));
-      } else out.push(`${indent}- ${x instanceof YMap ? '{}' : Array.isArray(x) ? '[]' : yamlScalar(x)}`);
+      } else out.push(`${indent}- ${x instanceof YMap ? '{}' : Array.isArray(x) ? '[]' : yamlScalar(x, indent + '    ')}`);
     }
     return out;
   }
