@@ -26,6 +26,7 @@ import { makeTestTls } from '../servers/tls-ca.js';
 import { startTokenServer, type TokenServer } from '../servers/azurekv/token-server.js';
 import { startVaultServer, type VaultServer } from '../servers/azurekv/vault-server.js';
 import { FakeConnect } from '../servers/onepassword/server.js';
+import { FakeBitwardenSdkServer, bwId } from '../servers/bitwarden/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -245,6 +246,7 @@ const KUBE = backendValues('kube');
 const GCP = backendValues('gcp');
 const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
+const BW = backendValues('bitwarden');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -260,6 +262,9 @@ const CRED = {
   gcpKey: canary('cred-gcp-sa-key'),
   opToken: canary('cred-op-connect-token'),
   opBadToken: canary('cred-op-bad-token'),
+  // Bitwarden access tokens have a shape (0.<client id>.<secret>:<key>); the canary is the secret part.
+  bwToken: `0.${bwId('canary-client')}.${canary('cred-bw-token')}:a2V5`,
+  bwBadToken: `0.${bwId('canary-client')}.${canary('cred-bw-bad-token')}:a2V5`,
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -323,6 +328,12 @@ beforeAll(async () => {
   op.addToken(CRED.opToken, ['canary']);
   credential('apps', 'op-connect', 'token', CRED.opToken);
   credential('apps', 'op-bad-token', 'token', CRED.opBadToken);
+  // Bitwarden: one secret per key in the store's project, served over TLS with the Azure test CA.
+  bw = await FakeBitwardenSdkServer.start(azTls);
+  bw.addSecrets('canary', Object.entries(BW).map(([key, value]) => ({ key, value, project: 'canary' })));
+  bw.addMachineAccount('canary', 'canary', ['canary'], CRED.bwToken);
+  credential('apps', 'bw-token', 'token', CRED.bwToken);
+  credential('apps', 'bw-bad-token', 'token', CRED.bwBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -335,7 +346,7 @@ const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '-
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
-  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
+  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close(), bw?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -347,6 +358,15 @@ function vaultFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'
 }
 
 let op: FakeConnect;
+let bw: FakeBitwardenSdkServer;
+
+/** Bitwarden: property is not read (as in ESO), so the reads that fail on a property succeed there. */
+function bwFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => ![`${tag}-missing-property`, `${tag}-property-of-non-json`].includes(String(o.metadata?.name)));
+}
+const bwStore = (url: string, tokenSecret: string) => ({
+  bitwardensecretsmanager: { bitwardenServerSDKURL: url, caBundle: Buffer.from(azTls.caPem).toString('base64'), organizationID: bwId('org:canary'), projectID: bwId('project:canary'), auth: { secretRef: { credentials: { name: tokenSecret, key: 'token' } } } },
+});
 
 /** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
 function opFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
@@ -384,6 +404,8 @@ function stores(urls: { vault: string; azure: string; op?: string }): KubeObject
     }),
     store('SecretStore', 'onepassword', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-connect', key: 'token' } } } } }),
     store('SecretStore', 'onepassword-bad-token', { onepassword: { connectHost: urls.op ?? op.url, vaults: { canary: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'op-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'bitwarden', bwStore(bw.url, 'bw-token')),
+    store('SecretStore', 'bitwarden-bad-token', bwStore(bw.url, 'bw-bad-token')),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -433,6 +455,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'gcp', store: 'gcp', values: GCP, failing: failing(ref('gcp'), 'gcp', which), ok: succeeding(ref('gcp'), 'gcp') },
     { name: 'azure', store: 'azure', values: AZURE, failing: failing(ref('azure'), 'azure', which), ok: succeeding(ref('azure'), 'azure') },
     { name: 'onepassword', store: 'onepassword', values: OP, failing: opFailing(ref('onepassword'), 'op', which), ok: succeeding(ref('onepassword'), 'op') },
+    { name: 'bitwarden', store: 'bitwarden', values: BW, failing: bwFailing(ref('bitwarden'), 'bw', which), ok: succeeding(ref('bitwarden'), 'bw') },
   ];
 }
 
@@ -621,6 +644,41 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     // Items are echoed on error (kpt shows them); the fake store's values are input, a backend's are not.
     const fromBackends = leaks(JSON.stringify(out.items)).filter((l) => !l.includes('CANARY-fake-'));
     expect(fromBackends).toEqual([]);
+  });
+  // Bitwarden rows of the per-backend loops above, the refused token and the malformed bodies.
+  it('bitwarden, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render\'s; plain: canaries only in its data', async () => {
+    const backend = backends().find((x) => x.name === 'bitwarden')!;
+    const input = yamlStream([...stores(urls()).filter((o) => o.metadata?.name === 'bitwarden'), backend.ok]);
+    const key = ['--platform-key-file', path.join(dir, 'platform.key')];
+    const [sealed, plain, bare] = await Promise.all([cli(['render', '--deadline', '20s', ...SEALING()], input), cli(['render', '--deadline', '20s', ...key], input), cli(['render', '--deadline', '20s'], input)]);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(leaks(sealed.stderr)).toEqual([]);
+    expect(leaks(sealed.stdout)).toEqual([]);
+    const objs = parseManifests(sealed.stdout).map((i) => i.object);
+    expect(objs.map((o) => o.kind)).toEqual(['SealedSecret']);
+    expect(unseal(sealKeys.privateKeyPem, objs[0]!)).toEqual(parseManifests(plain.stdout).map((i) => i.object).find((o) => o.kind === 'Secret'));
+    expectOnlyInSecretData(bare, canariesOf(backend.values));
+  });
+
+  it('bitwarden: a refused access token and malformed bodies report no canary', async () => {
+    const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
+    for (const format of ['text', 'json']) {
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), es('cred-bw', ref('bitwarden-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] })]));
+      expectFailedWithoutLeaks(r, ['cred-bw']);
+    }
+    const found: string[] = [];
+    for (const fault of [faults.truncated, faults.reset, () => faults.html(200)]) {
+      const p = await startFaultProxy({ upstream: bw.url, plan: always(fault), tls: azTls, upstreamCa: azTls.caPem });
+      proxies.push(p);
+      const bwStores = stores(urls()).filter((o) => o.metadata?.name === 'bitwarden').map((o) => ({ ...o, spec: { provider: bwStore(`https://127.0.0.1:${p.port}`, 'bw-token') } }));
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], yamlStream([...bwStores, backends().find((b) => b.name === 'bitwarden')!.ok]));
+      expect(p.faulted()).toBeGreaterThan(0);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
+    }
+    expect(found).toEqual([]);
   });
 });
 

@@ -102,9 +102,8 @@ export class FakeBitwardenSdkServer {
     });
   }
 
-  /** A machine account of `organization` granted `projects`; returns its access token. */
-  addMachineAccount(seed: string, organization: string, projects: string[]): string {
-    const token = bwAccessToken(seed);
+  /** A machine account of `organization` granted `projects`; returns its access token (`token`, else one made from `seed`). */
+  addMachineAccount(seed: string, organization: string, projects: string[], token = bwAccessToken(seed)): string {
     this.accounts.set(token, { organizationId: bwId(`org:${organization}`), projects: new Set(projects.map((p) => bwId(`project:${p}`))) });
     return token;
   }
