@@ -62,6 +62,12 @@ describe('provider key rules', () => {
     expect(refusedFind('onepassword', { path: 'any "title"' })).toEqual([]);
   });
 
+  it('bitwardensecretsmanager: keys travel in a JSON body (any text), find.path is refused (ESO ignores it)', () => {
+    for (const k of ['db', '../x', 'a/%2e%2e/b', 'line\nbreak', '339062b8-a5a1-4303-bf1d-b1920146a622']) expect(refusedKey('bitwardensecretsmanager', k), JSON.stringify(k)).toEqual([]);
+    expect(refusedFind('bitwardensecretsmanager', { path: 'payments/' })).toEqual(['path']);
+    expect(refusedFind('bitwardensecretsmanager', { tags: { team: 'x' } })).toEqual([]);
+  });
+
   it('providers whose keys never leave the process have no rules', () => {
     expect(keyRulesOf('fake')).toBeUndefined();
     expect(keyRulesOf('__proto__')).toBeUndefined();
