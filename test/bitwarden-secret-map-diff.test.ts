@@ -31,6 +31,8 @@ const CASES: Record<string, string> = {
   'yaml nested strings needing quotes': 'n:\n  a: "true"\n  b: "123"\n  c: "x: y"\n  d: ""\n  e: yes\n  f: "-x"\n',
   'yaml keys sorted as go-yaml does': 'n:\n  a10: 1\n  a2: 2\n  B: 3\n  a: 4\n  _x: 5\n',
   'yaml nested list of maps': 'n:\n  items:\n    - name: a\n      v: 1\n    - name: b\n',
+  'binary scalars': 'raw: !!binary 3q2+7w==\ntext: !!binary aGVsbG8=\nn:\n  t: !!binary aGVsbG8=\n',
+  'explicit tags': 'a: !!str 123\nb: !!int "42"\nc: !!float 1\n',
   'plain text': 'just text',
   'a number': '42',
   'a list': '[1, 2]',

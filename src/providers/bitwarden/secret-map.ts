@@ -9,7 +9,19 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Node } fro
 
 export class SecretMapError extends Error {}
 
-type YValue = string | bigint | number | boolean | null | YValue[] | YMap | GoTime;
+type YValue = string | bigint | number | boolean | null | YValue[] | YMap | GoTime | YBytes;
+
+/** A `!!binary` scalar: go-yaml v3 gives its decoded bytes as a Go string (any bytes). */
+class YBytes {
+  constructor(readonly bytes: Buffer) {}
+  utf8(): string | undefined {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes);
+    } catch {
+      return undefined;
+    }
+  }
+}
 
 /** A time.Time from go-yaml v3's parseTimestamp (ESO's pin v3.0.1 decodes timestamps into interface{} as time.Time). */
 class GoTime {
@@ -141,16 +153,20 @@ function decodeNode(n: Node | null | undefined, depth: number): YValue {
   if (n === null || n === undefined) return null;
   if (isAlias(n)) throw new SecretMapError('aliases are not read here');
   if (isScalar(n)) {
-    const text = String((n as Scalar).value ?? '');
+    const text = (n as Scalar).value instanceof Uint8Array ? '' : String((n as Scalar).value ?? '');
     const tag = n.tag;
     if (tag === 'tag:yaml.org,2002:str') return text;
-    if (tag === 'tag:yaml.org,2002:binary') return Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('latin1');
+    if (tag === 'tag:yaml.org,2002:binary') {
+      const v = (n as Scalar).value;
+      return new YBytes(v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(text.replace(/\s+/g, ''), 'base64'));
+    }
     if (n.type === 'PLAIN' || tag !== undefined) return resolvePlain(text);
     return text;
   }
   if (isSeq(n)) return n.items.map((x) => decodeNode(x as Node, depth + 1));
   if (isMap(n)) {
     const entries: [string, YValue][] = [];
+    // A `!!binary` key is a Go string too; a key that is not a string makes map[any]any.
     let stringKeys = true;
     const seen = new Set<string>();
     for (const pair of n.items) {
@@ -194,6 +210,7 @@ function goV(v: YValue): string {
   if (typeof v === 'number') return goFloatV(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof GoTime) return v.string();
+  if (v instanceof YBytes) return v.bytes.toString('latin1');
   if (Array.isArray(v)) return `[${v.map(goV).join(' ')}]`;
   const sorted = [...v.entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return `map[${sorted.map(([k, x]) => `${k}:${goV(x)}`).join(' ')}]`;
@@ -307,6 +324,7 @@ function yamlScalar(v: YValue, indent = ''): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return yamlString(v, indent);
   if (v instanceof GoTime) return v.rfc3339();
+  if (v instanceof YBytes) return v.utf8() !== undefined ? yamlString(v.utf8()!, indent) : `!!binary ${v.bytes.toString('base64')}`;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
@@ -358,6 +376,10 @@ function fromYaml(text: string): Map<string, Uint8Array> | undefined {
   if (!(root instanceof YMap) || !root.stringKeys) return undefined;
   const out = new Map<string, Uint8Array>();
   for (const [k, v] of root.entries) {
+    if (v instanceof YBytes) {
+      out.set(k, v.bytes);
+      continue;
+    }
     let text: string;
     if (typeof v === 'string') text = v;
     else if (v instanceof YMap && v.stringKeys) text = yamlLines(v, '').join('\n').trim();
