@@ -14,6 +14,7 @@ import { startGsmServer } from '../../test/servers/gcpsm/server.js';
 import { startTokenServer } from '../../test/servers/azurekv/token-server.js';
 import { startVaultServer } from '../../test/servers/azurekv/vault-server.js';
 import { makeTestTls } from '../../test/servers/tls-ca.js';
+import { FakeBitwardenSdkServer, bwId } from '../../test/servers/bitwarden/server.js';
 // @ts-expect-error plain JS helper
 import { startLatencyProxy } from '../lib/latency-proxy.mjs';
 
@@ -71,21 +72,31 @@ async function main() {
   });
   stops.push(() => akvProxy.stop());
 
+  // Bitwarden: the SDK server (HTTPS, the same private CA) behind an HTTPS latency proxy, one project.
+  const bw = await FakeBitwardenSdkServer.start(tls);
+  stops.push(() => bw.close());
+  bw.addSecrets('bench', Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: value(k), project: 'bench' })));
+  const bwToken = bw.addMachineAccount('bench', 'bench', ['bench']);
+  const bwProxy = await startLatencyProxy({ upstream: bw.url, delayMs: DELAY, tls, upstreamTls: { ca: tls.caPem, servername: 'localhost' } });
+  stops.push(() => bwProxy.stop());
+
   const counts = () => ({
     aws: awsProxy.count(),
     vault: vaultProxy.requests.filter((r: { path: string }) => r.path.startsWith('/v1/secret/')).length,
     gcpsm: gsm.requests.filter((r) => r.method === 'AccessSecretVersion').length,
     azurekv: akvProxy.requests.filter((r: { path: string }) => r.path.startsWith('/secrets/')).length,
+    bitwarden: bwProxy.count(),
     // Everything, authentication included, for the record.
     all: { aws: awsProxy.count(), vault: vaultProxy.count(), gcpsm: gsm.requests.length, azurekv: akvProxy.count(), azureToken: token.requests.length },
     // Most requests in flight at once, and the backend's own median answer time behind the proxy.
-    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight },
-    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs() },
+    maxInFlight: { aws: awsProxy.maxInFlight, vault: vaultProxy.maxInFlight, azurekv: akvProxy.maxInFlight, bitwarden: bwProxy.maxInFlight },
+    serviceMs: { aws: awsProxy.upstreamMedianMs(), vault: vaultProxy.upstreamMedianMs(), azurekv: akvProxy.upstreamMedianMs(), bitwarden: bwProxy.upstreamMedianMs() },
   });
   const reset = () => {
     awsProxy.clear();
     vaultProxy.clear();
     akvProxy.clear();
+    bwProxy.clear();
     gsm.requests.length = 0;
     token.requests.length = 0;
   };
@@ -116,6 +127,7 @@ async function main() {
         clientSecret: 'bench-password',
         caFile: path.join(tlsDir, 'ca.pem'),
       },
+      bitwarden: { url: `https://127.0.0.1:${bwProxy.port}`, token: bwToken, caBundle: Buffer.from(tls.caPem).toString('base64'), organizationID: bwId('org:bench'), projectID: bwId('project:bench') },
     },
   });
 }

@@ -92,6 +92,9 @@ function storeFor(backend, info) {
         authSecretRef: { clientId: { name: 'azure-sp', key: 'ClientID' }, clientSecret: { name: 'azure-sp', key: 'ClientSecret' } },
       },
     },
+    bitwarden: {
+      bitwardensecretsmanager: { bitwardenServerSDKURL: info.bitwarden.url, caBundle: info.bitwarden.caBundle, organizationID: info.bitwarden.organizationID, projectID: info.bitwarden.projectID, auth: { secretRef: { credentials: { name: 'bw-token', key: 'token' } } } },
+    },
     fake: {
       fake: {
         data: Array.from({ length: UNIQUE }, (_, k) => ({ key: `app-${k}`, value: JSON.stringify({ username: `user-${k}`, password: `pw-${k}-horse-battery` }) })),
@@ -137,6 +140,13 @@ async function naiveLoop(backend, info) {
       bytes += r.payload.data.length;
     }
     await c.close();
+  } else if (backend === 'bitwarden') {
+    // The provider is a thin HTTPS client of its own; the naive loop sends ESO's request by id per entry.
+    const https = await import('node:https');
+    const agent = new https.Agent({ keepAlive: true, ca: Buffer.from(info.bitwarden.caBundle, 'base64').toString('utf8') });
+    const ids = await bwIds(info, agent);
+    for (const k of keys) bytes += (await bwGet(info, agent, '/rest/api/1/secret', { id: ids.get(`app-${k}`) })).length;
+    agent.destroy();
   } else {
     const https = await import('node:https');
     const { ClientSecretCredential } = await import('@azure/identity');
@@ -153,6 +163,26 @@ async function naiveLoop(backend, info) {
   }
   if (bytes === 0) throw new Error(`${backend}: naive loop read nothing`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** One GET with a JSON body to the Bitwarden SDK server, as ESO's SdkClient sends it. */
+async function bwGet(info, agent, p, body) {
+  const https = await import('node:https');
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const r = https.request(`${info.bitwarden.url}${p}`, { method: 'GET', agent, headers: { 'Warden-Access-Token': info.bitwarden.token, 'Content-Length': Buffer.byteLength(data) } }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`bitwarden ${res.statusCode}`))));
+    });
+    r.on('error', reject);
+    r.end(data);
+  });
+}
+
+async function bwIds(info, agent) {
+  const list = JSON.parse((await bwGet(info, agent, '/rest/api/1/secrets', { organizationID: info.bitwarden.organizationID })).toString());
+  return new Map(list.data.map((d) => [d.key, d.id]));
 }
 
 /**
@@ -205,6 +235,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   cred('bench', 'vault-token', 'token', info.vault.token);
   cred('bench', 'azure-sp', 'ClientID', info.azurekv.clientId);
   cred('bench', 'azure-sp', 'ClientSecret', info.azurekv.clientSecret);
+  cred('bench', 'bw-token', 'token', info.bitwarden.token);
   Object.assign(process.env, {
     AWS_SECRETSMANAGER_ENDPOINT: info.aws.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -247,7 +278,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     };
   };
 
-  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv'];
+  const backendsList = ['aws', 'vault', 'gcpsm', 'azurekv', 'bitwarden'];
   const results = {};
   try {
     for (const b of [...backendsList, 'fake']) await renderOnce(b); // warm: SDKs loaded, connections primed
@@ -278,7 +309,8 @@ async function runBackends({ root, runs, naiveRuns, log }) {
     const engineMs = median(samples.fake.map((s) => s.ms));
     for (const b of backendsList) {
       const batch = b === 'aws' ? 20 : 1;
-      const floorMs = Math.ceil(UNIQUE / (batch * perStore)) * DELAY;
+      // Bitwarden names are found through the organization's listing, one round trip before the reads.
+      const floorMs = Math.ceil(UNIQUE / (batch * perStore)) * DELAY + (b === 'bitwarden' ? DELAY : 0);
       const wall = median(samples[b].map((s) => s.ms));
       const requests = median(samples[b].map((s) => s.requests));
       const med = (f) => {
@@ -306,7 +338,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
   const rows = [];
   for (const b of backendsList) {
     const r = results[b];
-    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : UNIQUE;
+    const requestTarget = b === 'aws' ? Math.ceil(UNIQUE / 20) : b === 'bitwarden' ? UNIQUE + 1 : UNIQUE;
     rows.push({
       scenario: 'backends',
       measure: `${b}: requests for ${ES} ExternalSecrets over ${UNIQUE} secrets`,
@@ -314,7 +346,7 @@ async function runBackends({ root, runs, naiveRuns, log }) {
       baseline: `naive: ${ES}`,
       ratio: r.requests / requestTarget,
       target: 1,
-      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : 'one per unique secret'})${b === 'azurekv' ? '; Key Vault answers the first, unauthenticated request with the bearer challenge that names the tenant, so one request more is the protocol' : ''}`,
+      note: `target ${requestTarget} (${b === 'aws' ? 'BatchGetSecretValue, 20 per call' : b === 'bitwarden' ? 'one listing of the organization, then one per unique secret' : 'one per unique secret'})${b === 'azurekv' ? '; Key Vault answers the first, unauthenticated request with the bearer challenge that names the tenant, so one request more is the protocol' : ''}`,
     });
     rows.push({
       scenario: 'backends',
