@@ -9,6 +9,7 @@ import path from 'node:path';
 import { makeTestTls } from '../../test/servers/tls-ca.js';
 import * as aws from './aws.js';
 import * as azurekv from './azurekv.js';
+import * as bitwarden from './bitwarden.js';
 import * as doppler from './doppler.js';
 import * as gcpsm from './gcpsm.js';
 import * as gitlab from './gitlab.js';
@@ -20,7 +21,7 @@ import type { BenchBackend, BenchContext } from './types.js';
 import * as vault from './vault.js';
 
 /** Every backend of the scenario, by the name bench/scenarios/backend-clients.mjs knows it by. */
-const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler, infisical };
+const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler, infisical, bitwarden };
 
 const DELAY = Number(process.env['ESO_BENCH_DELAY_MS'] ?? 20);
 const UNIQUE = Number(process.env['ESO_BENCH_UNIQUE'] ?? 200);

@@ -174,6 +174,44 @@ export const backendClients = {
       return naiveGets(keys.map((k) => `${info.infisical.url}/api/v3/secrets/raw/app-${k}?workspaceSlug=bench&environment=prod&secretPath=%2F&include_imports=true`), { authorization: `Bearer ${accessToken}` });
     },
   },
+  bitwarden: {
+    // Names are found through the organization's listing: one round trip before the reads.
+    setupTrips: 1,
+    requestTarget: (u) => u + 1,
+    targetNote: 'one listing of the organization, then one per unique secret',
+    store: (info) => ({
+      bitwardensecretsmanager: {
+        bitwardenServerSDKURL: info.bitwarden.url,
+        caBundle: info.bitwarden.caBundle,
+        organizationID: info.bitwarden.organizationID,
+        projectID: info.bitwarden.projectID,
+        auth: { secretRef: { credentials: { name: 'bw-token', key: 'token' } } },
+      },
+    }),
+    credentials: (cred, info) => cred('bw-token', 'token', info.bitwarden.token),
+    // ESO's request by id per entry, after one listing to learn the ids.
+    async naive(info, keys) {
+      const https = await import('node:https');
+      const agent = new https.Agent({ keepAlive: true, ca: Buffer.from(info.bitwarden.caBundle, 'base64').toString('utf8') });
+      const get = (p, body) =>
+        new Promise((resolve, reject) => {
+          const data = JSON.stringify(body);
+          const r = https.request(`${info.bitwarden.url}${p}`, { method: 'GET', agent, headers: { 'Warden-Access-Token': info.bitwarden.token, 'Content-Length': Buffer.byteLength(data) } }, (res) => {
+            const chunks = [];
+            res.on('data', (d) => chunks.push(d));
+            res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`bitwarden ${res.statusCode}`))));
+          });
+          r.on('error', reject);
+          r.end(data);
+        });
+      const list = JSON.parse((await get('/rest/api/1/secrets', { organizationID: info.bitwarden.organizationID })).toString());
+      const ids = new Map(list.data.map((d) => [d.key, d.id]));
+      let bytes = 0;
+      for (const k of keys) bytes += (await get('/rest/api/1/secret', { id: ids.get(`app-${k}`) })).length;
+      agent.destroy();
+      return bytes;
+    },
+  },
   onepassword: {
     // ESO's Connect client finds an item by title (one list request), then reads it: two round trips.
     roundTrips: 2,

@@ -13,6 +13,7 @@ import { kubernetesKeyRules } from './kubernetes/key-rules.js';
 import { gitlabKeyRules } from './gitlab/key-rules.js';
 import { dopplerKeyRules } from './doppler/key-rules.js';
 import { infisicalKeyRules } from './infisical/key-rules.js';
+import { bitwardenKeyRules } from './bitwarden/key-rules.js';
 
 const rules: Record<string, KeyRules> = {
   vault: vaultKeyRules,
@@ -25,6 +26,7 @@ const rules: Record<string, KeyRules> = {
   gitlab: gitlabKeyRules,
   doppler: dopplerKeyRules,
   infisical: infisicalKeyRules,
+  bitwardensecretsmanager: bitwardenKeyRules,
 };
 
 export function keyRulesOf(provider: string): KeyRules | undefined {

@@ -15,6 +15,7 @@ const providers: Record<string, () => Promise<ProviderModule>> = {
   gitlab: () => import('./gitlab/index.js' as string) as Promise<ProviderModule>,
   doppler: () => import('./doppler/index.js' as string) as Promise<ProviderModule>,
   infisical: () => import('./infisical/index.js' as string) as Promise<ProviderModule>,
+  bitwardensecretsmanager: () => import('./bitwarden/index.js' as string) as Promise<ProviderModule>,
 };
 
 const generators: Record<string, () => Promise<GeneratorModule>> = {

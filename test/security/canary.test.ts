@@ -29,6 +29,7 @@ import { FakeConnect } from '../servers/onepassword/server.js';
 import { FakeGitLab } from '../servers/gitlab/server.js';
 import { FakeDoppler } from '../servers/doppler/server.js';
 import { FakeInfisical } from '../servers/infisical/server.js';
+import { FakeBitwardenSdkServer, bwId } from '../servers/bitwarden/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 
@@ -250,6 +251,7 @@ const AZURE = backendValues('azure');
 const OP = backendValues('onepassword');
 const GL = backendValues('gitlab');
 const DP = backendValues('doppler');
+const BW = backendValues('bitwarden');
 const CRED = {
   awsAccessKeyId: `AKIA${RAND.toUpperCase()}XX`,
   awsSecretKey: canary('cred-aws-secret-key'),
@@ -269,6 +271,9 @@ const CRED = {
   glBadToken: canary('cred-gl-bad-token'),
   dpToken: canary('cred-doppler-token'),
   dpBadToken: canary('cred-doppler-bad-token'),
+  // Bitwarden access tokens have a shape (0.<client id>.<secret>:<key>); the canary is the secret part.
+  bwToken: `0.${bwId('canary-client')}.${canary('cred-bw-token')}:a2V5`,
+  bwBadToken: `0.${bwId('canary-client')}.${canary('cred-bw-bad-token')}:a2V5`,
 };
 ALL.push(CRED.awsAccessKeyId);
 
@@ -344,6 +349,12 @@ beforeAll(async () => {
   dp.addServiceToken(CRED.dpToken, 'canary', 'prd');
   credential('apps', 'doppler-token', 'dopplerToken', CRED.dpToken);
   credential('apps', 'doppler-bad-token', 'dopplerToken', CRED.dpBadToken);
+  // Bitwarden: one secret per key in the store's project, served over TLS with the Azure test CA.
+  bw = await FakeBitwardenSdkServer.start(azTls);
+  bw.addSecrets('canary', Object.entries(BW).map(([key, value]) => ({ key, value, project: 'canary' })));
+  bw.addMachineAccount('canary', 'canary', ['canary'], CRED.bwToken);
+  credential('apps', 'bw-token', 'token', CRED.bwToken);
+  credential('apps', 'bw-bad-token', 'token', CRED.bwBadToken);
   writeFileSync(path.join(dir, 'ca.pem'), azTls.caPem);
   sealKeys = controllerKeys();
   writeFileSync(path.join(dir, 'seal-cert.pem'), sealKeys.certPem);
@@ -375,7 +386,7 @@ const SEALING = () => ['--platform-key-file', path.join(dir, 'platform.key'), '-
 
 afterAll(async () => {
   for (const p of proxies) await p.stop();
-  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close()]);
+  await Promise.all([moto?.stop(), vault?.close(), kube?.close(), gsm?.stop(), akv?.stop(), token?.stop(), op?.close(), bw?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -398,6 +409,14 @@ function glSucceeding(store: StoreRef, tag: string): KubeObject {
 }
 afterAll(async () => {
   await gl?.close();
+let bw: FakeBitwardenSdkServer;
+
+/** Bitwarden: property is not read (as in ESO), so the reads that fail on a property succeed there. */
+function bwFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): KubeObject[] {
+  return failing(store, tag, which).filter((o) => ![`${tag}-missing-property`, `${tag}-property-of-non-json`].includes(String(o.metadata?.name)));
+}
+const bwStore = (url: string, tokenSecret: string) => ({
+  bitwardensecretsmanager: { bitwardenServerSDKURL: url, caBundle: Buffer.from(azTls.caPem).toString('base64'), organizationID: bwId('org:canary'), projectID: bwId('project:canary'), auth: { secretRef: { credentials: { name: tokenSecret, key: 'token' } } } },
 });
 
 /** 1Password: an extract returns the item's field labels, so the extracts that fail on a JSON value cannot fail there. */
@@ -450,6 +469,8 @@ function stores(urls: { vault: string; azure: string; op?: string; gl?: string }
     store('SecretStore', 'doppler-bad-token', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-bad-token' } } } } }),
     store('SecretStore', 'infisical', infStore('inf-ua')),
     store('SecretStore', 'infisical-bad-secret', infStore('inf-ua-wrong')),
+    store('SecretStore', 'bitwarden', bwStore(bw.url, 'bw-token')),
+    store('SecretStore', 'bitwarden-bad-token', bwStore(bw.url, 'bw-bad-token')),
     store('SecretStore', 'azure-wrong-secret', {
       azurekv: { tenantId: AZ.tenant, vaultUrl: urls.azure, authSecretRef: { clientId: { name: 'azure-sp-wrong', key: 'ClientID' }, clientSecret: { name: 'azure-sp-wrong', key: 'ClientSecret' } } },
     }),
@@ -503,6 +524,7 @@ function backends(which: 'reads' | 'templates' = 'reads'): { name: string; store
     { name: 'gitlab', store: 'gitlab', values: GL, failing: failing(ref('gitlab'), 'gl', which), ok: glSucceeding(ref('gitlab'), 'gl') },
     { name: 'doppler', store: 'doppler', values: DP, failing: dpFailing(ref('doppler'), 'dp', which), ok: succeeding(ref('doppler'), 'dp') },
     { name: 'infisical', store: 'infisical', values: INF, failing: failing(ref('infisical'), 'inf', which), ok: succeeding(ref('infisical'), 'inf') },
+    { name: 'bitwarden', store: 'bitwarden', values: BW, failing: bwFailing(ref('bitwarden'), 'bw', which), ok: succeeding(ref('bitwarden'), 'bw') },
   ];
 }
 
@@ -698,6 +720,41 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     // Items are echoed on error (kpt shows them); the fake store's values are input, a backend's are not.
     const fromBackends = leaks(JSON.stringify(out.items)).filter((l) => !l.includes('CANARY-fake-'));
     expect(fromBackends).toEqual([]);
+  });
+  // Bitwarden rows of the per-backend loops above, the refused token and the malformed bodies.
+  it('bitwarden, sealed: no canary anywhere in the output, and the unsealed Secret is the plaintext render\'s; plain: canaries only in its data', async () => {
+    const backend = backends().find((x) => x.name === 'bitwarden')!;
+    const input = yamlStream([...stores(urls()).filter((o) => o.metadata?.name === 'bitwarden'), backend.ok]);
+    const key = ['--platform-key-file', path.join(dir, 'platform.key')];
+    const [sealed, plain, bare] = await Promise.all([cli(['render', '--deadline', '20s', ...SEALING()], input), cli(['render', '--deadline', '20s', ...key], input), cli(['render', '--deadline', '20s'], input)]);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(leaks(sealed.stderr)).toEqual([]);
+    expect(leaks(sealed.stdout)).toEqual([]);
+    const objs = parseManifests(sealed.stdout).map((i) => i.object);
+    expect(objs.map((o) => o.kind)).toEqual(['SealedSecret']);
+    expect(unseal(sealKeys.privateKeyPem, objs[0]!)).toEqual(parseManifests(plain.stdout).map((i) => i.object).find((o) => o.kind === 'Secret'));
+    expectOnlyInSecretData(bare, canariesOf(backend.values));
+  });
+
+  it('bitwarden: a refused access token and malformed bodies report no canary', async () => {
+    const ref = (name: string): StoreRef => ({ kind: 'SecretStore', name });
+    for (const format of ['text', 'json']) {
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), es('cred-bw', ref('bitwarden-bad-token'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] })]));
+      expectFailedWithoutLeaks(r, ['cred-bw']);
+    }
+    const found: string[] = [];
+    for (const fault of [faults.truncated, faults.reset, () => faults.html(200)]) {
+      const p = await startFaultProxy({ upstream: bw.url, plan: always(fault), tls: azTls, upstreamCa: azTls.caPem });
+      proxies.push(p);
+      const bwStores = stores(urls()).filter((o) => o.metadata?.name === 'bitwarden').map((o) => ({ ...o, spec: { provider: bwStore(`https://127.0.0.1:${p.port}`, 'bw-token') } }));
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], yamlStream([...bwStores, backends().find((b) => b.name === 'bitwarden')!.ok]));
+      expect(p.faulted()).toBeGreaterThan(0);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
+    }
+    expect(found).toEqual([]);
   });
 });
 
