@@ -66,6 +66,8 @@ describe('provider key rules', () => {
     for (const k of ['API_KEY', 'my-app/DB_PASS', '/my-app/db/DB_PASS', '/ROOT', 'name.with.dots']) expect(refusedKey('infisical', k), k).toEqual([]);
     for (const k of ['', 'my-app/', '../x', 'a/../x', 'a//x', '//x', 'a/%2e%2e/x', 'a%2fx', 'a\\x', 'a?x', 'a#x', 'a\nx']) expect(refusedKey('infisical', k), JSON.stringify(k)).toEqual(['key']);
     expect(refusedFind('infisical', { path: '/my-app' })).toEqual([]);
+  });
+
   it('bitwardensecretsmanager: keys travel in a JSON body (any text), find.path is refused (ESO ignores it)', () => {
     for (const k of ['db', '../x', 'a/%2e%2e/b', 'line\nbreak', '339062b8-a5a1-4303-bf1d-b1920146a622']) expect(refusedKey('bitwardensecretsmanager', k), JSON.stringify(k)).toEqual([]);
     expect(refusedFind('bitwardensecretsmanager', { path: 'payments/' })).toEqual(['path']);
