@@ -409,6 +409,8 @@ function glSucceeding(store: StoreRef, tag: string): KubeObject {
 }
 afterAll(async () => {
   await gl?.close();
+});
+
 let bw: FakeBitwardenSdkServer;
 
 /** Bitwarden: property is not read (as in ESO), so the reads that fail on a property succeed there. */
@@ -555,7 +557,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
     it.each(['text', 'json'])(`every backend, failing ${which}, --log-format %s`, async (format) => {
       const failingObjs = backends(which).flatMap((b) => b.failing);
       const input = yamlStream([...stores(urls()), ...failingObjs]);
-      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], input);
+      const r = await cli(['render', '--log-format', format, '--deadline', '45s'], input);
       expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
     });
 
@@ -563,7 +565,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const failingObjs = backends(which).flatMap((b) => b.failing);
       const ok = backends().map((b) => b.ok);
       const input = yamlStream([...stores(urls()), ...ok, ...failingObjs]);
-      const r = await cli(['render', '--log-format', 'json', '--deadline', '20s', ...SEALING()], input);
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '45s', ...SEALING()], input);
       expectFailedWithoutLeaks(r, failingObjs.map((o) => String(o.metadata!.name)));
     });
   }
@@ -600,7 +602,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
 
   it('render --redact: every backend, no canary in any form anywhere in the output', async () => {
     const oks = backends().map((b) => b.ok);
-    const r = await cli(['render', '--redact', '--deadline', '20s'], yamlStream([...stores(urls()), ...oks]));
+    const r = await cli(['render', '--redact', '--deadline', '45s'], yamlStream([...stores(urls()), ...oks]));
     // Succeeding or not (a redacted value is no string for every template function), nothing leaks.
     expect([0, 1]).toContain(r.code);
     if (r.code === 0) expect(parseManifests(r.stdout).filter((i) => i.object.kind === 'Secret').length).toBe(oks.length);
@@ -631,7 +633,7 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       es('cred-inf', ref('infisical-bad-secret'), { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] }),
     ];
     for (const format of ['text', 'json']) {
-      const r = await cli(['render', '--log-format', format, '--deadline', '20s'], yamlStream([...stores(urls()), ...objs]));
+      const r = await cli(['render', '--log-format', format, '--deadline', '45s'], yamlStream([...stores(urls()), ...objs]));
       expectFailedWithoutLeaks(r, ['cred-vault', 'cred-bao', 'cred-kube', 'cred-azure', 'cred-gcp', 'cred-op', 'cred-gl', 'cred-dp', 'cred-inf']);
     }
   });
