@@ -73,7 +73,19 @@ export class FakeBitwardenSdkServer {
       const s = self!;
       s.inFlight++;
       s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);
-      res.on('close', () => s.inFlight--);
+      // Counted out when the answer is written (res.end), before the client can have read it: 'finish' and
+      // 'close' may come after the client's next request on the kept-alive connection has arrived.
+      let open = true;
+      const done = () => {
+        if (open) s.inFlight--;
+        open = false;
+      };
+      const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+      res.end = ((...a: unknown[]) => {
+        done();
+        return end(...a);
+      }) as typeof res.end;
+      res.on('close', done);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
