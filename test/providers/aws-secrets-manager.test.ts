@@ -312,7 +312,9 @@ describe('Secrets Manager: batching', () => {
     const started = Date.now();
     const err = (await c.getSecret({ key: 't' }).catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/ThrottlingException/);
+    // Throttled until the deadline, or (on a slow machine, where the first answer itself comes late) cut
+    // off by it: either way the run stops at the deadline instead of retrying on.
+    expect(err.message).toMatch(/ThrottlingException|before the run's deadline/);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(ctx.requests).toBeLessThan(5);
   });
