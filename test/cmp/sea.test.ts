@@ -151,7 +151,7 @@ describe('single executable', () => {
       ESO_RENDER_AZUREKV_VAULT_ADDRESS: '127.0.0.1',
       AZURE_AUTHORITY_HOST: 'https://127.0.0.1:9',
     };
-    const args = ['render', '-f', 'stream.yaml', '--allow-stream-credentials', '--deadline', '3s'];
+    const args = ['render', '-f', 'stream.yaml', '--allow-stream-credentials', '--deadline', '30s'];
     const errors = (r: Ran) => r.stderr.split('\n').filter((l) => l.startsWith('[error]')).sort();
     const a = run([sea], args, { cwd: dir, env });
     const b = run(node, args, { cwd: dir, env });
