@@ -21,6 +21,8 @@ export const GO_DEBIAN_PACKAGES = [
   'golang-github-ghodss-yaml-dev',
   'golang-github-tidwall-gjson-dev',
   'golang-gopkg-yaml.v2-dev',
+  // go-yaml v3, the version ESO's Bitwarden provider reads extracts with (test/bitwarden-secret-map-diff.test.ts).
+  'golang-gopkg-yaml.v3-dev',
   'tzdata',
 ] as const;
 
@@ -30,6 +32,7 @@ export const GO_DEBIAN_PATHS: Record<string, string> = {
   'golang-github-ghodss-yaml-dev': '/usr/share/gocode/src/github.com/ghodss/yaml',
   'golang-github-tidwall-gjson-dev': '/usr/share/gocode/src/github.com/tidwall/gjson',
   'golang-gopkg-yaml.v2-dev': '/usr/share/gocode/src/gopkg.in/yaml.v2',
+  'golang-gopkg-yaml.v3-dev': '/usr/share/gocode/src/gopkg.in/yaml.v3',
   tzdata: '/usr/share/zoneinfo/UTC',
 };
 
