@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRenderOptions } from '../engine/types.js';
-import { parseGoDuration } from './duration.js';
+import { parseGoDuration } from '../common/duration.js';
 import { loadRenderConfig, readRenderConfigFile, renderConfigSpecFields } from './renderconfig.js';
 
 const store = (kind: string, name: string) =>

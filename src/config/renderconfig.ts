@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, type Result } from '../engine/types.js';
-import { parseGoDuration } from './duration.js';
+import { parseGoDuration } from '../common/duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
 import { platformResourceSections } from './platform-section.js';

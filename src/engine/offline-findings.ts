@@ -9,7 +9,7 @@ import type { KubeObject, RenderOptions, Result } from './types.js';
 import type { Prepared } from './prepare.js';
 import { resourceRef, type StoreRef } from '../eso/model.js';
 import { storeLabel } from '../common/store-label.js';
-import { parseGoDuration } from '../config/duration.js';
+import { parseGoDuration } from '../common/duration.js';
 import type { ResolvedStore } from '../providers/types.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -9,7 +9,7 @@ import type { KubeObject } from '../engine/types.js';
 import type { SchemaNode, SchemaRoot } from './schema-types.js';
 import { NODES, ROOTS } from './schema-table.generated.js';
 import { closest } from '../common/suggest.js';
-import { parseGoDuration } from '../config/duration.js';
+import { parseGoDuration } from '../common/duration.js';
 
 export interface StrictProblem {
   field: string;

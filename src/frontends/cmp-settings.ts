@@ -2,7 +2,7 @@
 // PARAM_* when that is absent) and `plugin.env` entries (ARGOCD_ENV_ESO_RENDER_*). Parameters win over
 // env entries. Everything that decides *what may be read* (stores, policy, credentials) is the platform's
 // and comes from the sidecar's RenderConfig, never from here.
-import { parseGoDuration } from '../config/duration.js';
+import { parseGoDuration } from '../common/duration.js';
 import type { LogFormat } from './summary.js';
 
 export type BuildMode = 'auto' | 'kustomize' | 'helm' | 'plain';

@@ -22,7 +22,7 @@ import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from 
 import { summaryLine, type LogFormat } from './summary.js';
 import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
 import { beginInput } from './input-limits.js';
-import { formatGoDuration } from '../config/duration.js';
+import { formatGoDuration } from '../common/duration.js';
 
 export const generateUsage = `Usage: eso-render generate [DIR]
 

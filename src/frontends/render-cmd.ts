@@ -10,7 +10,7 @@ import { asYamlStream, parseManifests, parseManifestsLazily, readManifests, read
 import { lateErrors } from './stream-lazy.js';
 import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
 import { readManifestPath } from '../config/manifest-files.js';
-import { parseGoDuration } from '../config/duration.js';
+import { parseGoDuration } from '../common/duration.js';
 import { formatResults, printable, resultJsonLine } from './result-text.js';
 import { summaryLine, type LogFormat } from './summary.js';
 import { applySealFlags, sealFlagOptions } from './seal-flags.js';

@@ -58,14 +58,6 @@ export function checkStore(spec: Record<string, unknown>): Problem[] {
   return problems;
 }
 
-/** ESO's ValidateStore warning when neither CA source is set (the client then fails: "failed to append caBundle"). */
-export function caWarning(spec: Record<string, unknown>): string | undefined {
-  if ((spec['caBundle'] === undefined || spec['caBundle'] === '') && (spec['caProvider'] === undefined || spec['caProvider'] === null)) {
-    return 'Neither CA nor CA bundle is configured; user is expected to provide certificate information via volume mount.';
-  }
-  return undefined;
-}
-
 export function readStore(spec: Record<string, unknown>): BitwardenStoreConfig {
   const trim = (v: unknown) => (typeof v === 'string' ? v.replace(/\/$/, '') : '');
   const cfg: BitwardenStoreConfig = {

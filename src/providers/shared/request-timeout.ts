@@ -2,7 +2,7 @@
 // dribbling request must not use up the run's deadline when a retry would have worked (issue 10).
 // ESO_RENDER_REQUEST_TIMEOUT (a Go duration, default 10s) sets it; it never runs past the deadline.
 
-import { parseGoDuration } from '../../config/duration.js';
+import { parseGoDuration } from '../../common/duration.js';
 import { ProviderError } from '../types.js';
 
 export const REQUEST_TIMEOUT_ENV = 'ESO_RENDER_REQUEST_TIMEOUT';
