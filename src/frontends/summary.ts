@@ -12,7 +12,8 @@ export function summaryLine(o: RenderOutcome, format: LogFormat): string {
   if (format === 'json') {
     return jsonLine({ level: o.ok ? 'info' : 'error', msg: 'eso-render summary', ok: o.ok, ...s, requestsTotal: requests, errors, warnings });
   }
-  const perStore = printable(Object.entries(s.requests).map(([k, n]) => `${k}=${n}`).join(' '));
+  // Sorted by store label: the order requests finished in varies from run to run.
+  const perStore = printable(Object.entries(s.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${k}=${n}`).join(' '));
   return (
     `eso-render: ${o.ok ? 'rendered' : 'FAILED'}: ${s.resourcesIn} resources in, ${o.ok ? s.resourcesOut : 0} out, ` +
     `${s.externalSecrets} ExternalSecrets, ${s.otherControllerClass ? `${s.otherControllerClass} left for another controller class, ` : ''}${s.secretsEmitted} Secrets, ${requests} requests${perStore ? ` (${perStore})` : ''}, ` +

@@ -163,7 +163,7 @@ describe('infisical through the CLI', () => {
     expect(s['both']).toEqual({ DB_PASSWORD: 'nested-db-pw-Rr3' });
     // Not recursive: only /my-app's own secrets and its import; references left as written.
     expect(s['flat']).toEqual({ SERVICE_PASSWORD: 'svc-pw-Hx2k7', ADMIN_PASSWORD: 'admin-pw-Lm5c1', LINK: '${prod.billing.BILLING_TOKEN}', SHARED_KEY: 'shared-key-Gg9' });
-    expect(r.stderr).toContain('6 requests (SecretStore/apps/inf=3 SecretStore/apps/flat=3), 0 retries, 0 errors');
+    expect(r.stderr).toContain('6 requests (SecretStore/apps/flat=3 SecretStore/apps/inf=3), 0 retries, 0 errors');
     const lists = reads().map((x) => x.query);
     expect(lists).toContainEqual(expect.objectContaining({ secretPath: '/', recursive: 'true', expandSecretReferences: 'true', include_imports: 'true' }));
     expect(lists).toContainEqual(expect.objectContaining({ secretPath: '/my-app', recursive: 'false', expandSecretReferences: 'false' }));
@@ -183,7 +183,7 @@ describe('infisical through the CLI', () => {
     const s = secrets(r.stdout);
     for (const name of Object.keys(auths)) expect(s[name], name).toEqual({ api: 'api-key-Tq4w9' });
     // Token auth: no login and no revoke (ESO keeps a given token); the others log in and revoke.
-    expect(r.stderr).toContain('10 requests (SecretStore/apps/tok=1 SecretStore/apps/jwt=3 SecretStore/apps/ldap=3 SecretStore/apps/k8s=3), 0 retries, 0 errors');
+    expect(r.stderr).toContain('10 requests (SecretStore/apps/jwt=3 SecretStore/apps/k8s=3 SecretStore/apps/ldap=3 SecretStore/apps/tok=1), 0 retries, 0 errors');
     const bodies = Object.fromEntries(inf.requests.filter((x) => x.path.endsWith('/login')).map((x) => [x.path, x.body]));
     expect(bodies['/api/v1/auth/jwt-auth/login']).toEqual({ identityId: 'jwt-identity', jwt: 'eyJ.jwt-proof.sig', organizationSlug: '' });
     expect(bodies['/api/v1/auth/ldap-auth/login']).toEqual({ identityId: 'ldap-identity', username: 'svc-reader', password: 'ldap-pw-Ws4', organizationSlug: '' });
