@@ -5,7 +5,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { withRetry } from '../shared/retry.js';
+import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { assertPathUnder, encodePath, PathEscapeError } from '../../common/remote-keys.js';
 
@@ -30,7 +30,13 @@ export interface KubeHttpOptions {
 
 /** The API server answered with an error status; the message is the Status's `message` (client-go's error text). */
 export class KubeStatusError extends Error {
-  constructor(readonly status: number, message: string, readonly reason: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason: string,
+    /** The wait the answer's Retry-After asked for (client-go waits for it too; withRetry waits at least this long). */
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'KubeStatusError';
   }
@@ -154,7 +160,7 @@ export class KubeHttp {
             const b = body as { message?: unknown; reason?: unknown } | undefined;
             // client-go's text for a Status it cannot read: "the server ... (get secrets x)"; never the body.
             const message = typeof b?.message === 'string' ? b.message : `the server responded with the status code ${status} but did not return more information`;
-            return reject(new KubeStatusError(status, message, typeof b?.reason === 'string' ? b.reason : ''));
+            return reject(new KubeStatusError(status, message, typeof b?.reason === 'string' ? b.reason : '', parseRetryAfter(res.headers['retry-after'])));
           }
           if (body === undefined || typeof body !== 'object' || body === null) {
             // A proxy's HTML page or a cut body: never quoted. Retried, like a reset.

@@ -5,7 +5,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { withRetry } from '../shared/retry.js';
+import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { Limiter } from '../shared/limiter.js';
 
@@ -33,7 +33,12 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** Connect answered with an error status: `status <code>: <fixed text>` (the SDK's `status %d: %s` shape). */
 export class ConnectHttpError extends Error {
-  constructor(readonly status: number, readonly authorization = false) {
+  constructor(
+    readonly status: number,
+    readonly authorization = false,
+    /** The wait the answer's Retry-After asked for (withRetry waits at least this long). */
+    readonly retryAfterMs?: number,
+  ) {
     super(`status ${status}: ${STATUS_TEXT[status] ?? (status >= 500 ? 'the Connect server reported a server error' : 'the Connect server refused the request')}`);
     this.name = 'ConnectHttpError';
   }
@@ -145,7 +150,7 @@ export class ConnectHttp {
           } catch {
             authorization = false;
           }
-          reject(new ConnectHttpError(status, authorization));
+          reject(new ConnectHttpError(status, authorization, parseRetryAfter(res.headers['retry-after'])));
         });
       });
       r.on('error', (e) => reject(transportError(e)));
