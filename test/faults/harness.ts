@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { cliPath, repoRoot } from '../helpers/cli.js';
-import { faults, type Fault, type ProxyLogEntry } from '../helpers/fault-proxy.js';
+import { always, faults, firstN, startFaultProxy, type Fault, type FaultProxy, type FaultProxyOptions, type Plan, type ProxyLogEntry } from '../helpers/fault-proxy.js';
+import { parseManifests } from '../../src/frontends/stream.js';
 
 export interface Run {
   code: number;
@@ -361,4 +362,74 @@ export function httpFaultScenarios(): HttpScenario[] {
     { fault: 'no answer (timeout)', make: faults.hang, transient: 'recovered', transientDeadlineMs: 8_000 },
     { fault: 'slow body (1 byte / 250 ms)', make: faults.slow, transient: 'recovered', transientDeadlineMs: 8_000 },
   ];
+}
+
+/** An HTTP backend behind the fault proxy, and how a run of the CLI is pointed at the proxy. */
+export interface ProxiedBackend {
+  /** The backend's own address (the proxy's upstream), read when a proxy starts. */
+  upstream: () => string;
+  /** TLS for the proxy and the CA of the upstream, when the backend speaks HTTPS. */
+  tls?: () => Pick<FaultProxyOptions, 'tls' | 'upstreamCa'>;
+  /** Environment of a run through the proxy at `proxyUrl` (an address override, a request timeout). */
+  env?: (proxyUrl: string) => Record<string, string>;
+  /** The input stream for a run through the proxy, when the stream names the backend's address. */
+  stdin?: (proxyUrl: string) => string;
+  /** Further arguments (read at each run: a credentials folder made in beforeAll). */
+  extraArgs?: () => string[];
+}
+
+/** A fault proxy in front of the backend with `plan` (none: a clean proxy). */
+export function proxyFor(b: ProxiedBackend, plan: Plan | undefined): Promise<FaultProxy> {
+  return startFaultProxy({ upstream: b.upstream(), plan, ...(b.tls?.() ?? {}) });
+}
+
+/** The matrix's rig for a proxied backend: every request or the first two get the scenario's fault. */
+export function proxyRig(b: ProxiedBackend): (s: HttpScenario | undefined, mode: Mode) => Promise<Rig> {
+  return async (s, mode) => {
+    const proxy = await proxyFor(b, s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined);
+    return {
+      env: b.env?.(proxy.url) ?? {},
+      ...(b.extraArgs ? { extraArgs: b.extraArgs() } : {}),
+      ...(b.stdin ? { stdin: b.stdin(proxy.url) } : {}),
+      faulted: () => proxy.faulted(),
+      seen: () => proxy.log.length,
+      log: () => proxy.log,
+      stop: () => proxy.stop(),
+    };
+  };
+}
+
+/** A baseline check: the Secrets come out with these names, in order, and hold every value. */
+export function expectSecrets(expect: typeof import('vitest').expect, secretNames: string[], values: string[]): (stdout: string) => void {
+  return (stdout) => {
+    const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
+    expect(secrets.map((x) => x.object.metadata?.name)).toEqual(secretNames);
+    const decoded = secrets.flatMap((x) => Object.values(x.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+    for (const v of values) expect(decoded).toContain(v);
+  };
+}
+
+/**
+ * Runs the CLI with `plan` failing some requests for good (those of the reads `failing` picks) and judges
+ * it as judgePartial does, the healthy ExternalSecrets being those with no failing read: the problems
+ * found (none expected), a plan that faulted nothing among them.
+ */
+export async function partialFaultProblems(
+  b: ProxiedBackend,
+  plan: Plan,
+  o: { limit: ReturnType<typeof semaphore>; baseline: string; marginMs: number; deadlineMs: number; reads: Read[]; failing: (r: Read) => boolean; values: string[]; stdin?: string },
+): Promise<{ problems: string[]; stderr: string; faulted: number }> {
+  const proxy = await proxyFor(b, plan);
+  try {
+    const stdin = b.stdin ? b.stdin(proxy.url) : o.stdin ?? '';
+    const args = ['render', '--deadline', `${o.deadlineMs}ms`, '--log-format', 'json', ...(b.extraArgs?.() ?? [])];
+    const r = await o.limit(() => runCli(args, stdin, b.env?.(proxy.url) ?? {}, o.deadlineMs + 30_000));
+    const failing = o.reads.filter(o.failing);
+    const healthy = [...new Set(o.reads.filter((x) => !failing.includes(x)).map((x) => x.externalSecret))];
+    const problems = judgePartial(r, { baseline: o.baseline, failing, healthy, deadlineMs: o.deadlineMs, marginMs: o.marginMs, values: o.values });
+    if (proxy.faulted() === 0) problems.push('the fault was never injected: the plan matched no request');
+    return { problems, stderr: r.stderr, faulted: proxy.faulted() };
+  } finally {
+    await proxy.stop();
+  }
 }

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../servers/kubernetes/server.js';
-import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
-import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
+import { faults, type SeenRequest } from '../helpers/fault-proxy.js';
+import { expectSecrets, faultMatrix, httpFaultScenarios, partialFaultProblems, proxyRig, type HttpScenario, type ProxiedBackend, type Read } from './harness.js';
 
 const DEADLINE_MS = 4_000;
 // A short per-request timeout, so a stuck or dribbling request is retried well inside the deadline.
@@ -106,6 +105,12 @@ afterAll(async () => {
 const SCENARIOS: HttpScenario[] = httpFaultScenarios();
 
 describe.concurrent('Kubernetes under faults, through the built CLI', () => {
+  const backend: ProxiedBackend = {
+    upstream: () => kube.url,
+    env: () => ({ ...REQUEST_TIMEOUT }),
+    stdin: (proxyUrl) => stream(proxyUrl),
+    extraArgs: () => ['--credentials-dir', creds],
+  };
   const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
     {
       backend: 'Kubernetes API (loopback, two namespaces, bearer tokens)',
@@ -115,39 +120,15 @@ describe.concurrent('Kubernetes under faults, through the built CLI', () => {
       reads: READS,
       values: [...VALUES, CREDENTIALS.tokenA, CREDENTIALS.tokenLegacy],
       stream: () => stream('http://127.0.0.1:1'),
-      rig: async (s, mode) => {
-        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
-        const proxy = await startFaultProxy({ upstream: kube.url, plan });
-        return {
-          env: { ...REQUEST_TIMEOUT },
-          extraArgs: ['--credentials-dir', creds],
-          stdin: stream(proxy.url),
-          faulted: () => proxy.faulted(),
-          seen: () => proxy.log.length,
-          stop: () => proxy.stop(),
-        };
-      },
-      checkBaseline: (stdout) => {
-        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
-        expect(secrets.map((s) => s.object.metadata?.name)).toEqual(['db-credentials', 'app-config', 'legacy']);
-        const decoded = secrets.flatMap((s) => Object.values(s.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
-        expect(decoded).toContain(VALUES[0]);
-        expect(decoded).toContain(VALUES[1]);
-        expect(decoded).toContain(`https://svc:${VALUES[2]}@legacy.internal`);
-      },
+      rig: proxyRig(backend),
+      checkBaseline: expectSecrets(expect, ['db-credentials', 'app-config', 'legacy'], [VALUES[0]!, VALUES[1]!, `https://svc:${VALUES[2]}@legacy.internal`]),
     },
     { beforeAll, afterAll, it, expect },
   );
 
   it('the legacy namespace failing, team-a healthy: nothing on stdout, only the legacy read named', async () => {
-    const proxy = await startFaultProxy({ upstream: kube.url, plan: (req) => (req.url.startsWith('/api/v1/namespaces/legacy/') ? faults.http500() : undefined) });
-    try {
-      const r = await limit(() => runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', creds], stream(proxy.url), {}, DEADLINE_MS + 30_000));
-      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.store === 'kube-legacy'), healthy: ['db-credentials', 'app-config'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: VALUES });
-      expect(proxy.faulted()).toBeGreaterThan(0);
-      expect(problems, r.stderr).toEqual([]);
-    } finally {
-      await proxy.stop();
-    }
+    const plan = (req: SeenRequest) => (req.url.startsWith('/api/v1/namespaces/legacy/') ? faults.http500() : undefined);
+    const r = await partialFaultProblems(backend, plan, { limit, baseline: baseline(), marginMs: marginMs(), deadlineMs: DEADLINE_MS, reads: READS, failing: (x) => x.store === 'kube-legacy', values: VALUES });
+    expect(r.problems, r.stderr).toEqual([]);
   });
 });
