@@ -289,6 +289,12 @@ const shortTag = (t: string): string => (t.startsWith(TAG) ? '!!' + t.slice(TAG.
 interface ConvertCtx {
   aliases: Set<GoyamlNode>;
   expanded: number;
+  /**
+   * sigs.k8s.io/yaml's key conversion runs after goyaml has decoded the whole document, so a key it
+   * refuses is an error only when the decode succeeds: per map being built, the refused keys (a later
+   * one replacing an earlier, as in Go's map) with their error text.
+   */
+  unsupported: Map<Map<string, Value>, Map<string, string>>;
 }
 
 /** The value goyaml v2 decodes into interface{} (decode.go), already JSON-shaped (sigs.k8s.io convertToJSONableObject). */
@@ -331,6 +337,13 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
     if (k instanceof Map || Array.isArray(k)) throw new YamlConvertError(`yaml: invalid map key: ${goSharpV(keyNode, 0)}`);
     const key = jsonKey(k, keyNode);
     const v = nodeToValue(c[i + 1]!, ctx);
+    if (typeof key !== 'string') {
+      let refused = ctx.unsupported.get(out);
+      if (!refused) ctx.unsupported.set(out, (refused = new Map()));
+      refused.delete(key.id);
+      refused.set(key.id, `unsupported map key of type: ${key.type}, key: ${key.key}, value: ${goSharpV(c[i + 1]!, 0, true)}`);
+      continue;
+    }
     out.delete(key);
     out.set(key, v);
   }
@@ -391,8 +404,7 @@ function scalarValue(node: GoyamlNode): Value {
     case 'int':
       return Number(r.value); // the JSON round trip makes every number a float64
     case 'float':
-      if (!Number.isFinite(r.value)) throw new YamlConvertError(`json: unsupported value: ${formatFloat(r.value, 'g', -1, 64)}`);
-      return r.value;
+      return r.value; // ±Inf and NaN fail in json.Marshal, after the decode (unsupportedValue)
   }
 }
 
@@ -414,21 +426,62 @@ function goQuote(s: string): string {
   return out + '"';
 }
 
-/** fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...). */
-function goSharpV(n: GoyamlNode, depth: number): string {
+/**
+ * A map key as fmt orders it (internal/fmtsort on interface{} keys): by dynamic type first, in the order
+ * of the type descriptors in the binary, which the linker sorts by name (nil first, then bool, float64,
+ * int, string, uint64), then by value.
+ */
+type SortKey = { rank: 0 } | { rank: 1 | 2; v: number } | { rank: 3 | 5; v: bigint } | { rank: 4; v: Buffer };
+
+function sortKeyOf(n: GoyamlNode): SortKey | undefined {
+  while (n.kind === 'alias') n = n.alias!;
+  if (n.kind !== 'scalar') return undefined;
+  if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  if (!RESOLVABLE.has(n.tag)) return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  const r = resolvePlain(n.value);
+  switch (r.tag) {
+    case 'null': return { rank: 0 };
+    case 'bool': return { rank: 1, v: r.value ? 1 : 0 };
+    case 'float': return { rank: 2, v: r.value };
+    case 'int':
+      if (n.tag === TAG + 'float') return { rank: 2, v: Number(r.value) };
+      return r.value > 2n ** 63n - 1n ? { rank: 5, v: r.value } : { rank: 3, v: r.value };
+    default: return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  }
+}
+
+function compareSortKeys(a: SortKey | undefined, b: SortKey | undefined): number {
+  if (!a || !b) return 0;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.rank === 0 || b.rank === 0) return 0;
+  if (a.rank === 4) return Buffer.compare(a.v, (b as { v: Buffer }).v);
+  const x = a.v as number | bigint;
+  const y = (b as { v: number | bigint }).v;
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1; // NaN first
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...).
+ * `top`: the value is an argument of its own (a nil prints `<nil>`, not `interface {}(nil)`).
+ */
+function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
-  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1);
+  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1, top);
   if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
   if (n.kind === 'mapping') {
-    const entries = new Map<string, string>();
+    const entries = new Map<string, { key: SortKey | undefined; v: string }>();
     for (let i = 0; i < n.children.length; i += 2) {
       const k = goSharpV(n.children[i]!, depth + 1);
       entries.delete(k);
-      entries.set(k, goSharpV(n.children[i + 1]!, depth + 1));
+      entries.set(k, { key: sortKeyOf(n.children[i]!), v: goSharpV(n.children[i + 1]!, depth + 1) });
     }
-    const keys = [...entries.keys()].sort();
-    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)}`).join(', ')}}`;
+    const keys = [...entries.keys()].sort((a, b) => compareSortKeys(entries.get(a)!.key, entries.get(b)!.key));
+    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)!.v}`).join(', ')}}`;
   }
+  if (top && n.kind === 'scalar' && n.tag !== TAG + 'str' && !(n.tag === '' && !n.implicit) && RESOLVABLE.has(n.tag) && resolvePlain(n.value).tag === 'null') return '<nil>';
   if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
   if (!RESOLVABLE.has(n.tag)) {
     const b = n.tag === TAG + 'binary' ? goBase64(n.value) : undefined;
@@ -453,17 +506,55 @@ function goBase64(s: string): Uint8Array | undefined {
   return Buffer.from(t, 'base64');
 }
 
-/** sigs.k8s.io/yaml's key conversion: strings stay, numbers and bools become their text. */
-function jsonKey(k: Value, node: GoyamlNode): string {
+/** A key sigs.k8s.io/yaml refuses: its Go type (%s of reflect.TypeOf) and %+#v. */
+interface RefusedKey {
+  id: string;
+  type: string;
+  key: string;
+}
+
+/**
+ * sigs.k8s.io/yaml's key conversion: strings stay, ints become their decimal text, floats
+ * FormatFloat(k, 'g', -1, 32) (so rounded to float32: 1e39 is .inf, 1e-310 is 0), bools true/false;
+ * a nil or a uint64 (above int64) key is refused.
+ */
+function jsonKey(k: Value, node: GoyamlNode): string | RefusedKey {
   if (typeof k === 'string') return k;
   if (typeof k === 'boolean') return k ? 'true' : 'false';
   if (typeof k === 'number') {
-    const src = node.kind === 'scalar' ? resolvePlain(node.value) : undefined;
-    if (src?.tag === 'int') return src.value.toString();
-    const s = formatFloat(k, 'g', -1, 32);
+    let src = node;
+    while (src.kind === 'alias') src = src.alias!;
+    const r = src.kind === 'scalar' && src.tag !== TAG + 'float' ? resolvePlain(src.value) : undefined;
+    if (r?.tag === 'int') {
+      if (r.value > 2n ** 63n - 1n) return { id: 'u:' + r.value, type: 'uint64', key: '0x' + r.value.toString(16) };
+      return r.value.toString();
+    }
+    const s = formatFloat(Math.fround(k), 'g', -1, 32);
     return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
   }
-  throw new YamlConvertError(`unsupported map key of type: ${k === null ? '<nil>' : typeof k}`);
+  if (k === null) return { id: 'nil', type: '%!s(<nil>)', key: '<nil>' };
+  throw new YamlConvertError('unsupported map key');
+}
+
+/** json.Marshal's first unsupported value (±Inf, NaN), in its order: map keys sorted, depth first. */
+function unsupportedValue(v: Value, seen: Set<object>): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : v;
+  if (v instanceof Map) {
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    for (const k of [...v.keys()].sort()) {
+      const bad = unsupportedValue(v.get(k)!, seen);
+      if (bad !== undefined) return bad;
+    }
+  } else if (Array.isArray(v)) {
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    for (const x of v) {
+      const bad = unsupportedValue(x, seen);
+      if (bad !== undefined) return bad;
+    }
+  }
+  return undefined;
 }
 
 const JSON_KIND: Record<string, string> = { string: 'string', number: 'number', boolean: 'bool' };
@@ -474,7 +565,12 @@ export function fromYaml(str: string): Map<string, Value> {
   try {
     // The Go string's bytes as they are: goyaml's reader checks the UTF-8.
     const root = goyamlCompose(Buffer.from(str, 'latin1'), { maxDepth: MAX_DEPTH });
-    value = root ? nodeToValue(root, { aliases: new Set(), expanded: 0 }) : null;
+    const ctx: ConvertCtx = { aliases: new Set(), expanded: 0, unsupported: new Map() };
+    value = root ? nodeToValue(root, ctx) : null;
+    // sigs.k8s.io/yaml: goyaml's decode, then the key conversion, then json.Marshal.
+    for (const refused of ctx.unsupported.values()) for (const text of refused.values()) throw new YamlConvertError(text);
+    const bad = unsupportedValue(value, new Set());
+    if (bad !== undefined) throw new YamlConvertError(`json: unsupported value: ${formatFloat(bad, 'g', -1, 64)}`);
   } catch (e) {
     if (e instanceof GoyamlDepthError) throw new FuncFailure('nesting too deep');
     if (e instanceof FuncFailure) throw e;
