@@ -17,6 +17,7 @@
 
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from '../common/limits.js';
 import { GoyamlDepthError, GoyamlSyntaxError, goyamlCompose, type GoyamlNode } from '../common/goyaml-parse.js';
+import { goUtf8 } from '../common/go-utf8.js';
 
 const ERR = "could not unmarshal template to 'map[string][]byte'";
 
@@ -177,36 +178,6 @@ function goBase64(s: string): Uint8Array | undefined {
   const t = s.replace(/[\r\n]/g, '');
   if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t)) return undefined;
   return Buffer.from(t, 'base64');
-}
-
-/** Go's json.Marshal view of bytes as a string: each invalid UTF-8 byte becomes U+FFFD. */
-function goUtf8(b: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  const n = b.length;
-  while (i < n) {
-    const c = b[i]!;
-    let size = 0;
-    if (c < 0x80) size = 1;
-    else if (c >= 0xc2 && c <= 0xdf) size = i + 1 < n && (b[i + 1]! & 0xc0) === 0x80 ? 2 : 0;
-    else if (c >= 0xe0 && c <= 0xef) {
-      const lo = c === 0xe0 ? 0xa0 : 0x80;
-      const hi = c === 0xed ? 0x9f : 0xbf;
-      size = i + 2 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 ? 3 : 0;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      const lo = c === 0xf0 ? 0x90 : 0x80;
-      const hi = c === 0xf4 ? 0x8f : 0xbf;
-      size = i + 3 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 && (b[i + 3]! & 0xc0) === 0x80 ? 4 : 0;
-    }
-    if (size === 0) {
-      out += '\ufffd';
-      i++;
-    } else {
-      out += Buffer.from(b.subarray(i, i + size)).toString('utf8');
-      i += size;
-    }
-  }
-  return out;
 }
 
 // ---- goyaml's decoder (decode.go, into interface{}) over goyaml's own node tree ----
@@ -425,13 +396,14 @@ export function parseKeysAndValues(text: Uint8Array | string): Map<string, strin
   if (!root) return out; // empty stream: nil, no keys
   const v = decode(root, { aliases: new Set(), expanded: 0 });
   if (v.t === 'null') return out;
-  if (v.t !== 'map') {
-    const kind = v.t === 'seq' ? 'array' : v.t === 'str' ? 'string' : v.t === 'bool' ? 'bool' : 'number';
-    fail(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type map[string]string`);
-  }
   // sigs.k8s.io/yaml's order: goyaml's whole decode (done), the key conversion, json.Marshal, then
   // json.Decode into map[string]string, which reports the first value in key order that is no string.
   checkKeys(v);
+  if (v.t !== 'map') {
+    checkMarshal(v);
+    const kind = v.t === 'seq' ? 'array' : v.t === 'str' ? 'string' : v.t === 'bool' ? 'bool' : 'number';
+    fail(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type map[string]string`);
+  }
   const entries = [...(v as { m: Map<string, [GoVal, GoVal]> }).m.values()].map(([k, val], pos) => ({ key: keyString(k), val, pos }));
   const sorted = [...entries].sort((a, b) => byUtf8(a.key, b.key));
   for (const e of sorted) if (e.val.t === 'map' || e.val.t === 'seq') checkMarshal(e.val);

@@ -7,6 +7,7 @@ import { GoyamlDepthError, goyamlCompose, type GoyamlNode } from '../../common/g
 import { FuncFailure } from '../errors.js';
 import { formatFloat } from '../fmt.js';
 import { GoFloat32, GoInt, GoObject, binToUtf8, isNilContainer, utf8ToBin, type Value } from '../values.js';
+import { goUtf8 } from '../../common/go-utf8.js';
 import { decodeJson, encodeJson } from './sprig-json.js';
 import { emitYaml, type YamlEvent } from './eso-yaml-emit.js';
 import type { FuncEntry } from './eso-types.js';
@@ -382,7 +383,7 @@ function scalarValue(node: GoyamlNode): Value {
     if (node.tag === TAG + 'binary') {
       const b = goBase64(node.value);
       if (!b) throw new YamlConvertError('yaml: !!binary value contains invalid base64 data');
-      return Buffer.from(b).toString('latin1');
+      return utf8ToBin(goUtf8(b)); // the JSON round trip: bytes that are not UTF-8 come back as U+FFFD
     }
     return text; // `!`, `!local` and other tags: the text
   }
@@ -536,6 +537,30 @@ function jsonKey(k: Value, node: GoyamlNode): string | RefusedKey {
   throw new YamlConvertError('unsupported map key');
 }
 
+/**
+ * The first refused key of the decoded value: a map's own keys before those of the maps in it, as Go's
+ * convertToJSONableObject checks a key before it converts the key's value; a map that a later equal key
+ * replaced is no longer in the value and not looked at.
+ */
+function refusedKey(v: Value, unsupported: ConvertCtx['unsupported'], seen: Set<object>): string | undefined {
+  if (!(v instanceof Map) && !Array.isArray(v)) return undefined;
+  if (seen.has(v)) return undefined;
+  seen.add(v);
+  if (v instanceof Map) {
+    for (const text of unsupported.get(v)?.values() ?? []) return text;
+    for (const x of v.values()) {
+      const r = refusedKey(x, unsupported, seen);
+      if (r !== undefined) return r;
+    }
+  } else {
+    for (const x of v) {
+      const r = refusedKey(x, unsupported, seen);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
 /** json.Marshal's first unsupported value (±Inf, NaN), in its order: map keys sorted, depth first. */
 function unsupportedValue(v: Value, seen: Set<object>): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : v;
@@ -568,7 +593,8 @@ export function fromYaml(str: string): Map<string, Value> {
     const ctx: ConvertCtx = { aliases: new Set(), expanded: 0, unsupported: new Map() };
     value = root ? nodeToValue(root, ctx) : null;
     // sigs.k8s.io/yaml: goyaml's decode, then the key conversion, then json.Marshal.
-    for (const refused of ctx.unsupported.values()) for (const text of refused.values()) throw new YamlConvertError(text);
+    const refused = refusedKey(value, ctx.unsupported, new Set());
+    if (refused !== undefined) throw new YamlConvertError(refused);
     const bad = unsupportedValue(value, new Set());
     if (bad !== undefined) throw new YamlConvertError(`json: unsupported value: ${formatFloat(bad, 'g', -1, 64)}`);
   } catch (e) {

@@ -1,0 +1,33 @@
+// Go's coercion of bytes to valid UTF-8 where encoding/json writes a string (json.Marshal): each byte
+// that does not start a valid sequence becomes U+FFFD on its own (not the WHATWG "maximal subpart" rule of
+// TextDecoder). Used where ESO's values pass through a JSON round trip: KeysAndValues output and fromYaml.
+
+/** Go's json.Marshal view of bytes as a string: each invalid UTF-8 byte becomes U+FFFD. */
+export function goUtf8(b: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i]!;
+    let size = 0;
+    if (c < 0x80) size = 1;
+    else if (c >= 0xc2 && c <= 0xdf) size = i + 1 < n && (b[i + 1]! & 0xc0) === 0x80 ? 2 : 0;
+    else if (c >= 0xe0 && c <= 0xef) {
+      const lo = c === 0xe0 ? 0xa0 : 0x80;
+      const hi = c === 0xed ? 0x9f : 0xbf;
+      size = i + 2 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 ? 3 : 0;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const lo = c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xf4 ? 0x8f : 0xbf;
+      size = i + 3 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 && (b[i + 3]! & 0xc0) === 0x80 ? 4 : 0;
+    }
+    if (size === 0) {
+      out += '\ufffd';
+      i++;
+    } else {
+      out += Buffer.from(b.subarray(i, i + size)).toString('utf8');
+      i += size;
+    }
+  }
+  return out;
+}
