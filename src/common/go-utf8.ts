@@ -2,10 +2,14 @@
 // that does not start a valid sequence becomes U+FFFD on its own (not the WHATWG "maximal subpart" rule of
 // TextDecoder). Used where ESO's values pass through a JSON round trip: KeysAndValues output and fromYaml.
 
-/** Go's json.Marshal view of bytes as a string: each invalid UTF-8 byte becomes U+FFFD. */
-export function goUtf8(b: Uint8Array): string {
-  let out = '';
+/**
+ * Bytes split as Go's utf8.DecodeRune walks them: runs of valid UTF-8 (as strings) and, one by one, the
+ * bytes that do not start a valid sequence (as numbers).
+ */
+export function goUtf8Pieces(b: Uint8Array): (string | number)[] {
+  const out: (string | number)[] = [];
   let i = 0;
+  let start = 0;
   const n = b.length;
   while (i < n) {
     const c = b[i]!;
@@ -22,12 +26,17 @@ export function goUtf8(b: Uint8Array): string {
       size = i + 3 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 && (b[i + 3]! & 0xc0) === 0x80 ? 4 : 0;
     }
     if (size === 0) {
-      out += '\ufffd';
+      if (start < i) out.push(Buffer.from(b.subarray(start, i)).toString('utf8'));
+      out.push(c);
       i++;
-    } else {
-      out += Buffer.from(b.subarray(i, i + size)).toString('utf8');
-      i += size;
-    }
+      start = i;
+    } else i += size;
   }
+  if (start < n) out.push(Buffer.from(b.subarray(start, n)).toString('utf8'));
   return out;
+}
+
+/** Go's json.Marshal view of bytes as a string: each invalid UTF-8 byte becomes U+FFFD. */
+export function goUtf8(b: Uint8Array): string {
+  return goUtf8Pieces(b).map((p) => (typeof p === 'number' ? '\ufffd' : p)).join('');
 }

@@ -7,7 +7,7 @@ import { GoyamlDepthError, goyamlCompose, type GoyamlNode } from '../../common/g
 import { FuncFailure } from '../errors.js';
 import { formatFloat } from '../fmt.js';
 import { GoFloat32, GoInt, GoObject, binToUtf8, isNilContainer, utf8ToBin, type Value } from '../values.js';
-import { goUtf8 } from '../../common/go-utf8.js';
+import { goUtf8, goUtf8Pieces } from '../../common/go-utf8.js';
 import { decodeJson, encodeJson } from './sprig-json.js';
 import { emitYaml, type YamlEvent } from './eso-yaml-emit.js';
 import type { FuncEntry } from './eso-types.js';
@@ -486,7 +486,9 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
   if (!RESOLVABLE.has(n.tag)) {
     const b = n.tag === TAG + 'binary' ? goBase64(n.value) : undefined;
-    return goQuote(b ? binToUtf8(Buffer.from(b).toString('latin1')) : n.value);
+    if (!b) return goQuote(n.value);
+    // strconv.Quote of the decoded bytes: a byte that is not UTF-8 prints as \xNN.
+    return `"${goUtf8Pieces(b).map((p) => (typeof p === 'number' ? '\\x' + p.toString(16).padStart(2, '0') : goQuote(p).slice(1, -1))).join('')}"`;
   }
   const r = resolvePlain(n.value);
   switch (r.tag) {
