@@ -296,6 +296,13 @@ interface ConvertCtx {
    * one replacing an earlier, as in Go's map) with their error text.
    */
   unsupported: Map<Map<string, Value>, Map<string, string>>;
+  /**
+   * Per map being built, goyaml's own entries by Go key (1 and "1" are two keys there, one string after
+   * the conversion): sigs.k8s.io/yaml converts every one of them, so a refused key in the value of an
+   * entry that lost its string to another still counts.
+   */
+  goEntries: Map<Map<string, Value>, Map<string, Value>>;
+  nanKeys: number;
 }
 
 /** The value goyaml v2 decodes into interface{} (decode.go), already JSON-shaped (sigs.k8s.io convertToJSONableObject). */
@@ -345,9 +352,27 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
       refused.set(key.id, `unsupported map key of type: ${key.type}, key: ${key.key}, value: ${goSharpV(c[i + 1]!, 0, true)}`);
       continue;
     }
+    let entries = ctx.goEntries.get(out);
+    if (!entries) ctx.goEntries.set(out, (entries = new Map()));
+    const id = goKeyId(k, keyNode, ctx);
+    entries.delete(id);
+    entries.set(id, v);
     out.delete(key);
     out.set(key, v);
   }
+}
+
+/** The identity of a (convertible) key in goyaml's map[interface{}]interface{}: its Go type and value. */
+function goKeyId(k: Value, node: GoyamlNode, ctx: ConvertCtx): string {
+  if (typeof k === 'boolean') return 'b:' + k;
+  if (typeof k === 'number') {
+    let src = node;
+    while (src.kind === 'alias') src = src.alias!;
+    const r = src.kind === 'scalar' && src.tag !== TAG + 'float' ? resolvePlain(src.value) : undefined;
+    if (r?.tag === 'int') return 'i:' + r.value;
+    return Number.isNaN(k) ? `nan:${ctx.nanKeys++}` : 'f:' + String(k); // NaN equals no key; -0 is 0
+  }
+  return 's:' + String(k);
 }
 
 function merge(n: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx): void {
@@ -544,19 +569,19 @@ function jsonKey(k: Value, node: GoyamlNode): string | RefusedKey {
  * convertToJSONableObject checks a key before it converts the key's value; a map that a later equal key
  * replaced is no longer in the value and not looked at.
  */
-function refusedKey(v: Value, unsupported: ConvertCtx['unsupported'], seen: Set<object>): string | undefined {
+function refusedKey(v: Value, ctx: ConvertCtx, seen: Set<object>): string | undefined {
   if (!(v instanceof Map) && !Array.isArray(v)) return undefined;
   if (seen.has(v)) return undefined;
   seen.add(v);
   if (v instanceof Map) {
-    for (const text of unsupported.get(v)?.values() ?? []) return text;
-    for (const x of v.values()) {
-      const r = refusedKey(x, unsupported, seen);
+    for (const text of ctx.unsupported.get(v)?.values() ?? []) return text;
+    for (const x of (ctx.goEntries.get(v) ?? v).values()) {
+      const r = refusedKey(x, ctx, seen);
       if (r !== undefined) return r;
     }
   } else {
     for (const x of v) {
-      const r = refusedKey(x, unsupported, seen);
+      const r = refusedKey(x, ctx, seen);
       if (r !== undefined) return r;
     }
   }
@@ -592,10 +617,10 @@ export function fromYaml(str: string): Map<string, Value> {
   try {
     // The Go string's bytes as they are: goyaml's reader checks the UTF-8.
     const root = goyamlCompose(Buffer.from(str, 'latin1'), { maxDepth: MAX_DEPTH });
-    const ctx: ConvertCtx = { aliases: new Set(), expanded: 0, unsupported: new Map() };
+    const ctx: ConvertCtx = { aliases: new Set(), expanded: 0, unsupported: new Map(), goEntries: new Map(), nanKeys: 0 };
     value = root ? nodeToValue(root, ctx) : null;
     // sigs.k8s.io/yaml: goyaml's decode, then the key conversion, then json.Marshal.
-    const refused = refusedKey(value, ctx.unsupported, new Set());
+    const refused = refusedKey(value, ctx, new Set());
     if (refused !== undefined) throw new YamlConvertError(refused);
     const bad = unsupportedValue(value, new Set());
     if (bad !== undefined) throw new YamlConvertError(`json: unsupported value: ${formatFloat(bad, 'g', -1, 64)}`);
