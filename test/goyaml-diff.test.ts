@@ -129,6 +129,11 @@ function generated(n: number, seed: number): Case[] {
   out.push({ name: 'large/bad-utf8-after-first-doc', text: Buffer.concat([Buffer.from('a: 1\n---\n' + big), Buffer.from([0xfe])]) });
   out.push({ name: 'large/simple-key-over-1024', text: Buffer.from('"' + 'x'.repeat(1100) + '": v\n') });
   out.push({ name: 'large/plain-key-over-1024', text: Buffer.from('y'.repeat(1030) + ': v\n') });
+  // U+FEFF at line starts: goyaml skips a character at column 0 when its buffer (refilled in 512-byte chunks) starts with U+FEFF.
+  const lines = Array.from({ length: 300 }, (_, j) => `${j % 7 === 3 ? '\ufeff' : ''}k${j}: ${'x'.repeat(j % 13)}`).join('\n') + '\n';
+  out.push({ name: 'large/bom-line-starts', text: Buffer.from(lines) });
+  out.push({ name: 'large/bom-line-starts-after-two-boms', text: Buffer.from('\ufeff\ufeff' + lines) });
+  out.push({ name: 'large/bom-line-starts-crlf', text: Buffer.from('\ufeff' + lines.replace(/\n/g, '\r\n')) });
   return out;
 }
 
@@ -179,6 +184,7 @@ function kvText(goError: string): string {
     .replace(/anchor '[\s\S]*' value contains itself$/, 'anchor value contains itself')
     .replace(/unknown anchor '[\s\S]*' referenced$/, 'unknown anchor referenced')
     .replace(/invalid map key: [\s\S]*$/, 'invalid map key')
+    .replace(/json: unsupported value: \S+$/, 'json: unsupported value')
     // ghodss/yaml (Debian) capitalises this one where sigs.k8s.io/yaml (ESO) does not; both quote the key and value.
     .replace(/[Uu]nsupported map key of type: ([^,]*), key: [\s\S]*$/, (_, t: string) => `unsupported map key of type: ${t === '%!s(<nil>)' ? '<nil>' : t}`);
   return ESO_KV + masked;
@@ -191,6 +197,16 @@ function kvText(goError: string): string {
 function sameError(ours: string, want: string): boolean {
   return ours === want || (/cannot unmarshal (array|object) into Go value of type string$/.test(want) && ours.replace(/ \(entry \d+\)$/, '') === want);
 }
+
+/** ESO's sigs.k8s.io/yaml writes this error with a small letter, Debian's ghodss/yaml with a capital. */
+const esoFromYamlError = (e: string): string => e.replace(/^error converting YAML to JSON: Unsupported map key/, 'error converting YAML to JSON: unsupported map key');
+
+/**
+ * Go 1.19's encoding/json writes U+0008 and U+000C as \u0008 and \u000c; since Go 1.22 it writes \b and \f,
+ * and ESO v2.9.0 is built with Go 1.26 (go.mod), so that is what we write.
+ */
+const esoJson = (b64: string): Buffer =>
+  Buffer.from(Buffer.from(b64, 'base64').toString('latin1').replace(/(?<!\\)((?:\\\\)*)\\u00(08|0c)/g, (_, p: string, c: string) => p + (c === '08' ? '\\b' : '\\f')), 'latin1');
 
 function compare(what: string, got: Outcome, ref: GoResult, wantError: (e: string) => string, refJson: (b64: string) => Buffer): string | null {
   if (ref.panic) return `${what}: the Go reference panicked: ${ref.panic}`;
@@ -249,7 +265,7 @@ describe("goyaml v2's reading (KeysAndValues, fromYaml) vs Go", () => {
       if (!r) throw new Error('no reference result');
       const problems = [
         compare('KeysAndValues', oursKv(c), r.kv, kvText, goKvJson),
-        compare('fromYaml', oursFromYaml(c), r.fromYaml, (e) => e, (b) => Buffer.from(b, 'base64')),
+        compare('fromYaml', oursFromYaml(c), r.fromYaml, esoFromYamlError, esoJson),
       ].filter((p) => p !== null);
       expect(problems.join('\n'), `${c.name}: ${JSON.stringify(c.text.toString('utf8'))}`).toBe('');
     });

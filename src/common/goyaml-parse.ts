@@ -203,6 +203,8 @@ class YamlParser {
   private offset = 0;
   private readonly buf: number[] = [];
   private pos = 0;
+  /** Index in buf of libyaml's buffer[0]: update_buffer moves the unread characters there (see scanToNextToken). */
+  private bufHead = 0;
   private unread = 0;
 
   // ---- scanner ----
@@ -276,6 +278,7 @@ class YamlParser {
   private updateBuffer(length: number): void {
     if (this.unread >= length) return;
     if (this.encoding === 0) this.determineEncoding();
+    this.bufHead = this.pos; // yaml_parser_update_buffer moves the unread characters to the buffer's start
     let first = true;
     while (this.unread < length) {
       if (!first || this.rawPos === this.rawLen) this.updateRawBuffer();
@@ -680,7 +683,10 @@ class YamlParser {
   private scanToNextToken(): void {
     for (;;) {
       this.cache(1);
-      if (this.mark.column === 0 && this.at() === 0xfeff) this.skip();
+      // goyaml v2's is_bom(parser.buffer, parser.buffer_pos) looks at buffer[0..2], not at the position: at
+      // column 0 it skips whatever character comes when the buffer starts with U+FEFF (the reader dropped a
+      // leading BOM already), so a U+FEFF elsewhere is an ordinary character.
+      if (this.mark.column === 0 && this.buf[this.bufHead] === 0xfeff) this.skip();
       this.cache(1);
       while (this.at() === SP || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && this.at() === TAB)) {
         this.skip();

@@ -17,6 +17,7 @@
 
 import { MAX_ALIAS_COUNT, MAX_DEPTH } from '../common/limits.js';
 import { GoyamlDepthError, GoyamlSyntaxError, goyamlCompose, type GoyamlNode } from '../common/goyaml-parse.js';
+import { goUtf8 } from '../common/go-utf8.js';
 
 const ERR = "could not unmarshal template to 'map[string][]byte'";
 
@@ -46,7 +47,7 @@ type GoVal =
   | { t: 'bool'; v: boolean }
   | { t: 'null' }
   | { t: 'map'; m: Map<string, [GoVal, GoVal]> }
-  | { t: 'seq' };
+  | { t: 'seq'; items: GoVal[] };
 
 const RESOLVE_MAP = new Map<string, GoVal>();
 for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) RESOLVE_MAP.set(s, { t: 'bool', v: true });
@@ -179,36 +180,6 @@ function goBase64(s: string): Uint8Array | undefined {
   return Buffer.from(t, 'base64');
 }
 
-/** Go's json.Marshal view of bytes as a string: each invalid UTF-8 byte becomes U+FFFD. */
-function goUtf8(b: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  const n = b.length;
-  while (i < n) {
-    const c = b[i]!;
-    let size = 0;
-    if (c < 0x80) size = 1;
-    else if (c >= 0xc2 && c <= 0xdf) size = i + 1 < n && (b[i + 1]! & 0xc0) === 0x80 ? 2 : 0;
-    else if (c >= 0xe0 && c <= 0xef) {
-      const lo = c === 0xe0 ? 0xa0 : 0x80;
-      const hi = c === 0xed ? 0x9f : 0xbf;
-      size = i + 2 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 ? 3 : 0;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      const lo = c === 0xf0 ? 0x90 : 0x80;
-      const hi = c === 0xf4 ? 0x8f : 0xbf;
-      size = i + 3 < n && b[i + 1]! >= lo && b[i + 1]! <= hi && (b[i + 2]! & 0xc0) === 0x80 && (b[i + 3]! & 0xc0) === 0x80 ? 4 : 0;
-    }
-    if (size === 0) {
-      out += '\ufffd';
-      i++;
-    } else {
-      out += Buffer.from(b.subarray(i, i + size)).toString('utf8');
-      i += size;
-    }
-  }
-  return out;
-}
-
 // ---- goyaml's decoder (decode.go, into interface{}) over goyaml's own node tree ----
 
 interface Ctx {
@@ -248,8 +219,7 @@ function decode(n: GoyamlNode, ctx: Ctx): GoVal {
     case 'scalar':
       return scalarOf(n);
     case 'sequence':
-      for (const it of n.children) decode(it, ctx);
-      return { t: 'seq' };
+      return { t: 'seq', items: n.children.map((it) => decode(it, ctx)) };
     case 'mapping': {
       const out: GoVal = { t: 'map', m: new Map() };
       mappingInto(n, out.m, ctx);
@@ -368,6 +338,33 @@ function keyString(k: GoVal): string {
   }
 }
 
+/**
+ * convertToJSONableObject over the whole decoded value: a nil or uint64 key at any depth is refused
+ * (sigs.k8s.io/yaml's text less the key and value it quotes). Go ranges over its maps in random order, so
+ * which of two refused keys it names varies; we name the first found. (Recursion as deep as decode's.)
+ */
+function checkKeys(v: GoVal): void {
+  if (v.t === 'map') {
+    for (const [k] of v.m.values()) keyString(k);
+    for (const [, x] of v.m.values()) checkKeys(x);
+  } else if (v.t === 'seq') for (const x of v.items) checkKeys(x);
+}
+
+const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/**
+ * json.Marshal of a nested map or list (left as it is: only top-level scalars become strings): ±Inf and
+ * NaN are refused, the first in its order (keys sorted, depth first). The message leaves the value out
+ * (goyaml prints +Inf, -Inf or NaN: something of the output).
+ */
+function checkMarshal(v: GoVal): void {
+  if (v.t === 'float' && !Number.isFinite(v.v)) fail('error converting YAML to JSON: json: unsupported value');
+  if (v.t === 'map') {
+    const entries = [...v.m.values()].map(([k, x]) => [keyString(k), x] as const).sort((a, b) => byUtf8(a[0], b[0]));
+    for (const [, x] of entries) checkMarshal(x);
+  } else if (v.t === 'seq') for (const x of v.items) checkMarshal(x);
+}
+
 function valueString(v: GoVal, pos: number): string {
   switch (v.t) {
     case 'str': return v.v;
@@ -399,18 +396,23 @@ export function parseKeysAndValues(text: Uint8Array | string): Map<string, strin
   if (!root) return out; // empty stream: nil, no keys
   const v = decode(root, { aliases: new Set(), expanded: 0 });
   if (v.t === 'null') return out;
+  // sigs.k8s.io/yaml's order: goyaml's whole decode (done), the key conversion, json.Marshal, then
+  // json.Decode into map[string]string, which reports the first value in key order that is no string.
+  checkKeys(v);
   if (v.t !== 'map') {
+    checkMarshal(v);
     const kind = v.t === 'seq' ? 'array' : v.t === 'str' ? 'string' : v.t === 'bool' ? 'bool' : 'number';
     fail(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type map[string]string`);
   }
+  const entries = [...(v as { m: Map<string, [GoVal, GoVal]> }).m.values()].map(([k, val], pos) => ({ key: keyString(k), val, pos }));
+  const sorted = [...entries].sort((a, b) => byUtf8(a.key, b.key));
+  for (const e of sorted) if (e.val.t === 'map' || e.val.t === 'seq') checkMarshal(e.val);
+  for (const e of sorted) if (e.val.t === 'map' || e.val.t === 'seq') valueString(e.val, e.pos);
   const seen = new Set<string>();
-  let pos = 0;
-  for (const [k, val] of (v as { m: Map<string, [GoVal, GoVal]> }).m.values()) {
-    const key = keyString(k);
+  for (const { key, val, pos } of entries) {
     if (seen.has(key)) fail(`two keys of the output become the same key (entry ${pos + 1}); ESO would keep one of them at random`);
     seen.add(key);
     out.set(goJsonRoundTrip(key), goJsonRoundTrip(valueString(val, pos)));
-    pos++;
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { GoyamlDepthError, goyamlCompose, type GoyamlNode } from '../../common/g
 import { FuncFailure } from '../errors.js';
 import { formatFloat } from '../fmt.js';
 import { GoFloat32, GoInt, GoObject, binToUtf8, isNilContainer, utf8ToBin, type Value } from '../values.js';
+import { goUtf8, goUtf8Pieces } from '../../common/go-utf8.js';
 import { decodeJson, encodeJson } from './sprig-json.js';
 import { emitYaml, type YamlEvent } from './eso-yaml-emit.js';
 import type { FuncEntry } from './eso-types.js';
@@ -289,6 +290,19 @@ const shortTag = (t: string): string => (t.startsWith(TAG) ? '!!' + t.slice(TAG.
 interface ConvertCtx {
   aliases: Set<GoyamlNode>;
   expanded: number;
+  /**
+   * sigs.k8s.io/yaml's key conversion runs after goyaml has decoded the whole document, so a key it
+   * refuses is an error only when the decode succeeds: per map being built, the refused keys (a later
+   * one replacing an earlier, as in Go's map) with their error text.
+   */
+  unsupported: Map<Map<string, Value>, Map<string, string>>;
+  /**
+   * Per map being built, goyaml's own entries by Go key (1 and "1" are two keys there, one string after
+   * the conversion): sigs.k8s.io/yaml converts every one of them, so a refused key in the value of an
+   * entry that lost its string to another still counts.
+   */
+  goEntries: Map<Map<string, Value>, Map<string, Value>>;
+  nanKeys: number;
 }
 
 /** The value goyaml v2 decodes into interface{} (decode.go), already JSON-shaped (sigs.k8s.io convertToJSONableObject). */
@@ -331,9 +345,34 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
     if (k instanceof Map || Array.isArray(k)) throw new YamlConvertError(`yaml: invalid map key: ${goSharpV(keyNode, 0)}`);
     const key = jsonKey(k, keyNode);
     const v = nodeToValue(c[i + 1]!, ctx);
+    if (typeof key !== 'string') {
+      let refused = ctx.unsupported.get(out);
+      if (!refused) ctx.unsupported.set(out, (refused = new Map()));
+      refused.delete(key.id);
+      refused.set(key.id, `unsupported map key of type: ${key.type}, key: ${key.key}, value: ${goSharpV(c[i + 1]!, 0, true)}`);
+      continue;
+    }
+    let entries = ctx.goEntries.get(out);
+    if (!entries) ctx.goEntries.set(out, (entries = new Map()));
+    const id = goKeyId(k, keyNode, ctx);
+    entries.delete(id);
+    entries.set(id, v);
     out.delete(key);
     out.set(key, v);
   }
+}
+
+/** The identity of a (convertible) key in goyaml's map[interface{}]interface{}: its Go type and value. */
+function goKeyId(k: Value, node: GoyamlNode, ctx: ConvertCtx): string {
+  if (typeof k === 'boolean') return 'b:' + k;
+  if (typeof k === 'number') {
+    let src = node;
+    while (src.kind === 'alias') src = src.alias!;
+    const r = src.kind === 'scalar' && src.tag !== TAG + 'float' ? resolvePlain(src.value) : undefined;
+    if (r?.tag === 'int') return 'i:' + r.value;
+    return Number.isNaN(k) ? `nan:${ctx.nanKeys++}` : 'f:' + String(k); // NaN equals no key; -0 is 0
+  }
+  return 's:' + String(k);
 }
 
 function merge(n: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx): void {
@@ -369,7 +408,7 @@ function scalarValue(node: GoyamlNode): Value {
     if (node.tag === TAG + 'binary') {
       const b = goBase64(node.value);
       if (!b) throw new YamlConvertError('yaml: !!binary value contains invalid base64 data');
-      return Buffer.from(b).toString('latin1');
+      return utf8ToBin(goUtf8(b)); // the JSON round trip: bytes that are not UTF-8 come back as U+FFFD
     }
     return text; // `!`, `!local` and other tags: the text
   }
@@ -391,8 +430,7 @@ function scalarValue(node: GoyamlNode): Value {
     case 'int':
       return Number(r.value); // the JSON round trip makes every number a float64
     case 'float':
-      if (!Number.isFinite(r.value)) throw new YamlConvertError(`json: unsupported value: ${formatFloat(r.value, 'g', -1, 64)}`);
-      return r.value;
+      return r.value; // ±Inf and NaN fail in json.Marshal, after the decode (unsupportedValue)
   }
 }
 
@@ -414,25 +452,68 @@ function goQuote(s: string): string {
   return out + '"';
 }
 
-/** fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...). */
-function goSharpV(n: GoyamlNode, depth: number): string {
+/**
+ * A map key as fmt orders it (internal/fmtsort on interface{} keys): by dynamic type first, in the order
+ * of the type descriptors in the binary, which the linker sorts by name (nil first, then bool, float64,
+ * int, string, uint64), then by value.
+ */
+type SortKey = { rank: 0 } | { rank: 1 | 2; v: number } | { rank: 3 | 5; v: bigint } | { rank: 4; v: Buffer };
+
+function sortKeyOf(n: GoyamlNode): SortKey | undefined {
+  while (n.kind === 'alias') n = n.alias!;
+  if (n.kind !== 'scalar') return undefined;
+  if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  if (!RESOLVABLE.has(n.tag)) return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  const r = resolvePlain(n.value);
+  switch (r.tag) {
+    case 'null': return { rank: 0 };
+    case 'bool': return { rank: 1, v: r.value ? 1 : 0 };
+    case 'float': return { rank: 2, v: r.value };
+    case 'int':
+      if (n.tag === TAG + 'float') return { rank: 2, v: Number(r.value) };
+      return r.value > 2n ** 63n - 1n ? { rank: 5, v: r.value } : { rank: 3, v: r.value };
+    default: return { rank: 4, v: Buffer.from(n.value, 'utf8') };
+  }
+}
+
+function compareSortKeys(a: SortKey | undefined, b: SortKey | undefined): number {
+  if (!a || !b) return 0;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.rank === 0 || b.rank === 0) return 0;
+  if (a.rank === 4) return Buffer.compare(a.v, (b as { v: Buffer }).v);
+  const x = a.v as number | bigint;
+  const y = (b as { v: number | bigint }).v;
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1; // NaN first
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * fmt's %#v of the value goyaml decodes a node into (interface{}: map[interface {}]interface {}, []interface {}, ...).
+ * `top`: the value is an argument of its own (a nil prints `<nil>`, not `interface {}(nil)`).
+ */
+function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
-  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1);
+  if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1, top);
   if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
   if (n.kind === 'mapping') {
-    const entries = new Map<string, string>();
+    const entries = new Map<string, { key: SortKey | undefined; v: string }>();
     for (let i = 0; i < n.children.length; i += 2) {
       const k = goSharpV(n.children[i]!, depth + 1);
       entries.delete(k);
-      entries.set(k, goSharpV(n.children[i + 1]!, depth + 1));
+      entries.set(k, { key: sortKeyOf(n.children[i]!), v: goSharpV(n.children[i + 1]!, depth + 1) });
     }
-    const keys = [...entries.keys()].sort();
-    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)}`).join(', ')}}`;
+    const keys = [...entries.keys()].sort((a, b) => compareSortKeys(entries.get(a)!.key, entries.get(b)!.key));
+    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)!.v}`).join(', ')}}`;
   }
+  if (top && n.kind === 'scalar' && n.tag !== TAG + 'str' && !(n.tag === '' && !n.implicit) && RESOLVABLE.has(n.tag) && resolvePlain(n.value).tag === 'null') return '<nil>';
   if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
   if (!RESOLVABLE.has(n.tag)) {
     const b = n.tag === TAG + 'binary' ? goBase64(n.value) : undefined;
-    return goQuote(b ? binToUtf8(Buffer.from(b).toString('latin1')) : n.value);
+    if (!b) return goQuote(n.value);
+    // strconv.Quote of the decoded bytes: a byte that is not UTF-8 prints as \xNN.
+    return `"${goUtf8Pieces(b).map((p) => (typeof p === 'number' ? '\\x' + p.toString(16).padStart(2, '0') : goQuote(p).slice(1, -1))).join('')}"`;
   }
   const r = resolvePlain(n.value);
   switch (r.tag) {
@@ -453,17 +534,79 @@ function goBase64(s: string): Uint8Array | undefined {
   return Buffer.from(t, 'base64');
 }
 
-/** sigs.k8s.io/yaml's key conversion: strings stay, numbers and bools become their text. */
-function jsonKey(k: Value, node: GoyamlNode): string {
+/** A key sigs.k8s.io/yaml refuses: its Go type (%s of reflect.TypeOf) and %+#v. */
+interface RefusedKey {
+  id: string;
+  type: string;
+  key: string;
+}
+
+/**
+ * sigs.k8s.io/yaml's key conversion: strings stay, ints become their decimal text, floats
+ * FormatFloat(k, 'g', -1, 32) (so rounded to float32: 1e39 is .inf, 1e-310 is 0), bools true/false;
+ * a nil or a uint64 (above int64) key is refused.
+ */
+function jsonKey(k: Value, node: GoyamlNode): string | RefusedKey {
   if (typeof k === 'string') return k;
   if (typeof k === 'boolean') return k ? 'true' : 'false';
   if (typeof k === 'number') {
-    const src = node.kind === 'scalar' ? resolvePlain(node.value) : undefined;
-    if (src?.tag === 'int') return src.value.toString();
-    const s = formatFloat(k, 'g', -1, 32);
+    let src = node;
+    while (src.kind === 'alias') src = src.alias!;
+    const r = src.kind === 'scalar' && src.tag !== TAG + 'float' ? resolvePlain(src.value) : undefined;
+    if (r?.tag === 'int') {
+      if (r.value > 2n ** 63n - 1n) return { id: 'u:' + r.value, type: 'uint64', key: '0x' + r.value.toString(16) };
+      return r.value.toString();
+    }
+    const s = formatFloat(Math.fround(k), 'g', -1, 32);
     return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
   }
-  throw new YamlConvertError(`unsupported map key of type: ${k === null ? '<nil>' : typeof k}`);
+  if (k === null) return { id: 'nil', type: '%!s(<nil>)', key: '<nil>' };
+  throw new YamlConvertError('unsupported map key');
+}
+
+/**
+ * The first refused key of the decoded value: a map's own keys before those of the maps in it, as Go's
+ * convertToJSONableObject checks a key before it converts the key's value; a map that a later equal key
+ * replaced is no longer in the value and not looked at.
+ */
+function refusedKey(v: Value, ctx: ConvertCtx, seen: Set<object>): string | undefined {
+  if (!(v instanceof Map) && !Array.isArray(v)) return undefined;
+  if (seen.has(v)) return undefined;
+  seen.add(v);
+  if (v instanceof Map) {
+    for (const text of ctx.unsupported.get(v)?.values() ?? []) return text;
+    for (const x of (ctx.goEntries.get(v) ?? v).values()) {
+      const r = refusedKey(x, ctx, seen);
+      if (r !== undefined) return r;
+    }
+  } else {
+    for (const x of v) {
+      const r = refusedKey(x, ctx, seen);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+/** json.Marshal's first unsupported value (±Inf, NaN), in its order: map keys sorted, depth first. */
+function unsupportedValue(v: Value, seen: Set<object>): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : v;
+  if (v instanceof Map) {
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    for (const k of [...v.keys()].sort()) {
+      const bad = unsupportedValue(v.get(k)!, seen);
+      if (bad !== undefined) return bad;
+    }
+  } else if (Array.isArray(v)) {
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    for (const x of v) {
+      const bad = unsupportedValue(x, seen);
+      if (bad !== undefined) return bad;
+    }
+  }
+  return undefined;
 }
 
 const JSON_KIND: Record<string, string> = { string: 'string', number: 'number', boolean: 'bool' };
@@ -474,7 +617,13 @@ export function fromYaml(str: string): Map<string, Value> {
   try {
     // The Go string's bytes as they are: goyaml's reader checks the UTF-8.
     const root = goyamlCompose(Buffer.from(str, 'latin1'), { maxDepth: MAX_DEPTH });
-    value = root ? nodeToValue(root, { aliases: new Set(), expanded: 0 }) : null;
+    const ctx: ConvertCtx = { aliases: new Set(), expanded: 0, unsupported: new Map(), goEntries: new Map(), nanKeys: 0 };
+    value = root ? nodeToValue(root, ctx) : null;
+    // sigs.k8s.io/yaml: goyaml's decode, then the key conversion, then json.Marshal.
+    const refused = refusedKey(value, ctx, new Set());
+    if (refused !== undefined) throw new YamlConvertError(refused);
+    const bad = unsupportedValue(value, new Set());
+    if (bad !== undefined) throw new YamlConvertError(`json: unsupported value: ${formatFloat(bad, 'g', -1, 64)}`);
   } catch (e) {
     if (e instanceof GoyamlDepthError) throw new FuncFailure('nesting too deep');
     if (e instanceof FuncFailure) throw e;
