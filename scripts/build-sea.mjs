@@ -52,6 +52,26 @@ try {
   // run. Colour detection is irrelevant for a program whose stderr is read by machines.
   writeFileSync(shim, 'module.exports = false;\n');
   const bundle = path.join(work, 'eso-render.cjs');
+  // dist/common/lazy-packages.js loads re2js, node-forge and bcryptjs on first use through
+  // createRequire(import.meta.url), which esbuild cannot follow (and import.meta.url is empty in a CJS
+  // bundle). Its `load('<name>')` calls become plain `require('<name>')` calls: esbuild bundles those
+  // packages and evaluates each one only when the call runs, as dist/ does.
+  const lazyPackages = {
+    name: 'lazy-packages',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]common[\\/]lazy-packages\.js$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        const decl = 'const load = createRequire(import.meta.url);';
+        if (!src.includes(decl)) die(`${args.path}: no \`${decl}\` line to replace`);
+        const contents = src
+          .replace("import { createRequire } from 'node:module';", '')
+          .replace(decl, '')
+          .replace(/\bload\('([^']+)'\)/g, "require('$1')");
+        if (/\bload\(/.test(contents)) die(`${args.path}: a load() call with no literal package name`);
+        return { contents, loader: 'js' };
+      });
+    },
+  };
   const result = await build({
     entryPoints: [entry],
     outfile: bundle,
@@ -63,6 +83,7 @@ try {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
+    plugins: [lazyPackages],
   });
   for (const w of result.warnings) {
     // import.meta in ESM dependencies is empty in CJS; only worth a look if it is our own code.
@@ -71,6 +92,9 @@ try {
   const inputs = Object.keys(result.metafile.inputs);
   for (const p of ['aws', 'vault', 'gcpsm', 'azurekv', 'fake']) {
     if (!inputs.some((f) => f.includes(`providers/${p}/index.`))) die(`the bundle does not include the ${p} provider`);
+  }
+  for (const p of ['re2js', 'node-forge', 'bcryptjs', 'yaml']) {
+    if (!inputs.some((f) => f.includes(`node_modules/${p}/`))) die(`the bundle does not include ${p}`);
   }
 
   // 2. SEA blob, with the code cache made by the node that will run it.

@@ -116,6 +116,59 @@ describe('single executable', () => {
     }
   });
 
+  it('packages loaded on first use (re2js, node-forge, bcryptjs) work from the bundle, identical to node dist/cli.js', () => {
+    const dir = mkdtempSync(path.join(work, 'lazy-'));
+    const p12 = readFileSync(path.join(repoRoot, 'test/fixtures/crypto/leaf-pass.p12')).toString('base64');
+    const docs: unknown[] = [
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ClusterSecretStore',
+        metadata: { name: 'fake' },
+        spec: { provider: { fake: { data: [{ key: 'version', value: 'v1.4.2-rc.1' }, { key: 'bundle', value: p12 }, { key: 'user_name', value: 'shop' }] } } },
+      },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: 'lazy', namespace: 'shop' },
+        spec: {
+          secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake' },
+          target: {
+            name: 'lazy',
+            template: {
+              engineVersion: 'v2',
+              data: {
+                // re2js (sprig's regex and semver), node-forge (the PKCS#12 MAC key), bcryptjs (htpasswd: salted, so only its form is compared)
+                checks: '{{ regexFind "[0-9]+" .version }} {{ semverCompare ">=1.4.0-0" .version }} {{ (semver .version).Minor }} {{ index . "user-name" }}',
+                cert: '{{ .bundle | b64dec | pkcs12certPass "s3cret" }}',
+                htpasswd: '{{ htpasswd "user" .version "bcrypt" }}',
+              },
+            },
+          },
+          // A rewrite transform (user_name becomes user-name): the engine's regexps go through re2js too.
+          dataFrom: [{ find: { name: { regexp: '^(version|bundle|user_name)$' } }, rewrite: [{ regexp: { source: '_', target: '-' } }] }],
+        },
+      },
+    ];
+    writeFileSync(path.join(dir, 'stream.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+    const a = run([sea], ['render', '-f', 'stream.yaml'], { cwd: dir });
+    const b = run(node, ['render', '-f', 'stream.yaml'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const secret = (out: string) => (parseAllDocuments(out).map((d) => d.toJS()).find((o) => o.kind === 'Secret') as { data: Record<string, string> }).data;
+    const sa = secret(a.stdout);
+    const sb = secret(b.stdout);
+    const text = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
+    expect(text(sa.checks)).toBe('1 true 4 shop');
+    expect(text(sa.cert)).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(text(sa.htpasswd)).toMatch(/^user:\$2a\$10\$/);
+    expect(Object.keys(sa).sort()).toEqual(['cert', 'checks', 'htpasswd']);
+    const { htpasswd: ha, ...restA } = sa;
+    const { htpasswd: hb, ...restB } = sb;
+    expect(text(hb)).toMatch(/^user:\$2a\$10\$/);
+    expect(ha).not.toBe(hb);
+    expect(restA).toEqual(restB);
+  });
+
   it('every provider loads from the bundle: the same failures as node against closed loopback ports', () => {
     const dir = mkdtempSync(path.join(work, 'providers-'));
     const stores = {
