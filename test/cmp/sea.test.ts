@@ -75,6 +75,26 @@ describe('single executable', () => {
     expect(parseAllDocuments(a.stdout).filter((d) => (d.toJS() as { kind?: string }).kind === 'Secret')).toHaveLength(2);
   });
 
+  it('render on stdin: a stream with nothing to render passes through, and one that needs the whole program gets the same stdin', () => {
+    const dir = path.dirname(sea);
+    const plain = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n';
+    const quickstart = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].map((f) => readFileSync(path.join(dir, 'quickstart', f), 'utf8')).join('---\n');
+    for (const [input, args] of [
+      [plain, ['render']],
+      [plain, ['render', '--log-format', 'json']],
+      [quickstart, ['render']],
+      [plain, ['render', '--keep-stores']],
+    ] as const) {
+      const a = run([sea], [...args], { cwd: dir, input });
+      const b = run(node, [...args], { cwd: dir, input });
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+      expect(untimed(a.stderr)).toBe(untimed(b.stderr));
+      if (input === plain) expect(a.stdout).toBe(plain);
+      else expect(a.stdout.match(/^kind: Secret$/gm)).toHaveLength(2);
+    }
+  });
+
   it('krm, the legacy kustomize plugin and validate: identical to node dist/cli.js', () => {
     const dir = path.dirname(sea);
     const items = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].flatMap((f) =>
