@@ -63,6 +63,11 @@ describe('single executable', () => {
     console.log(`${buildLine}\nsingle executable: ${size} bytes (${(size / 1024 / 1024).toFixed(1)} MB)`);
     expect(size).toBeGreaterThan(10 * 1024 * 1024);
     expect(run([sea], ['version'], { cwd: dir }).stdout).toBe(run(node, ['version'], { cwd: dir }).stdout);
+    // `version` is answered by the small SEA main; `--help` by the embedded rest of the program.
+    const help = run([sea], ['--help'], { cwd: dir });
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: eso-render <command>/);
+    expect(help.stdout).toBe(run(node, ['--help'], { cwd: dir }).stdout);
   });
 
   it('render: the quickstart output is identical to node dist/cli.js', () => {
