@@ -34,7 +34,3 @@ export function bcryptjs(): BcryptModule {
   return (bcrypt ??= load('bcryptjs') as BcryptModule);
 }
 
-/** Which of these packages this process has loaded (for tests and the benchmark's module count). */
-export function lazyPackagesLoaded(): string[] {
-  return [re2js && 're2js', forge && 'node-forge', bcrypt && 'bcryptjs'].filter((n): n is string => !!n);
-}
