@@ -2,14 +2,19 @@
 // `npm run build:sea`: eso-render as one self-contained executable (Node single executable application).
 // Offline: esbuild and postject come from node_modules, the node binary from this machine.
 //
-//   1. bundle dist/cli.js and everything it imports (every provider: the registry's import('./aws/index.js')
-//      paths are literal, so esbuild follows them) into one CommonJS file: a Node 20 SEA main must be CJS,
-//      and its require() loads built-ins only;
-//   2. turn the bundle into a SEA blob with a V8 code cache (faster start);
+//   1. bundle dist/cli-main.js (every command) and everything it imports (every provider: the registry's
+//      import('./aws/index.js') paths are literal, so esbuild follows them) into one CommonJS file, and
+//      dist/sea-main.js (`version` and the `render` pass-through, a few small modules) into another: a
+//      Node 20 SEA main must be CJS, and its require() loads built-ins only. The small one is the SEA's
+//      main; the large one is an asset it evaluates only when a run needs more than the pass-through
+//      (issue 19: the executable used to compile 9 MB of code before doing anything);
+//   2. turn the small bundle into a SEA blob with a V8 code cache (faster start), the large one and its
+//      own V8 code cache (made by the node that will run it) as assets;
 //   3. copy node, strip its symbols (before injecting: stripping afterwards would break the blob), and
 //      inject the blob with postject.
 //
-// Options: --entry FILE (default dist/cli.js), --out FILE (default dist/eso-render), --node FILE (the
+// Options: --entry FILE (the commands, default dist/cli-main.js), --main FILE (the SEA main, default
+// dist/sea-main.js), --out FILE (default dist/eso-render), --node FILE (the
 // node binary to copy, default this one), --no-strip, --keep-bundle.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +29,8 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 
 const { values: opt } = parseArgs({
   options: {
-    entry: { type: 'string', default: path.join(root, 'dist', 'cli.js') },
+    entry: { type: 'string', default: path.join(root, 'dist', 'cli-main.js') },
+    main: { type: 'string', default: path.join(root, 'dist', 'sea-main.js') },
     out: { type: 'string', default: path.join(root, 'dist', 'eso-render') },
     node: { type: 'string', default: process.execPath },
     'no-strip': { type: 'boolean', default: false },
@@ -38,9 +44,10 @@ function die(msg) {
 }
 
 const entry = path.resolve(opt.entry);
+const seaMain = path.resolve(opt.main);
 const out = path.resolve(opt.out);
 const nodeBin = path.resolve(opt.node);
-if (!existsSync(entry)) die(`${entry} does not exist; run \`npm run build\` first`);
+for (const f of [entry, seaMain]) if (!existsSync(f)) die(`${f} does not exist; run \`npm run build\` first`);
 if (!readFileSync(nodeBin).includes(FUSE)) die(`${nodeBin} has no SEA fuse; it cannot become a single executable`);
 
 const work = mkdtempSync(path.join(tmpdir(), 'eso-render-sea-'));
@@ -51,10 +58,29 @@ try {
   // `debug` (via node-vault) tries require('supports-color'); in a SEA that prints a warning on every
   // run. Colour detection is irrelevant for a program whose stderr is read by machines.
   writeFileSync(shim, 'module.exports = false;\n');
-  const bundle = path.join(work, 'eso-render.cjs');
-  const result = await build({
-    entryPoints: [entry],
-    outfile: bundle,
+  const bundle = path.join(work, 'cli-main.cjs');
+  const mainBundle = path.join(work, 'sea-main.cjs');
+  // dist/common/lazy-packages.js loads re2js, node-forge and bcryptjs on first use through
+  // createRequire(import.meta.url), which esbuild cannot follow (and import.meta.url is empty in a CJS
+  // bundle). Its `load('<name>')` calls become plain `require('<name>')` calls: esbuild bundles those
+  // packages and evaluates each one only when the call runs, as dist/ does.
+  const lazyPackages = {
+    name: 'lazy-packages',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]common[\\/]lazy-packages\.js$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        const decl = 'const load = createRequire(import.meta.url);';
+        if (!src.includes(decl)) die(`${args.path}: no \`${decl}\` line to replace`);
+        const contents = src
+          .replace("import { createRequire } from 'node:module';", '')
+          .replace(decl, '')
+          .replace(/\bload\('([^']+)'\)/g, "require('$1')");
+        if (/\bload\(/.test(contents)) die(`${args.path}: a load() call with no literal package name`);
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -63,20 +89,47 @@ try {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
-  });
-  for (const w of result.warnings) {
+    plugins: [lazyPackages],
+  };
+  const result = await build({ ...common, entryPoints: [entry], outfile: bundle });
+  const mainResult = await build({ ...common, entryPoints: [seaMain], outfile: mainBundle });
+  for (const w of [...result.warnings, ...mainResult.warnings]) {
     // import.meta in ESM dependencies is empty in CJS; only worth a look if it is our own code.
     if (w.location?.file && !w.location.file.includes('node_modules')) process.stderr.write(`build-sea: warning: ${w.text} (${w.location.file})\n`);
   }
+  const mainInputs = Object.keys(mainResult.metafile.inputs);
+  if (mainInputs.some((f) => f.includes('node_modules/') || f.includes('/cli-main.'))) die(`the SEA main bundles more than the pass-through: ${mainInputs.join(', ')}`);
   const inputs = Object.keys(result.metafile.inputs);
   for (const p of ['aws', 'vault', 'gcpsm', 'azurekv', 'fake']) {
     if (!inputs.some((f) => f.includes(`providers/${p}/index.`))) die(`the bundle does not include the ${p} provider`);
+  }
+  for (const p of ['re2js', 'node-forge', 'bcryptjs', 'yaml']) {
+    if (!inputs.some((f) => f.includes(`node_modules/${p}/`))) die(`the bundle does not include ${p}`);
   }
 
   // 2. SEA blob, with the code cache made by the node that will run it.
   const blob = path.join(work, 'eso-render.blob');
   const seaConfig = path.join(work, 'sea-config.json');
-  writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  // The asset is evaluated by sea-main.ts inside this same wrapper; V8 accepts the cache only for the
+  // same source text, V8 version and flags, and the script falls back to compiling if it does not.
+  const cache = path.join(work, 'cli-main.cache');
+  const makeCache = `
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const { Script } = require('node:vm');
+    const src = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(process.argv[1], 'utf8') + '\\n})';
+    writeFileSync(process.argv[2], new Script(src, { filename: 'cli-main.cjs' }).createCachedData());`;
+  const mc = spawnSync(nodeBin, ['-e', makeCache, bundle, cache], { encoding: 'utf8' });
+  if (mc.status !== 0) die(`making the code cache failed:\n${mc.stderr}`);
+  writeFileSync(
+    seaConfig,
+    JSON.stringify({
+      main: mainBundle,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets: { 'cli-main.cjs': bundle, 'cli-main.cache': cache },
+    }),
+  );
   const sea = spawnSync(nodeBin, ['--experimental-sea-config', seaConfig], { encoding: 'utf8' });
   if (sea.status !== 0) die(`node --experimental-sea-config failed:\n${sea.stderr}`);
 
@@ -98,11 +151,14 @@ try {
   } finally {
     console.warn = origWarn;
   }
-  if (opt['keep-bundle']) copyFileSync(bundle, `${out}.cjs`);
+  if (opt['keep-bundle']) {
+    copyFileSync(bundle, `${out}.cjs`);
+    copyFileSync(mainBundle, `${out}.main.cjs`);
+  }
 
   const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   process.stdout.write(
-    `build-sea: ${out}: ${statSync(out).size} bytes (${mb(statSync(out).size)}; bundle ${mb(statSync(bundle).size)}, blob ${mb(statSync(blob).size)}, node ${process.versions.node}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    `build-sea: ${out}: ${statSync(out).size} bytes (${mb(statSync(out).size)}; bundle ${mb(statSync(bundle).size)}, main ${(statSync(mainBundle).size / 1024).toFixed(0)} kB, blob ${mb(statSync(blob).size)}, node ${process.versions.node}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

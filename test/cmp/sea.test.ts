@@ -63,6 +63,11 @@ describe('single executable', () => {
     console.log(`${buildLine}\nsingle executable: ${size} bytes (${(size / 1024 / 1024).toFixed(1)} MB)`);
     expect(size).toBeGreaterThan(10 * 1024 * 1024);
     expect(run([sea], ['version'], { cwd: dir }).stdout).toBe(run(node, ['version'], { cwd: dir }).stdout);
+    // `version` is answered by the small SEA main; `--help` by the embedded rest of the program.
+    const help = run([sea], ['--help'], { cwd: dir });
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: eso-render <command>/);
+    expect(help.stdout).toBe(run(node, ['--help'], { cwd: dir }).stdout);
   });
 
   it('render: the quickstart output is identical to node dist/cli.js', () => {
@@ -73,6 +78,26 @@ describe('single executable', () => {
     expect(a.stdout).toBe(b.stdout);
     expect(untimed(a.stderr)).toBe(untimed(b.stderr));
     expect(parseAllDocuments(a.stdout).filter((d) => (d.toJS() as { kind?: string }).kind === 'Secret')).toHaveLength(2);
+  });
+
+  it('render on stdin: a stream with nothing to render passes through, and one that needs the whole program gets the same stdin', () => {
+    const dir = path.dirname(sea);
+    const plain = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n';
+    const quickstart = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'].map((f) => readFileSync(path.join(dir, 'quickstart', f), 'utf8')).join('---\n');
+    for (const [input, args] of [
+      [plain, ['render']],
+      [plain, ['render', '--log-format', 'json']],
+      [quickstart, ['render']],
+      [plain, ['render', '--keep-stores']],
+    ] as const) {
+      const a = run([sea], [...args], { cwd: dir, input });
+      const b = run(node, [...args], { cwd: dir, input });
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+      expect(untimed(a.stderr)).toBe(untimed(b.stderr));
+      if (input === plain) expect(a.stdout).toBe(plain);
+      else expect(a.stdout.match(/^kind: Secret$/gm)).toHaveLength(2);
+    }
   });
 
   it('krm, the legacy kustomize plugin and validate: identical to node dist/cli.js', () => {
@@ -114,6 +139,59 @@ describe('single executable', () => {
     } finally {
       wd.dispose();
     }
+  });
+
+  it('packages loaded on first use (re2js, node-forge, bcryptjs) work from the bundle, identical to node dist/cli.js', () => {
+    const dir = mkdtempSync(path.join(work, 'lazy-'));
+    const p12 = readFileSync(path.join(repoRoot, 'test/fixtures/crypto/leaf-pass.p12')).toString('base64');
+    const docs: unknown[] = [
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ClusterSecretStore',
+        metadata: { name: 'fake' },
+        spec: { provider: { fake: { data: [{ key: 'version', value: 'v1.4.2-rc.1' }, { key: 'bundle', value: p12 }, { key: 'user_name', value: 'shop' }] } } },
+      },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: 'lazy', namespace: 'shop' },
+        spec: {
+          secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake' },
+          target: {
+            name: 'lazy',
+            template: {
+              engineVersion: 'v2',
+              data: {
+                // re2js (sprig's regex and semver), node-forge (the PKCS#12 MAC key), bcryptjs (htpasswd: salted, so only its form is compared)
+                checks: '{{ regexFind "[0-9]+" .version }} {{ semverCompare ">=1.4.0-0" .version }} {{ (semver .version).Minor }} {{ index . "user-name" }}',
+                cert: '{{ .bundle | b64dec | pkcs12certPass "s3cret" }}',
+                htpasswd: '{{ htpasswd "user" .version "bcrypt" }}',
+              },
+            },
+          },
+          // A rewrite transform (user_name becomes user-name): the engine's regexps go through re2js too.
+          dataFrom: [{ find: { name: { regexp: '^(version|bundle|user_name)$' } }, rewrite: [{ regexp: { source: '_', target: '-' } }] }],
+        },
+      },
+    ];
+    writeFileSync(path.join(dir, 'stream.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+    const a = run([sea], ['render', '-f', 'stream.yaml'], { cwd: dir });
+    const b = run(node, ['render', '-f', 'stream.yaml'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const secret = (out: string) => (parseAllDocuments(out).map((d) => d.toJS()).find((o) => o.kind === 'Secret') as { data: Record<string, string> }).data;
+    const sa = secret(a.stdout);
+    const sb = secret(b.stdout);
+    const text = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
+    expect(text(sa.checks)).toBe('1 true 4 shop');
+    expect(text(sa.cert)).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(text(sa.htpasswd)).toMatch(/^user:\$2a\$10\$/);
+    expect(Object.keys(sa).sort()).toEqual(['cert', 'checks', 'htpasswd']);
+    const { htpasswd: ha, ...restA } = sa;
+    const { htpasswd: hb, ...restB } = sb;
+    expect(text(hb)).toMatch(/^user:\$2a\$10\$/);
+    expect(ha).not.toBe(hb);
+    expect(restA).toEqual(restB);
   });
 
   it('every provider loads from the bundle: the same failures as node against closed loopback ports', () => {

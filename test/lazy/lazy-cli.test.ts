@@ -115,6 +115,22 @@ describe('render reads lazily', () => {
     }
   });
 
+  it('the quickstart (a template, no regexp, no crypto) loads neither re2js nor node-forge nor bcryptjs; a regexp loads re2js alone', async () => {
+    const files = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'deployment.yaml'];
+    const quickstart = files.map((f) => readFileSync(path.join(repoRoot, 'kustomize-examples/quickstart', f), 'utf8')).join('---\n');
+    const packages = (modules: string[]) => [...new Set(modules.map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1]).filter(Boolean))].sort();
+    const q = await runWithModuleLog(['render', '-q'], quickstart);
+    expect(q.code).toBe(0);
+    expect(q.stdout.match(/^kind: Secret$/gm)).toHaveLength(2);
+    expect(q.modules.some((m) => m.includes('/dist/template/index.js'))).toBe(true);
+    expect(packages(q.modules)).toEqual(['yaml']);
+    const withRegexp = quickstart.replace('{{ .api_token | quote }}', '{{ .api_token | regexFind "[a-z]+" | quote }}');
+    expect(withRegexp).not.toBe(quickstart);
+    const r = await runWithModuleLog(['render', '-q'], withRegexp);
+    expect(r.code).toBe(0);
+    expect(packages(r.modules)).toEqual(['re2js', 'yaml']);
+  });
+
   it('a stream the scan cannot decide goes through the whole command (CRLF, a BOM, flow style, a scalar document)', async () => {
     for (const input of [plain.replace(/\n/g, '\r\n'), `\uFEFF${plain}`, `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}\n`]) {
       const r = await runWithModuleLog(['render', '-q'], input);

@@ -1,7 +1,8 @@
 // Go regexps are RE2. re2js gives the same syntax and semantics (no backreferences, linear time),
 // so a pattern from an ExternalSecret means what it means in ESO.
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../../common/lazy-packages.js';
 
 export interface GoRegexp {
   /** Unanchored match, as Go's MatchString. */
@@ -17,7 +18,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   if (re) return re;
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(pattern);
+    compiled = re2().compile(pattern);
   } catch (e) {
     throw new Error(`error parsing regexp: ${e instanceof Error ? e.message : String(e)}`);
   }

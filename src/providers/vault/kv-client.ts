@@ -2,7 +2,8 @@
 // extract, metadata, find. Every backend read is cached per run, so many properties of one path cost
 // one request.
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../../common/lazy-packages.js';
 import { NoSecretError, ProviderError } from '../types.js';
 import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { gjsonGet } from '../shared/gjson.js';
@@ -79,7 +80,7 @@ export class VaultKvClient implements SecretsClient {
       if (ref.name) {
         let re: RE2JS;
         try {
-          re = RE2JS.compile(ref.name.regexp);
+          re = re2().compile(ref.name.regexp);
         } catch {
           throw new KvError(`could not compile find.name.regexp ${JSON.stringify(ref.name.regexp)}`);
         }

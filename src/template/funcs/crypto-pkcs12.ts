@@ -4,7 +4,8 @@
 // Primitives come from libraries: Node's crypto (PBKDF2, HMAC, AES, 3DES) and node-forge (the
 // RFC 7292 appendix B key derivation and RC2, which OpenSSL 3 only ships in its legacy provider).
 import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from '../../common/lazy-packages.js';
 import {
   TAG,
   bin,
@@ -93,6 +94,7 @@ function pkcs12Kdf(md: 'sha1' | 'sha256' | 'sha512', salt: string, bmp: string |
     const body = bmp.endsWith('\x00\x00') ? bmp.slice(0, -2) : bmp;
     for (let i = 0; i + 1 < body.length; i += 2) pw += String.fromCharCode((body.charCodeAt(i) << 8) | body.charCodeAt(i + 1));
   }
+  const forge = nodeForge();
   const mdObj = forge.md[md].create();
   const key = forge.pkcs12.generateKey(pw as string, forge.util.createBuffer(salt), id, iter, size, mdObj);
   return key.getBytes();
@@ -127,16 +129,16 @@ function rc2Cbc(key: string, iv: string): CbcCipher {
     output: forge.util.ByteStringBuffer;
   }
   const run = (c: Rc2, data: string): string => {
-    c.start(forge.util.createBuffer(iv));
-    c.update(forge.util.createBuffer(data));
+    c.start(nodeForge().util.createBuffer(iv));
+    c.update(nodeForge().util.createBuffer(data));
     c.finish(() => true);
     return c.output.getBytes();
   };
   const bits = key.length * 8;
   return {
     blockSize: 8,
-    decrypt: (data) => run(forge.rc2.createDecryptionCipher(forge.util.createBuffer(key), bits) as never, data),
-    encrypt: (data) => run(forge.rc2.createEncryptionCipher(forge.util.createBuffer(key), bits) as never, data),
+    decrypt: (data) => run(nodeForge().rc2.createDecryptionCipher(nodeForge().util.createBuffer(key), bits) as never, data),
+    encrypt: (data) => run(nodeForge().rc2.createEncryptionCipher(nodeForge().util.createBuffer(key), bits) as never, data),
   };
 }
 
@@ -432,7 +434,7 @@ export function encodeModern(
   rand: RandomSource = randomBytes,
 ): string {
   const bmp = bmpPassword(password);
-  const localKeyId = attribute(OID.localKeyId, octets(forge.md.sha1.create().update(cert.raw).digest().getBytes()));
+  const localKeyId = attribute(OID.localKeyId, octets(nodeForge().md.sha1.create().update(cert.raw).digest().getBytes()));
   const certBags = [certBag(cert.raw, [localKeyId]), ...caCerts.map((c) => certBag(c.raw, []))];
 
   const pkData = marshalPkcs8(key);

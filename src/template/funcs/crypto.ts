@@ -14,7 +14,7 @@ import {
   scryptSync,
   type KeyObject,
 } from 'node:crypto';
-import bcryptjs from 'bcryptjs';
+import { bcryptjs } from '../../common/lazy-packages.js';
 import { quote, sprint } from '../fmt.js';
 import { GoObject, binToUtf8, type Value } from '../values.js';
 import { bin, buf, children, readOne, seq, tlv } from './crypto-der.js';
@@ -62,8 +62,8 @@ export class SprigCertificate extends GoObject {
 export function bcrypt(input: string): string {
   // golang.org/x/crypto/bcrypt refuses passwords over 72 bytes instead of truncating them.
   if (input.length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
-  const salt = bcryptjs.genSaltSync(10).replace(/^\$2b\$/, '$2a$');
-  return bcryptjs.hashSync(binToUtf8(input), salt);
+  const salt = bcryptjs().genSaltSync(10).replace(/^\$2b\$/, '$2a$');
+  return bcryptjs().hashSync(binToUtf8(input), salt);
 }
 
 export function htpasswd(username: string, password: string, hashAlgorithm: string): string {

@@ -2,7 +2,8 @@
 // string's UTF-8 bytes so offsets are byte offsets and bytes are preserved, with Go's rules for
 // empty matches in FindAll/ReplaceAll/Split and Go's Expand template syntax ($1, ${name}, $$).
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../../common/lazy-packages.js';
 import { canBackquote, quote } from '../fmt.js';
 import { binToBytes, binToUtf8, decodeRuneAt, nilSlice, type Value } from '../values.js';
 import type { FuncEntry } from './sprig-types.js';
@@ -28,7 +29,7 @@ function compile(expr: string): Compiled {
   }
   let re: RE2JS;
   try {
-    re = RE2JS.compile(binToUtf8(expr));
+    re = re2().compile(binToUtf8(expr));
   } catch (e) {
     throw new Error(e instanceof Error ? e.message : String(e));
   }

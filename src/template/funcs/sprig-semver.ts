@@ -2,7 +2,8 @@
 // detailed errors), NewConstraint (ranges, x-ranges, ~, ^, ||, comma/space AND) and Constraints.Check.
 // The library's regular expressions are compiled with re2js, so they match exactly as in Go.
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../../common/lazy-packages.js';
 import { quote } from '../fmt.js';
 import { GoObject, type GoMethod, type Value } from '../values.js';
 
@@ -16,11 +17,19 @@ const cvRegex =
   String.raw`(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const ops = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 
-const looseRe = RE2JS.compile('^' + looseSemVerRegex + '$');
-const constraintRe = RE2JS.compile(String.raw`^\s*(${ops})\s*(${cvRegex})\s*$`);
-const rangeRe = RE2JS.compile(String.raw`\s*(${cvRegex})\s+-\s+(${cvRegex})\s*`);
-const findRe = RE2JS.compile(String.raw`(${ops})\s*(${cvRegex})`);
-const validRe = RE2JS.compile(String.raw`^(\s*(${ops})\s*(${cvRegex})\s*)((?:\s+|,\s*)(${ops})\s*(${cvRegex})\s*)*$`);
+// Compiled on the first semver call, not when the template engine loads (re2js is loaded lazily).
+let compiled: { looseRe: RE2JS; constraintRe: RE2JS; rangeRe: RE2JS; findRe: RE2JS; validRe: RE2JS } | undefined;
+function res(): NonNullable<typeof compiled> {
+  if (compiled) return compiled;
+  const RE2JS = re2();
+  return (compiled = {
+    looseRe: RE2JS.compile('^' + looseSemVerRegex + '$'),
+    constraintRe: RE2JS.compile(String.raw`^\s*(${ops})\s*(${cvRegex})\s*$`),
+    rangeRe: RE2JS.compile(String.raw`\s*(${cvRegex})\s+-\s+(${cvRegex})\s*`),
+    findRe: RE2JS.compile(String.raw`(${ops})\s*(${cvRegex})`),
+    validRe: RE2JS.compile(String.raw`^(\s*(${ops})\s*(${cvRegex})\s*)((?:\s+|,\s*)(${ops})\s*(${cvRegex})\s*)*$`),
+  });
+}
 
 /** FindStringSubmatch with unmatched groups as ''. */
 function submatch(re: RE2JS, s: string): string[] | undefined {
@@ -92,7 +101,7 @@ export class SemVersion extends GoObject {
 
   /** semver.NewVersion with CoerceNewVersion (the library default): the loose grammar, leading zeros allowed. */
   static parse(v: string): SemVersion {
-    const m = submatch(looseRe, v);
+    const m = submatch(res().looseRe, v);
     if (!m) throw new Error('invalid semantic version');
     const sv = new SemVersion(
       parseUintSegment(m[1]!),
@@ -251,7 +260,7 @@ function parseConstraint(c: string): Constraint {
   if (c.length === 0) {
     return { con: SemVersion.parse('0.0.0'), orig: c, op: '', minorDirty: false, patchDirty: false, dirty: true };
   }
-  const m = submatch(constraintRe, c);
+  const m = submatch(res().constraintRe, c);
   if (!m) throw new Error(`improper constraint: ${c}`);
   let ver = m[2]!;
   let minorDirty = false;
@@ -278,7 +287,7 @@ function parseConstraint(c: string): Constraint {
 
 function rewriteRange(i: string): string {
   let o = i;
-  for (const v of allSubmatches(rangeRe, i)) o = o.replace(v[0]!, `>= ${v[1]}, <= ${v[11]} `);
+  for (const v of allSubmatches(res().rangeRe, i)) o = o.replace(v[0]!, `>= ${v[1]}, <= ${v[11]} `);
   return o;
 }
 
@@ -288,8 +297,8 @@ function newConstraints(c: string): { groups: Constraint[][]; hasPre: boolean[] 
   const groups: Constraint[][] = [];
   const hasPre: boolean[] = [];
   for (const v of c.split('||')) {
-    if (!validRe.matcher(v).find()) throw new Error(`improper constraint: ${v}`);
-    let cs = allSubmatches(findRe, v).map((m) => m[0]!);
+    if (!res().validRe.matcher(v).find()) throw new Error(`improper constraint: ${v}`);
+    let cs = allSubmatches(res().findRe, v).map((m) => m[0]!);
     if (cs.length === 0) cs = [v];
     const group = cs.map(parseConstraint);
     hasPre.push(group.some((x) => x.con.pre !== ''));

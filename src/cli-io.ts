@@ -1,0 +1,42 @@
+// The process's side of a command: stdin read once (the pass-through and the whole command may both ask
+// for it), stdout and stderr, and the exit once both are flushed. Shared by dist/cli.js and the single
+// executable's small main (src/sea-main.ts), which hands the same CommandIO to the rest of the program.
+import type { CommandIO } from './frontends/render-cmd.js';
+
+export function processIO(): CommandIO {
+  let stdinRead: Promise<Buffer> | undefined;
+  const readStdinBytes = (): Promise<Buffer> =>
+    (stdinRead ??= new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      process.stdin.on('data', (c: Buffer) => chunks.push(c));
+      process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+      process.stdin.on('error', reject);
+    }));
+  return {
+    stdin: async () => (await readStdinBytes()).toString('utf8'),
+    stdinBytes: readStdinBytes,
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Exit once stdout and stderr are flushed: SDK timers (retry sleeps, keep-alive sockets) must not hold the process. */
+export function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+/** Exit with the command's code, or 2 with the error's name only on an unexpected error. */
+export function finish(run: Promise<number>): void {
+  run.then(exitAfterFlush, (e: unknown) => {
+    // Never a stack trace to the user: it could carry values from a provider's response.
+    process.stderr.write(`eso-render: internal error: ${e instanceof Error ? e.name : 'unknown'}\n`);
+    exitAfterFlush(2);
+  });
+}
