@@ -1,0 +1,156 @@
+// Fault injection at Google's token endpoint: workload identity federation through Application Default
+// Credentials (an `external_account` file in GOOGLE_APPLICATION_CREDENTIALS: token_url + a file
+// credential_source), the token exchange answered by the loopback STS (test/servers/gcpsm/sts-server.ts)
+// behind the fault proxy; the loopback Secret Manager direct, over TLS (ESO_RENDER_GCPSM_CA_FILE), and
+// accepting only a bearer token that STS issued, so a run that skipped the exchange fails. The real
+// google-auth-library and Secret Manager client in the built CLI. Every fault persistent and transient;
+// the judge counts requests and never times the run (see token-harness.ts).
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestTls } from '../servers/tls-ca.js';
+import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
+import { startStsServer, type StsServer } from '../servers/gcpsm/sts-server.js';
+import { startFaultProxy, type SeenRequest } from '../helpers/fault-proxy.js';
+import { parseManifests } from '../../src/frontends/stream.js';
+import type { Read } from './harness.js';
+import { routePlan, tokenMatrix } from './token-harness.js';
+
+const PROJECT = 'token-faults-project';
+const AUDIENCE = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/render-pool/providers/render-oidc';
+const SUBJECT_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YXJnb2NkOnJlbmRlcmVyIn0.c3ViamVjdC10b2tlbi1zaWduYXR1cmUtR3o4cQ';
+const VALUES = ['gcp-tok-pw-Vn3k8', 'gcp-tok-api-Lq5w2', 'gcp-tok-env-Tc7j4'];
+
+const tls = makeTestTls();
+let sts: StsServer;
+let gsm: GsmServer;
+let dir: string;
+
+const STREAM = `
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: gcp, namespace: apps}
+spec: {provider: {gcpsm: {projectID: ${PROJECT}}}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db-credentials, namespace: apps}
+spec:
+  secretStoreRef: {name: gcp, kind: SecretStore}
+  data:
+  - {secretKey: password, remoteRef: {key: db-credentials, property: password}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: api-token, namespace: apps}
+spec:
+  secretStoreRef: {name: gcp, kind: SecretStore}
+  data:
+  - {secretKey: token, remoteRef: {key: api-token}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: app-env, namespace: apps}
+spec:
+  secretStoreRef: {name: gcp, kind: SecretStore}
+  dataFrom:
+  - extract: {key: app-env}
+`;
+
+const READS: Read[] = [
+  { externalSecret: 'db-credentials', field: 'spec.data[0]', store: 'gcp', key: 'db-credentials' },
+  { externalSecret: 'api-token', field: 'spec.data[0]', store: 'gcp', key: 'api-token' },
+  { externalSecret: 'app-env', field: 'spec.dataFrom[0]', store: 'gcp', key: 'app-env' },
+];
+
+beforeAll(async () => {
+  sts = await startStsServer({ audience: AUDIENCE, subjectTokens: [SUBJECT_TOKEN] });
+  gsm = await startGsmServer({
+    projectId: PROJECT,
+    projectNumber: '123456789012',
+    tls,
+    requireBearer: sts.issued,
+    secrets: [
+      { id: 'db-credentials', versions: [{ data: JSON.stringify({ username: 'shop', password: VALUES[0] }) }] },
+      { id: 'api-token', versions: [{ data: VALUES[1]! }] },
+      { id: 'app-env', versions: [{ data: JSON.stringify({ ENV: VALUES[2], MODE: 'prod' }) }] },
+    ],
+  });
+  dir = mkdtempSync(path.join(tmpdir(), 'token-faults-google-'));
+  writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
+  writeFileSync(path.join(dir, 'subject-token'), SUBJECT_TOKEN);
+});
+
+afterAll(async () => {
+  await gsm?.stop();
+  await sts?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The external_account file google-auth-library reads from GOOGLE_APPLICATION_CREDENTIALS. */
+function adcFile(tokenUrl: string): string {
+  const file = path.join(dir, `adc-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      type: 'external_account',
+      audience: AUDIENCE,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: tokenUrl,
+      credential_source: { file: path.join(dir, 'subject-token') },
+    }),
+  );
+  return file;
+}
+
+const isExchange = (req: SeenRequest) => req.method === 'POST' && req.url.split('?')[0] === '/v1/token';
+
+describe.concurrent('Google: faults at the STS token exchange, Secret Manager healthy', () => {
+  tokenMatrix(
+    {
+      backend: 'Google Secret Manager (STS token exchange behind the fault proxy)',
+      store: 'SecretStore/apps/gcp',
+      step: /getting a token from the Google STS token exchange \(Application Default Credentials\) failed: |deadline exceeded before the Google STS token exchange \(Application Default Credentials\) answered/,
+      reads: READS,
+      values: VALUES,
+      persistentDeadlineMs: 12_000,
+      transientDeadlineMs: 25_000,
+      // One token step per store, shared by the 3 reads, tried 5 times by the provider (connection.ts
+      // stsToken turns google-auth-library's own STS retries off: they ignored Retry-After and had no timeout).
+      persistentCeiling: { requests: 5, why: '1 token step per store x 5 provider attempts (library retries off)' },
+      // A faulted exchange is tried once more by that one step.
+      extraPerFaulted: 1,
+      rig: async (s, mode) => {
+        const plan = routePlan(s, mode, isExchange);
+        const proxy = await startFaultProxy({ upstream: sts.url, plan });
+        const issuedBefore = new Set(sts.issued);
+        return {
+          env: {
+            GOOGLE_APPLICATION_CREDENTIALS: adcFile(`${proxy.url}/v1/token`),
+            ESO_RENDER_GCPSM_ENDPOINT: `localhost:${gsm.port}`,
+            ESO_RENDER_GCPSM_CA_FILE: path.join(dir, 'ca.pem'),
+            ESO_RENDER_REQUEST_TIMEOUT: '2s',
+          },
+          stdin: STREAM,
+          tokenRequests: () => proxy.log.length,
+          faulted: () => proxy.faulted(),
+          log: () => proxy.log,
+          secrets: () => [SUBJECT_TOKEN, ...[...sts.issued].filter((t) => !issuedBefore.has(t))],
+          stop: () => proxy.stop(),
+        };
+      },
+      checkBaseline: (stdout) => {
+        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
+        expect(secrets.map((x) => x.object.metadata?.name)).toEqual(['db-credentials', 'api-token', 'app-env']);
+        const decoded = secrets.flatMap((x) => Object.values(x.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
+        for (const v of VALUES) expect(decoded).toContain(v);
+        // Every call carried a token the STS issued (the server refuses any other).
+        expect(gsm.requests.length).toBeGreaterThan(0);
+        for (const r of gsm.requests) expect(sts.issued.has((r.authorization ?? '').replace(/^Bearer /, ''))).toBe(true);
+      },
+    },
+    { beforeAll, afterAll, it, expect },
+  );
+});
