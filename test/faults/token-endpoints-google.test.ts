@@ -6,7 +6,7 @@
 // google-auth-library and Secret Manager client in the built CLI. Every fault persistent and transient;
 // the judge counts requests and never times the run (see token-harness.ts).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { startGsmServer, type GsmServer } from '../servers/gcpsm/server.js';
 import { startStsServer, type StsServer } from '../servers/gcpsm/sts-server.js';
 import { startFaultProxy, type SeenRequest } from '../helpers/fault-proxy.js';
 import { parseManifests } from '../../src/frontends/stream.js';
-import type { Read } from './harness.js';
+import { runCli, type Read } from './harness.js';
 import { routePlan, tokenMatrix } from './token-harness.js';
 
 const PROJECT = 'token-faults-project';
@@ -90,20 +90,49 @@ afterAll(async () => {
 });
 
 /** The external_account file google-auth-library reads from GOOGLE_APPLICATION_CREDENTIALS. */
+const adcJson = (tokenUrl: string) => ({
+  type: 'external_account',
+  audience: AUDIENCE,
+  subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+  token_url: tokenUrl,
+  credential_source: { file: path.join(dir, 'subject-token') },
+});
 function adcFile(tokenUrl: string): string {
   const file = path.join(dir, `adc-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      type: 'external_account',
-      audience: AUDIENCE,
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: tokenUrl,
-      credential_source: { file: path.join(dir, 'subject-token') },
-    }),
-  );
+  writeFileSync(file, JSON.stringify(adcJson(tokenUrl)));
   return file;
 }
+
+const ENV = (adc: string) => ({
+  GOOGLE_APPLICATION_CREDENTIALS: adc,
+  ESO_RENDER_GCPSM_ENDPOINT: `localhost:${gsm.port}`,
+  ESO_RENDER_GCPSM_CA_FILE: path.join(dir, 'ca.pem'),
+  ESO_RENDER_REQUEST_TIMEOUT: '2s',
+});
+
+describe('Google: the token exchange is on the path', () => {
+  it('a bearer token from another STS (the exchange skipped, as far as Secret Manager knows) is refused: the run fails closed', async () => {
+    const other = await startStsServer({ audience: AUDIENCE, subjectTokens: [SUBJECT_TOKEN] });
+    try {
+      const r = await runCli(['render', '--deadline', '10s', '--log-format', 'json'], STREAM, ENV(adcFile(other.tokenUrl)), 70_000);
+      expect(other.exchanges).toBeGreaterThan(0);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/UNAUTHENTICATED/);
+      for (const t of other.issued) expect(r.stderr).not.toContain(t);
+    } finally {
+      await other.stop();
+    }
+  }, 90_000);
+
+  it('the external_account file of docs/providers/gcpsm.md has the fields this test gives google-auth-library', () => {
+    const md = readFileSync(path.join(import.meta.dirname, '../../docs/providers/gcpsm.md'), 'utf8');
+    const block = [...md.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>).find((j) => j['type'] === 'external_account');
+    expect(block).toBeDefined();
+    expect(Object.keys(block!).sort()).toEqual(Object.keys(adcJson('x')).sort());
+    expect(block!['token_url']).toBe('https://sts.googleapis.com/v1/token');
+  });
+});
 
 const isExchange = (req: SeenRequest) => req.method === 'POST' && req.url.split('?')[0] === '/v1/token';
 
@@ -127,12 +156,7 @@ describe.concurrent('Google: faults at the STS token exchange, Secret Manager he
         const proxy = await startFaultProxy({ upstream: sts.url, plan });
         const issuedBefore = new Set(sts.issued);
         return {
-          env: {
-            GOOGLE_APPLICATION_CREDENTIALS: adcFile(`${proxy.url}/v1/token`),
-            ESO_RENDER_GCPSM_ENDPOINT: `localhost:${gsm.port}`,
-            ESO_RENDER_GCPSM_CA_FILE: path.join(dir, 'ca.pem'),
-            ESO_RENDER_REQUEST_TIMEOUT: '2s',
-          },
+          env: ENV(adcFile(`${proxy.url}/v1/token`)),
           stdin: STREAM,
           tokenRequests: () => proxy.log.length,
           faulted: () => proxy.faulted(),
