@@ -232,7 +232,15 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
   let authorized: Promise<void> | undefined;
   const authorize = async () => {
     if (!authOf || key) return;
-    const client = await authOf.getClient();
+    let client: unknown;
+    try {
+      client = await authOf.getClient();
+    } catch (e) {
+      // Never the library's text: a JSON error quotes the file, which may hold a private key.
+      const code = (e as { code?: unknown } | null)?.code;
+      const why = typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : e instanceof SyntaxError ? 'the file is not valid JSON' : 'no usable credentials found';
+      throw new ProviderError(`${where}: cannot load Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud's application default login or the metadata server): ${why}`);
+    }
     if (client instanceof gax.googleAuthLibrary.BaseExternalAccountClient) await stsToken(ctx, client, gax.googleAuthLibrary.gaxios);
   };
   const make = () => new SecretManagerServiceClient(opts as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
