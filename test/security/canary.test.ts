@@ -32,65 +32,9 @@ import { FakeInfisical } from '../servers/infisical/server.js';
 import { FakeBitwardenSdkServer, bwId } from '../servers/bitwarden/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
+import { ALL, RAND, canary, leaks } from '../helpers/canary.js';
 
-// ---- canaries -----------------------------------------------------------------------------------------
-
-const RAND = randomBytes(6).toString('hex');
-const ALL: string[] = [];
-function canary(tag: string): string {
-  const c = `CANARY-${tag}-${RAND}`;
-  ALL.push(c);
-  return c;
-}
-
-/** The base64 of `b` as it appears at any offset inside a longer encoded text: the quanta that hold only `b`'s bytes. */
-function base64Cores(b: Buffer): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < 3; k++) {
-    const enc = Buffer.concat([Buffer.alloc(k, 0x20), b]).toString('base64');
-    // Quanta touching the prefix (k > 0: the first) or the unknown suffix (the last) are dropped.
-    const core = enc.slice(k ? 4 : 0, -4);
-    out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return out;
-}
-
-/** Every form a canary must not appear in, beside itself: hex, digests (hex and base64), base64 at any offset, percent-encoding. */
-const FORMS = new Map<string, { canary: string; form: string }[]>();
-function formsOf(c: string): { canary: string; form: string }[] {
-  let f = FORMS.get(c);
-  if (f) return f;
-  const b = Buffer.from(c);
-  const list: [string, string][] = [['hex', b.toString('hex')]];
-  for (const alg of ['md5', 'sha1', 'sha256', 'sha512']) {
-    const d = createHash(alg).update(b).digest();
-    list.push([`${alg} hex`, d.toString('hex')], [`${alg} base64`, d.toString('base64')], [`${alg} base64url`, d.toString('base64url')]);
-  }
-  for (const core of base64Cores(b)) list.push(['base64', core]);
-  list.push(['percent-encoded', [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('')]);
-  f = list.map(([form, text]) => ({ canary: c, form: `${form}:${text}` }));
-  FORMS.set(c, f);
-  return f;
-}
-
-/** Canaries found in `text`: in any letter case, hex, digests, base64 at any offset, percent-encoded, or by their random tail alone. */
-function leaks(text: string): string[] {
-  const lower = text.toLowerCase();
-  const found = new Set<string>();
-  if (lower.includes(RAND)) {
-    for (const c of ALL) if (lower.includes(c.toLowerCase())) found.add(c);
-    if (found.size === 0) found.add(`…${RAND} (part of a canary)`);
-  }
-  for (const c of ALL) {
-    for (const { form } of formsOf(c)) {
-      const [kind, enc] = [form.slice(0, form.indexOf(':')), form.slice(form.indexOf(':') + 1)];
-      // Hex and percent-encoding in either letter case; base64 and digests exactly.
-      const hit = kind === 'hex' || kind.endsWith(' hex') || kind === 'percent-encoded' ? lower.includes(enc.toLowerCase()) : text.includes(enc);
-      if (hit) found.add(`${c} (${kind})`);
-    }
-  }
-  return [...found];
-}
+// ---- canaries: test/helpers/canary.ts ------------------------------------------------------------------
 
 /** The values a backend holds, by key. Key names suit every backend (GCP and Azure allow no '/'). */
 function backendValues(bk: string): Record<string, string> {
@@ -378,7 +322,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await inf?.close();
 });
-const infStore = (ua: string) => ({ infisical: { hostAPI: inf.url, auth: { universalAuthCredentials: { clientId: { name: ua, key: 'clientId' }, clientSecret: { name: ua, key: 'clientSecret' } } }, secretsScope: { projectSlug: 'canary', environmentSlug: 'prod' } } });
+const infStore = (ua: string, host = inf.url) => ({ infisical: { hostAPI: host, auth: { universalAuthCredentials: { clientId: { name: ua, key: 'clientId' }, clientSecret: { name: ua, key: 'clientSecret' } } }, secretsScope: { projectSlug: 'canary', environmentSlug: 'prod' } } });
 
 /** Sealing on (issue 17): the same runs must hold no canary anywhere but inside the ciphertext. */
 let sealKeys: ControllerKeys;
@@ -434,7 +378,7 @@ function dpFailing(store: StoreRef, tag: string, which: 'reads' | 'templates'): 
   return failing(store, tag, which).filter((o) => ![`${tag}-missing-property`, `${tag}-property-of-non-json`].includes(String(o.metadata?.name)));
 }
 
-function stores(urls: { vault: string; azure: string; op?: string; gl?: string }): KubeObject[] {
+function stores(urls: { vault: string; azure: string; op?: string; gl?: string; kube?: string; inf?: string }): KubeObject[] {
   const store = (kind: string, name: string, provider: Record<string, unknown>): KubeObject => ({
     apiVersion: 'external-secrets.io/v1',
     kind,
@@ -456,8 +400,8 @@ function stores(urls: { vault: string; azure: string; op?: string; gl?: string }
     store('SecretStore', 'vault-bad-token', { vault: { server: urls.vault, path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-bad-token', key: 'token' } } } }),
     store('SecretStore', 'openbao', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-token', key: 'token' } } } }),
     store('SecretStore', 'openbao-bad-token', { openBao: { server: urls.vault, auth: { tokenSecretRef: { name: 'bao-bad-token', key: 'token' } } } }),
-    store('SecretStore', 'kube', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-token', key: 'token' } } } } }),
-    store('SecretStore', 'kube-bad-token', { kubernetes: { server: { url: kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-bad-token', key: 'token' } } } } }),
+    store('SecretStore', 'kube', { kubernetes: { server: { url: urls.kube ?? kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-token', key: 'token' } } } } }),
+    store('SecretStore', 'kube-bad-token', { kubernetes: { server: { url: urls.kube ?? kube.url }, remoteNamespace: 'canary', auth: { token: { bearerToken: { name: 'kube-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'gcp', { gcpsm: { projectID: 'canary-project' } }),
     store('SecretStore', 'gcp-bad-key', { gcpsm: { projectID: 'canary-project', auth: { secretRef: { secretAccessKeySecretRef: { name: 'gcp-sa', key: 'key.json' } } } } }),
     store('SecretStore', 'azure', {
@@ -469,8 +413,8 @@ function stores(urls: { vault: string; azure: string; op?: string; gl?: string }
     store('SecretStore', 'gitlab-bad-token', { gitlab: { url: urls.gl ?? gl.url, projectID: String(glProject), auth: { SecretRef: { accessToken: { name: 'gl-bad-token', key: 'token' } } } } }),
     store('SecretStore', 'doppler', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-token' } } } } }),
     store('SecretStore', 'doppler-bad-token', { doppler: { auth: { secretRef: { dopplerToken: { name: 'doppler-bad-token' } } } } }),
-    store('SecretStore', 'infisical', infStore('inf-ua')),
-    store('SecretStore', 'infisical-bad-secret', infStore('inf-ua-wrong')),
+    store('SecretStore', 'infisical', infStore('inf-ua', urls.inf)),
+    store('SecretStore', 'infisical-bad-secret', infStore('inf-ua-wrong', urls.inf)),
     store('SecretStore', 'bitwarden', bwStore(bw.url, 'bw-token')),
     store('SecretStore', 'bitwarden-bad-token', bwStore(bw.url, 'bw-bad-token')),
     store('SecretStore', 'azure-wrong-secret', {
@@ -676,14 +620,18 @@ describe.concurrent('no canary on stderr or in results, whatever fails (built CL
       const opP = await proxy(op.url, fault);
       const glP = await proxy(gl.url, fault);
       const dpP = await proxy(dp.url, fault);
-      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'gitlab', 'doppler'].includes(b.name));
+      const infP = await proxy(inf.url, fault);
+      const kubeP = await proxy(kube.url, fault);
+      const bs = backends().filter((b) => ['aws-sm', 'aws-ssm', 'vault', 'openbao', 'azure', 'onepassword', 'gitlab', 'doppler', 'infisical', 'kube'].includes(b.name));
       const oks = bs.map((b) => b.ok);
-      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url, gl: glP.url }), ...oks]);
+      const input = yamlStream([...stores({ vault: vaultP.url, azure: `https://${AZ.host}:${azureP.port}`, op: opP.url, gl: glP.url, inf: infP.url, kube: kubeP.url }), ...oks]);
       const r = await cli(['render', '--log-format', 'json', '--deadline', '10s'], input, { ...cliEnv(), AWS_ENDPOINT_URL: awsP.url, ESO_RENDER_DOPPLER_API_ADDRESS: dpP.url });
       expect(awsP.faulted() + vaultP.faulted() + azureP.faulted()).toBeGreaterThan(0);
       expect(opP.faulted()).toBeGreaterThan(0);
       expect(glP.faulted()).toBeGreaterThan(0);
       expect(dpP.faulted()).toBeGreaterThan(0);
+      expect(infP.faulted()).toBeGreaterThan(0);
+      expect(kubeP.faulted()).toBeGreaterThan(0);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));

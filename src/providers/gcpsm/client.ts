@@ -69,7 +69,9 @@ export class GcpSecretsClient implements SecretsClient {
   }
 
   /** One counted request, retried on throttling/unavailability/timeouts inside the store's concurrency bound. */
-  private rpc<T>(fn: () => Promise<T>): Promise<T> {
+  private async rpc<T>(fn: () => Promise<T>): Promise<T> {
+    // The token first (once per store; a no-op unless the credentials exchange one at a token service).
+    await this.conn.authorize();
     return this.limit(() =>
       withRetry(
         this.ctx,

@@ -7,6 +7,8 @@ import type { ProviderContext } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
 import { ambientIdentityRefused } from '../shared/ambient.js';
+import { withRetry } from '../shared/retry.js';
+import { attemptTimeoutMs } from '../shared/request-timeout.js';
 import type { GcpStoreConfig } from './store-config.js';
 
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -33,7 +35,79 @@ export interface Connection {
    * that timed out is retried on a fresh connection.
    */
   reconnect(stale: SecretManagerServiceClient): void;
+  /**
+   * Resolves once the credentials hold an access token (memoized; every read awaits it before its first
+   * call). Only Application Default Credentials of type external_account need a token service here: the
+   * STS token exchange, under our retry loop, per-request timeout and deadline (see stsToken).
+   */
+  authorize(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The token step as errors name it (from the credential type, never from an answer). */
+export const STS_STEP = 'the Google STS token exchange (Application Default Credentials)';
+
+/** An attempt ended by its timeout (gaxios reports the fetch's AbortError as its cause). */
+function timedOut(e: unknown): boolean {
+  const names = [e, (e as { cause?: unknown } | null)?.cause, (e as { error?: unknown } | null)?.error].map((x) => (x as { name?: unknown } | null)?.name);
+  return names.includes('TimeoutError') || names.includes('AbortError');
+}
+
+/** An error of the token exchange, described by status or error code only, never by its text or body. */
+export function describeTokenError(e: unknown): string {
+  const err = e as { status?: unknown; response?: { status?: unknown }; code?: unknown; name?: unknown } | null;
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.response?.status === 'number' ? err.response.status : undefined;
+  if (status !== undefined) {
+    if (status === 429) return 'HTTP 429: the token service is throttling requests';
+    if (status >= 500) return `HTTP ${status}: the token service reported a server error`;
+    if (status >= 200 && status < 300) return `HTTP ${status}: the answer is not a token response`;
+    return `HTTP ${status}: the token service refused the exchange`;
+  }
+  if (timedOut(e)) return 'no complete answer within the per-request timeout or the run deadline';
+  const code = typeof err?.code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(err.code) ? err.code : undefined;
+  if (code) return `${code}: the request did not complete`;
+  return 'the answer is not a token response';
+}
+
+/** 429, 5xx, and requests that got no (complete) answer are worth another try. */
+function retryableTokenError(e: unknown): boolean {
+  const err = e as { status?: unknown; response?: { status?: unknown }; code?: unknown; name?: unknown } | null;
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.response?.status === 'number' ? err.response.status : undefined;
+  if (status !== undefined) return status === 429 || status >= 500;
+  if (timedOut(e)) return true;
+  return typeof err?.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(err.code);
+}
+
+type Gaxios = typeof import('google-auth-library').gaxios;
+
+/**
+ * Gets the first access token of an external_account client through our own retry loop: the library's
+ * STS request would otherwise retry on its own schedule (3 more tries, Retry-After ignored) with no
+ * timeout, so a token service that never answers held every read until the deadline. Its transporter is
+ * replaced, per attempt, by one with the attempt's timeout and no retries of its own; the token it then
+ * caches is what every call's metadata uses.
+ */
+async function stsToken(ctx: ProviderContext, client: object, gaxios: Gaxios): Promise<void> {
+  const where = storeLabel(ctx.store);
+  const sts = (client as { stsCredential?: { transporter?: unknown } }).stsCredential;
+  const done = ctx.awaitingToken?.(STS_STEP);
+  try {
+    await withRetry(
+      ctx,
+      async () => {
+        if (Date.now() >= ctx.deadline) throw new ProviderError(`${where}: deadline exceeded before ${STS_STEP} answered`);
+        if (sts) sts.transporter = new gaxios.Gaxios({ timeout: attemptTimeoutMs(ctx.deadline), retryConfig: { retry: 0, noResponseRetries: 0 } });
+        const got = await (client as { getAccessToken(): Promise<{ token?: string | null }> }).getAccessToken();
+        if (!got.token) throw Object.assign(new Error('no token'), { status: 200 });
+      },
+      retryableTokenError,
+      { attempts: 5, baseMs: 200, maxMs: 2_000 },
+    );
+  } catch (e) {
+    if (e instanceof ProviderError) throw e;
+    throw new ProviderError(`${where}: getting a token from ${STS_STEP} failed: ${describeTokenError(e)}`, { retryable: false });
+  }
+  done?.();
 }
 
 /**
@@ -154,6 +228,21 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
       }
     }
   }
+  const authOf = opts['auth'] as InstanceType<typeof gax.GoogleAuth> | undefined;
+  let authorized: Promise<void> | undefined;
+  const authorize = async () => {
+    if (!authOf || key) return;
+    let client: unknown;
+    try {
+      client = await authOf.getClient();
+    } catch (e) {
+      // Never the library's text: a JSON error quotes the file, which may hold a private key.
+      const code = (e as { code?: unknown } | null)?.code;
+      const why = typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : e instanceof SyntaxError ? 'the file is not valid JSON' : 'no usable credentials found';
+      throw new ProviderError(`${where}: cannot load Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud's application default login or the metadata server): ${why}`);
+    }
+    if (client instanceof gax.googleAuthLibrary.BaseExternalAccountClient) await stsToken(ctx, client, gax.googleAuthLibrary.gaxios);
+  };
   const make = () => new SecretManagerServiceClient(opts as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
   let client = make();
   const dropped: Promise<void>[] = [];
@@ -167,6 +256,7 @@ export async function connect(ctx: ProviderContext, cfg: GcpStoreConfig): Promis
       client = make();
       dropped.push(stale.close().catch(() => undefined));
     },
+    authorize: () => (authorized ??= authorize()),
     close: async () => {
       await Promise.all([client.close(), ...dropped]);
     },

@@ -59,6 +59,8 @@ export interface GsmServerOptions {
   tls?: { keyPem: string; certPem: string };
   /** When set, every request must carry a self-signed JWT from this service account key. */
   requireServiceAccount?: { clientEmail: string; publicKeyPem: string };
+  /** When set, every request must carry `Bearer <token>` for one of these (e.g. what a loopback STS issued). */
+  requireBearer?: Set<string>;
 }
 
 export interface GsmServer {
@@ -186,6 +188,10 @@ export async function startGsmServer(opts: GsmServerOptions): Promise<GsmServer>
       requests.push(rec);
       try {
         if (opts.requireServiceAccount) verifyJwt(rec.authorization, opts.requireServiceAccount);
+        if (opts.requireBearer) {
+          const m = /^Bearer (\S+)$/.exec(rec.authorization ?? '');
+          if (!m || !opts.requireBearer.has(m[1]!)) throw new RpcError(grpc.status.UNAUTHENTICATED, 'Request had invalid authentication credentials.');
+        }
         const target = rec.name ?? rec.parent ?? '';
         const fault = faults.find((f) => f.method === method && (!f.match || target.includes(f.match)) && f.times !== 0);
         if (fault) {
