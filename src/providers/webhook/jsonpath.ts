@@ -84,7 +84,7 @@ export function parseJsonPath(path: string): Step[] {
       }
       if (/^-?\d*\s*:\s*-?\d*(\s*:\s*-?\d*)?$/.test(inner)) {
         const [a, b, c] = inner.split(':').map((x) => x.trim());
-        steps.push({ kind: 'range', start: a ? Number(a) : 0, end: b ? Number(b) : MAX_INT32, step: c ? Number(c) : 1 });
+        steps.push({ kind: 'range', start: a ? Number(a) : 0, end: b ? Number(b) : MAX_INT32, step: c ? Number(c) || 1 : 1 });
         continue;
       }
       const parts = splitTop(inner);
