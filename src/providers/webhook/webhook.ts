@@ -15,7 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { executeTemplateNested, TemplateError } from '../../template/index.js';
 import { ProviderError, NoSecretError, type CredentialResolver } from '../types.js';
-import { withRetry } from '../shared/retry.js';
+import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { Limiter } from '../shared/limiter.js';
 import { isGoObject, parseGoJson, goByteValue, goMarshal, GoNumber, JsonSyntaxError, type GoValue } from '../shared/go-json.js';
@@ -220,7 +220,12 @@ export class WebhookCaller {
           if (status === 404) return reject(new NoSecretError());
           const text = `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
           if (status >= 300 && status < 400) return reject(this.fail(`endpoint gave error ${text}: eso-render does not follow redirects (point url at the final address)`));
-          if (status < 200 || status >= 300) return reject(this.fail(`endpoint gave error ${text}`, status === 429 || status === 502 || status === 503 || status === 504));
+          if (status < 200 || status >= 300) {
+            const e = this.fail(`endpoint gave error ${text}`, status === 429 || (status >= 500 && status !== 501));
+            const wait = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after'] as string | undefined) : undefined;
+            if (wait !== undefined) Object.assign(e, { retryAfterMs: wait });
+            return reject(e);
+          }
           resolve(Buffer.concat(chunks));
         });
       });
