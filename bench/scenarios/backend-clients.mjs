@@ -233,6 +233,22 @@ export const backendClients = {
       return bytes;
     },
   },
+  webhook: {
+    // Every data entry has its own (key, property) pair: the property is template data (it picks the
+    // jsonPath), so a read is one request per pair, identical pairs once.
+    requestTarget: (u) => 2 * u,
+    targetNote: 'one per unique (key, property): the property is part of the templated request',
+    store: (info) => ({
+      webhook: {
+        url: `${info.webhook.url}/api/secrets/{{ .remoteRef.key }}`,
+        headers: { Authorization: 'Bearer {{ .auth.token }}' },
+        result: { jsonPath: '$.{{ .remoteRef.property }}' },
+        secrets: [{ name: 'auth', secretRef: { name: 'webhook-auth' } }],
+      },
+    }),
+    credentials: (cred, info) => cred('webhook-auth', 'token', info.webhook.token),
+    naive: (info, keys) => naiveGets(keys.map((k) => `${info.webhook.url}/api/secrets/app-${k}`), { authorization: `Bearer ${info.webhook.token}` }),
+  },
 };
 
 const keepAlive = new http.Agent({ keepAlive: true });
