@@ -196,9 +196,12 @@ describe('webhook provider through the CLI', () => {
     wh.route('GET', '/api/moved', { status: 302, body: '', headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
     tlsWh.route('GET', '/api/tls', { v: 'over-tls' });
     const ca = Buffer.from(tls.caPem).toString('base64');
-    const ok = await render(store('tls', { url: `${tlsWh.url}/api/tls`, caBundle: ca, result: { jsonPath: '$.v' } }) + es('t', 'tls', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`));
+    // The scheme itself may come from the template: the client picks TLS from the rendered URL.
+    const templatedScheme = tlsWh.url.replace(/^https/, '{{ "https" }}');
+    const ok = await render(store('tls', { url: `${templatedScheme}/api/tls`, caBundle: ca, result: { jsonPath: '$.v' } }) + es('t', 'tls', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`));
     expect(ok.code, ok.stderr).toBe(0);
     expect(secrets(ok.stdout)['t']).toEqual({ v: 'over-tls' });
+    expect(tlsWh.requests[0]!.headers['user-agent']).toBe('Go-http-client/1.1');
     const untrusted = await render(store('tls', { url: `${tlsWh.url}/api/tls`, result: {} }) + es('t', 'tls', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`));
     expect(untrusted.code).not.toBe(0);
     expect(untrusted.stderr).toMatch(/failed to call endpoint: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);

@@ -56,7 +56,7 @@ export interface WebhookEnv {
 
 export class WebhookCaller {
   private readonly gate: Limiter;
-  private readonly agent: http.Agent;
+  private readonly agents: { http?: http.Agent; https?: https.Agent } = {};
   private secrets: Promise<Map<string, Map<string, Uint8Array>>> | undefined;
 
   constructor(
@@ -66,14 +66,18 @@ export class WebhookCaller {
     private readonly namespace: string,
   ) {
     this.gate = new Limiter(Math.max(1, env.concurrency));
-    const common = { keepAlive: true, maxSockets: Math.max(1, env.concurrency) };
-    this.agent = spec.url.trim().toLowerCase().startsWith('https:')
-      ? new https.Agent({ ...common, minVersion: 'TLSv1.2', ...(spec.caBundle ? { ca: caPem(spec.caBundle) } : {}) })
-      : new http.Agent(common);
+  }
+
+  /** The scheme is known only once the URL template is rendered: one keep-alive agent per scheme. */
+  private agent(protocol: string): http.Agent {
+    const common = { keepAlive: true, maxSockets: Math.max(1, this.env.concurrency) };
+    if (protocol === 'https:') return (this.agents.https ??= new https.Agent({ ...common, minVersion: 'TLSv1.2', ...(this.spec.caBundle ? { ca: caPem(this.spec.caBundle) } : {}) }));
+    return (this.agents.http ??= new http.Agent(common));
   }
 
   close(): void {
-    this.agent.destroy();
+    this.agents.http?.destroy();
+    this.agents.https?.destroy();
   }
 
   private fail(message: string, retryable = false): ProviderError {
@@ -203,7 +207,9 @@ export class WebhookCaller {
       };
       const h: Record<string, string | string[]> = { ...headers };
       if (body.length > 0 || !['GET', 'HEAD'].includes(method)) h['content-length'] = String(body.length);
-      const r = lib.request(url, { method, headers: h, agent: this.agent, signal: attempt.signal }, (res) => {
+      // Go's client names itself unless a header does.
+      if (h['user-agent'] === undefined) h['user-agent'] = 'Go-http-client/1.1';
+      const r = lib.request(url, { method, headers: h, agent: this.agent(url.protocol), signal: attempt.signal }, (res) => {
         const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
         let size = 0;
@@ -219,6 +225,8 @@ export class WebhookCaller {
         res.on('end', () => {
           if (status === 404) return reject(new NoSecretError());
           const text = `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+          // ESO's NotModifiedError: nothing to write a Secret from.
+          if (status === 304) return reject(this.fail('endpoint gave error 304 Not Modified'));
           if (status >= 300 && status < 400) return reject(this.fail(`endpoint gave error ${text}: eso-render does not follow redirects (point url at the final address)`));
           if (status < 200 || status >= 300) {
             const e = this.fail(`endpoint gave error ${text}`, status === 429 || (status >= 500 && status !== 501));
