@@ -270,12 +270,17 @@ export class WebhookCaller {
     const body = await this.call(ref);
     let doc = this.parse(body);
     if (jsonPath !== '') doc = this.path(jsonPath, doc);
-    if (typeof doc === 'string') doc = this.parse(Buffer.from(doc, 'utf8'), 'failed to parse response json from jsonpath');
-    if (!isGoObject(doc)) throw this.fail(`failed to get response (wrong type: ${goType(doc)})`);
-    const out = new Map<string, Uint8Array>();
-    for (const [k, v] of doc) out.set(k, goByteValue(v));
-    return out;
+    return objectToSecretMap(doc, (text, what) => this.parse(text, what), (m) => this.fail(m));
   }
+}
+
+/** GetSecretMap after the jsonPath: a string is parsed as JSON again, then it must be an object. */
+export function objectToSecretMap(doc: GoValue, parse: (text: Buffer, what: string) => GoValue, fail: (m: string) => Error): Map<string, Uint8Array> {
+  if (typeof doc === 'string') doc = parse(Buffer.from(doc, 'utf8'), 'failed to parse response json from jsonpath');
+  if (!isGoObject(doc)) throw fail(`failed to get response (wrong type: ${goType(doc)})`);
+  const out = new Map<string, Uint8Array>();
+  for (const [k, v] of doc) out.set(k, goByteValue(v));
+  return out;
 }
 
 export function goType(v: GoValue): string {
