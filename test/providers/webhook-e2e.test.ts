@@ -271,6 +271,7 @@ spec:
     const r = await render(gen);
     expect(r.code, r.stderr).toBe(0);
     expect(secrets(r.stdout)['issued']).toEqual({ username: 'gen-user', password: 'gen-svc-shop' });
+    expect(r.stderr).toContain('a Webhook generator calls its endpoint on every render');
     expect(wh.count('POST', '/api/issue')).toBe(1);
     expect(wh.requests[0]!.headers['authorization']).toBe('Bearer tok-Qw3rty');
     const refused = await render(gen, []);
