@@ -241,6 +241,23 @@ describe('webhook provider through the CLI', () => {
       expect(r.code, url).not.toBe(0);
       expect(r.stderr, url).toMatch(/policy: webhook URL .* is not under any of the platform's allowed webhook URLs/);
     }
+    // A credential templated into a refused URL is not shown in the refusal.
+    const leaky = await render(store('wh', { url: 'http://169.254.169.254/{{ .auth.token }}/x', result: {}, secrets: [{ name: 'auth', secretRef: { name: 'api-auth' } }] }) + use);
+    expect(leaky.code).not.toBe(0);
+    expect(leaky.stderr).toContain('policy: webhook URL http://169.254.169.254/REDACTED/x is not under');
+    expect(leaky.stderr).not.toContain('tok-Qw3rty');
+    expect(wh.count()).toBe(0);
+  });
+
+  it('a header value is sent as its UTF-8 bytes (as Go does); a control character in it is refused before any request', async () => {
+    wh.route('GET', '/api/h', (q) => ({ body: Buffer.from(String(q.headers['x-name']), 'latin1').toString('utf8') }));
+    const ok = await render(store('wh', { url: `${wh.url}/api/h`, headers: { 'X-Name': 'caf\u00e9 \u2713' }, result: {} }) + es('h', 'wh', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(secrets(ok.stdout)['h']).toEqual({ v: 'caf\u00e9 \u2713' });
+    wh.reset();
+    const bad = await render(store('wh', { url: `${wh.url}/api/h`, headers: { 'X-Name': 'a{{ "\\n" }}Injected: 1' }, result: {} }) + es('h', 'wh', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('spec.provider.webhook.headers.X-Name: the header name or its rendered value is not a valid HTTP header');
     expect(wh.count()).toBe(0);
   });
 });

@@ -141,8 +141,24 @@ export class WebhookCaller {
     }
   }
 
+  /**
+   * The URL as a message may show it: rendered again with every `secrets` value replaced, so a credential
+   * templated into the URL never reaches an error text; "(not shown)" when that rendering fails.
+   */
+  private shownURL(escaped: TemplateData): string {
+    const names = new Set(this.spec.secrets.map((s) => s.name));
+    const redacted: TemplateData = new Map();
+    for (const [k, m] of escaped) redacted.set(k, names.has(k) ? new Map([...m.keys()].map((x) => [x, Buffer.from('REDACTED')])) : m);
+    try {
+      const u = new URL(this.render(this.spec.url, redacted, 'url', 'failed to parse url'));
+      return `${u.origin}${u.pathname}`;
+    } catch {
+      return '(not shown)';
+    }
+  }
+
   /** The URL policy, on the rendered URL, before any request. */
-  private checkURL(raw: string): URL {
+  private checkURL(raw: string, shown: () => string): URL {
     let u: URL;
     try {
       u = new URL(raw);
@@ -155,13 +171,13 @@ export class WebhookCaller {
     if (allowed === undefined) {
       if (this.env.origin === 'stream') {
         throw this.fail(
-          `policy: webhook URL ${u.origin}${u.pathname} refused: the application defines this webhook in its own manifests and the platform configuration names no webhook destinations (RenderConfig spec.webhook.allowedURLs)`,
+          `policy: webhook URL ${shown()} refused: the application defines this webhook in its own manifests and the platform configuration names no webhook destinations (RenderConfig spec.webhook.allowedURLs)`,
         );
       }
       return u;
     }
     if (!allowed.some((p) => u.href.startsWith(p))) {
-      throw this.fail(`policy: webhook URL ${u.origin}${u.pathname} is not under any of the platform's allowed webhook URLs (RenderConfig spec.webhook.allowedURLs)`);
+      throw this.fail(`policy: webhook URL ${shown()} is not under any of the platform's allowed webhook URLs (RenderConfig spec.webhook.allowedURLs)`);
     }
     return u;
   }
@@ -171,13 +187,14 @@ export class WebhookCaller {
     const escaped = await this.templateData(ref, true);
     const raw = await this.templateData(ref, false);
     const method = this.spec.method === '' ? 'GET' : this.spec.method;
-    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'));
+    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'), () => this.shownURL(escaped));
     const body = Buffer.from(this.render(this.spec.body, raw, 'body', 'failed to parse body'), 'utf8');
     const headers: Record<string, string[]> = {};
     for (const [k, t] of this.spec.headers) {
       const v = this.render(t, raw, `headers.${k}`, `failed to parse header ${k}`);
-      if (/[\r\n\0]/.test(v) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw this.fail(`${this.env.field}.headers.${k}: the header name or its rendered value is not a valid HTTP header`);
-      (headers[k.toLowerCase()] ??= []).push(v);
+      if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(v) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw this.fail(`${this.env.field}.headers.${k}: the header name or its rendered value is not a valid HTTP header`);
+      // Go writes the value's UTF-8 bytes; Node writes a header string as latin1.
+      (headers[k.toLowerCase()] ??= []).push(Buffer.from(v, 'utf8').toString('latin1'));
     }
     const idempotent = method === 'GET' || method === 'HEAD';
     return withRetry(
