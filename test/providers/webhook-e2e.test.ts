@@ -262,6 +262,21 @@ describe('webhook provider through the CLI', () => {
   });
 });
 
+describe('webhook stores in validate (no request)', () => {
+  it('a template that does not parse is reported by field, with Go\'s parse error', async () => {
+    const r = await runCli(
+      ['validate'],
+      store('wh', { url: `${wh.url}/api/{{ .remoteRef.key }`, headers: { A: '{{ if }}' }, result: { jsonPath: '$.{{ .remoteRef.property }}' } }) + es('x', 'wh', `  data:\n  - {secretKey: v, remoteRef: {key: k}}`),
+      { env: env() },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('spec.provider.webhook.url: template: webhooktemplate:1: unexpected "}" in operand');
+    expect(r.stderr).toContain('spec.provider.webhook.headers.A: template: webhooktemplate:1: missing value for if');
+    expect(r.stderr).not.toContain('result.jsonPath');
+    expect(wh.count()).toBe(0);
+  });
+});
+
 describe('Webhook generator through the CLI', () => {
   it('POSTs with the secrets, returns the JSON object; a generator defined in the stream needs the allowlist', async () => {
     wh.route('POST', '/api/issue', (q) => ({ body: JSON.stringify({ creds: { username: 'gen-user', password: `gen-${JSON.parse(q.body).who}` } }) }));

@@ -9,13 +9,27 @@
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
+import { checkTemplate, TemplateError } from '../../template/index.js';
 import { readWebhookSpec, type WebhookSpec } from './spec.js';
 import { extractSecretData, WebhookCaller } from './webhook.js';
 
 const FIELD = 'spec.provider.webhook';
 
+/** The spec's problems, and a parse error in any of its templates (url, body, headers, result.jsonPath). */
 export function validateStore(spec: Record<string, unknown>): { field: string; message: string }[] {
-  return readWebhookSpec(spec).problems;
+  const { spec: s, problems } = readWebhookSpec(spec);
+  if (!s) return problems;
+  const templates: [string, string][] = [['url', s.url], ['body', s.body], ['result.jsonPath', s.jsonPath], ...s.headers.map(([k, v]) => [`headers.${k}`, v] as [string, string])];
+  for (const [field, text] of templates) {
+    if (text === '') continue;
+    try {
+      checkTemplate('webhooktemplate', text, { leftDelim: '{{', rightDelim: '}}', missingKey: 'default', origin: 'webhooktemplate' });
+    } catch (e) {
+      if (e instanceof TemplateError) problems.push({ field, message: e.message });
+      else throw e;
+    }
+  }
+  return problems;
 }
 
 /** What cannot work offline, refused by field before any request. */
