@@ -19,9 +19,10 @@ import * as onepassword from './onepassword.js';
 import * as openbao from './openbao.js';
 import type { BenchBackend, BenchContext } from './types.js';
 import * as vault from './vault.js';
+import * as webhook from './webhook.js';
 
 /** Every backend of the scenario, by the name bench/scenarios/backend-clients.mjs knows it by. */
-const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler, infisical, bitwarden };
+const modules: Record<string, { start(ctx: BenchContext): Promise<BenchBackend> }> = { aws, vault, gcpsm, azurekv, openbao, kubernetes, onepassword, gitlab, doppler, infisical, bitwarden, webhook };
 
 const DELAY = Number(process.env['ESO_BENCH_DELAY_MS'] ?? 20);
 const UNIQUE = Number(process.env['ESO_BENCH_UNIQUE'] ?? 200);

@@ -217,6 +217,8 @@ export const backendClients = {
     roundTrips: 2,
     setupTrips: 1,
     requestTarget: (u) => 2 * u,
+    // Two requests per unique secret (username, password): half a secret per request, for the floor.
+    batch: 0.5,
     targetNote: "two per unique item (ESO's lookup by title, then the item); the vault's lookup by name is one more, before any",
     store: (info) => ({ onepassword: { connectHost: info.onepassword.url, vaults: { [info.onepassword.vault]: 1 }, auth: { secretRef: { connectTokenSecretRef: { name: 'connect-token', key: 'token' } } } } }),
     credentials: (cred, info) => cred('connect-token', 'token', info.onepassword.token),
@@ -232,6 +234,24 @@ export const backendClients = {
       }
       return bytes;
     },
+  },
+  webhook: {
+    // Every data entry has its own (key, property) pair: the property is template data (it picks the
+    // jsonPath), so a read is one request per pair, identical pairs once.
+    requestTarget: (u) => 2 * u,
+    // Two requests per unique secret (username, password): half a secret per request, for the floor.
+    batch: 0.5,
+    targetNote: 'one per unique (key, property): the property is part of the templated request',
+    store: (info) => ({
+      webhook: {
+        url: `${info.webhook.url}/api/secrets/{{ .remoteRef.key }}`,
+        headers: { Authorization: 'Bearer {{ .auth.token }}' },
+        result: { jsonPath: '$.{{ .remoteRef.property }}' },
+        secrets: [{ name: 'auth', secretRef: { name: 'webhook-auth' } }],
+      },
+    }),
+    credentials: (cred, info) => cred('webhook-auth', 'token', info.webhook.token),
+    naive: (info, keys) => naiveGets(keys.map((k) => `${info.webhook.url}/api/secrets/app-${k}`), { authorization: `Bearer ${info.webhook.token}` }),
   },
 };
 

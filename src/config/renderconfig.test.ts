@@ -272,7 +272,22 @@ describe('Go durations', () => {
 });
 
 it('exports the spec fields the schema must describe', () => {
-  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'platformKeyFile', 'seal', 'controllerClass', 'limits', 'build', 'unmasked', 'serviceAccounts', 'serviceAccountFiles', 'namespaces', 'namespaceFiles', 'generators', 'generatorFiles']);
+  expect(renderConfigSpecFields).toEqual(['stores', 'storeFiles', 'resources', 'resourceFiles', 'credentialsDir', 'allowStreamCredentials', 'keepStores', 'concurrency', 'deadline', 'templateDelimiters', 'policy', 'rollout', 'platformKeyFile', 'seal', 'controllerClass', 'limits', 'build', 'unmasked', 'webhook', 'serviceAccounts', 'serviceAccountFiles', 'namespaces', 'namespaceFiles', 'generators', 'generatorFiles']);
+});
+
+describe('spec.webhook (src/config/webhook-section.ts)', () => {
+  const cfg = (webhook: unknown) => ({ apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'p' }, spec: { webhook } });
+  it('normalises allowed URL prefixes (a bare origin gets its /)', () => {
+    const { options, problems } = loadRenderConfig(cfg({ allowedURLs: ['https://API.example.com', 'http://127.0.0.1:8080/v1/'] }), '/');
+    expect(problems).toEqual([]);
+    expect(options.webhook).toEqual({ allowedURLs: ['https://api.example.com/', 'http://127.0.0.1:8080/v1/'] });
+  });
+  it('refuses what is not an http(s) prefix with a host, and unknown fields, by field', () => {
+    const { problems } = loadRenderConfig(cfg({ allowedURLs: ['*', 'file:///etc', 'https://u:p@h/', 'https://h/?q=1', 7], other: true }), '/');
+    const text = problems.map((p) => `${p.field?.path}: ${p.message}`).join('\n');
+    for (const i of [0, 1, 2, 3, 4]) expect(text).toContain(`spec.webhook.allowedURLs[${i}]: must be an http(s) URL prefix`);
+    expect(text).toContain('spec.webhook.other: unknown field; expected allowedURLs');
+  });
 });
 
 describe('platform facts: serviceAccounts, namespaces, generators (src/config/platform-section.ts)', () => {

@@ -16,6 +16,7 @@ import { readControllerClass } from './controller-section.js';
 import { readLimits } from './limits-section.js';
 import { readBuildSection } from './build-section.js';
 import { readUnmaskedSection } from './unmasked-section.js';
+import { readWebhookSection } from './webhook-section.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -235,6 +236,10 @@ const specSections: Record<string, SectionReader> = {
     const unmasked = readUnmaskedSection(v, (path, message) => problem(r, path, message));
     if (unmasked) r.options.unmasked = unmasked;
   },
+  webhook(v, r) {
+    const webhook = readWebhookSection(v, (path, message) => problem(r, path, message));
+    if (webhook) r.options.webhook = webhook;
+  },
 };
 
 // ServiceAccounts, Namespaces and generators the platform declares (src/config/platform-section.ts).
@@ -348,6 +353,7 @@ const configMapKeys: Record<string, { spec: string; type: 'string' | 'list' | 'b
   limits: { spec: 'limits', type: 'mapping' },
   build: { spec: 'build', type: 'mapping' },
   unmasked: { spec: 'unmasked', type: 'mapping' },
+  webhook: { spec: 'webhook', type: 'mapping' },
 };
 
 export const configMapDataKeys = Object.keys(configMapKeys);

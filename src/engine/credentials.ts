@@ -1,7 +1,7 @@
 // The one resolver for credential references in store auth blocks: a platform folder laid out like
 // mounted Secrets (`<namespace>/<name>/<key>`), and Secrets in the stream only when the configuration allows.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject } from './types.js';
 import type { CredentialResolver, ResolvedStore, SecretKeySelector } from '../providers/types.js';
@@ -69,6 +69,42 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
       throw new ProviderError(
         `${where}: credential ${namespace}/${ref.name} key ${ref.key} not found` + (places ? ` in ${places}` : ' (no credentials directory configured and stream credentials are not allowed)'),
       );
+    },
+    async resolveSecret(ref: { name: string; namespace?: string }, field: string) {
+      const where = `${storeLabel(store)} ${field}`;
+      const confined = src.tenancy !== undefined && store.origin === 'stream';
+      const namespace = store.kind === 'SecretStore' ? store.namespace : (ref.namespace ?? (confined ? src.tenancy?.appNamespace : undefined));
+      if (!namespace) throw new ProviderError(`${where}: no namespace on ClusterScoped webhook secret ${ref.name}`);
+      if (confined && namespace !== src.tenancy?.appNamespace) throw outsideAppNamespace(where, `credential ${namespace}/${ref.name}`, src.tenancy?.appNamespace);
+      if (!ref.name || !NAME.test(ref.name) || !NAME.test(namespace)) throw new ProviderError(`${where}: invalid secret reference (name or namespace)`);
+      if (src.credentialsDir) {
+        const dir = path.join(src.credentialsDir, namespace, ref.name);
+        let names: string[] | undefined;
+        try {
+          names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && KEY.test(d.name)).map((d) => d.name);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+            throw new ProviderError(`${where}: cannot read credential ${namespace}/${ref.name} from the credentials directory (${(e as NodeJS.ErrnoException).code})`);
+          }
+        }
+        if (names) {
+          const data = new Map<string, Uint8Array>();
+          for (const n of names.sort()) data.set(n, await readFile(path.join(dir, n)));
+          return { data };
+        }
+      }
+      if (src.allowStreamCredentials) {
+        const s = src.streamSecrets.find((o) => o.metadata?.name === ref.name && (o.metadata?.namespace ?? '') === namespace);
+        if (s) {
+          src.consumed?.add(s);
+          const data = new Map<string, Uint8Array>();
+          for (const [k, v] of Object.entries((s['data'] ?? {}) as Record<string, unknown>)) if (typeof v === 'string') data.set(k, Buffer.from(v, 'base64'));
+          for (const [k, v] of Object.entries((s['stringData'] ?? {}) as Record<string, unknown>)) if (typeof v === 'string') data.set(k, Buffer.from(v, 'utf8'));
+          const labels = (s.metadata?.labels ?? {}) as Record<string, string>;
+          return { data, labels };
+        }
+      }
+      throw new ProviderError(`${where}: failed to get clustersecretstore webhook secret ${ref.name}: credential ${namespace}/${ref.name} not found` + (src.credentialsDir || src.allowStreamCredentials ? '' : ' (no credentials directory configured and stream credentials are not allowed)'));
     },
     serviceAccount(name: string, namespace: string): KubeObject | undefined {
       const match = (o: KubeObject) => o.metadata?.name === name && (o.metadata?.namespace ?? '') === namespace;

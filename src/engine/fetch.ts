@@ -23,6 +23,8 @@ export interface FetchOptions {
   credentials: CredentialSources;
   requests: Record<string, number>;
   onRetry: () => void;
+  /** The platform's webhook URL prefixes (ProviderContext.webhookURLs). */
+  webhookURLs?: readonly string[];
 }
 
 export class DeadlineError extends Error {
@@ -100,6 +102,8 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
                 countRequest: count(storeKey),
                 countRetry: o.onRetry,
                 namespace: r.read.namespace,
+                origin: r.read.origin,
+                ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
               });
             }),
           ),
@@ -121,6 +125,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           countRequest: count(storeLabel(store)),
           countRetry: o.onRetry,
           awaitingToken,
+          ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
       } catch (caught) {

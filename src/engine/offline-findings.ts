@@ -60,6 +60,9 @@ export function offlineWarnings(prep: Prepared, options: RenderOptions): Result[
       if (df.generatorRef?.kind === 'VaultDynamicSecret') {
         out.push(warn(origin, `spec.dataFrom[${j}].sourceRef.generatorRef`, 'a VaultDynamicSecret takes a new lease on every render: the Secret changes each time, so Argo CD will see drift and old leases stay valid until they expire'));
       }
+      if (df.generatorRef?.kind === 'Webhook') {
+        out.push(warn(origin, `spec.dataFrom[${j}].sourceRef.generatorRef`, 'a Webhook generator calls its endpoint on every render: if the endpoint issues new credentials each time, the Secret changes on every render and Argo CD will see drift'));
+      }
     });
     // A dynamic secrets engine path read as KV: ESO reads <mount>/data/<key>, not the engine.
     const storeOf = (ref?: StoreRef) => (ref?.name ? prep.stores.get(ref, es.namespace) : undefined);

@@ -94,6 +94,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       },
       requests: stats.requests,
       onRetry: () => stats.retries++,
+      ...(options.webhook ? { webhookURLs: options.webhook.allowedURLs } : {}),
     });
   } finally {
     clearTimeout(timer);

@@ -110,6 +110,8 @@ export interface RenderOptions {
   build?: { allowRemoteBases: string[] };
   /** `spec.unmasked`: what generate may render in plain sight as ESO does (unmasked.ts); off by default. */
   unmasked?: { allowTemplatedMetadata?: boolean; allowComputedKeys?: boolean };
+  /** Webhook destinations (RenderConfig spec.webhook, docs/security.md "Webhooks"). */
+  webhook?: { allowedURLs: string[] };
 }
 
 /** Glob patterns use `*` for any run of characters; everything else is literal. */

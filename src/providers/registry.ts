@@ -16,11 +16,13 @@ const providers: Record<string, () => Promise<ProviderModule>> = {
   doppler: () => import('./doppler/index.js' as string) as Promise<ProviderModule>,
   infisical: () => import('./infisical/index.js' as string) as Promise<ProviderModule>,
   bitwardensecretsmanager: () => import('./bitwarden/index.js' as string) as Promise<ProviderModule>,
+  webhook: () => import('./webhook/index.js' as string) as Promise<ProviderModule>,
 };
 
 const generators: Record<string, () => Promise<GeneratorModule>> = {
   Fake: () => import('./fake/generator.js'),
   VaultDynamicSecret: () => import('./vault/generator-dynamic.js' as string) as Promise<GeneratorModule>,
+  Webhook: () => import('./webhook/generator.js' as string) as Promise<GeneratorModule>,
 };
 
 export function providerNames(): string[] {

@@ -51,6 +51,12 @@ export interface CredentialResolver {
    * Throws a ProviderError naming the reference (never its content) when it cannot be found.
    */
   resolve(ref: SecretKeySelector, field: string): Promise<Uint8Array>;
+  /**
+   * Every key of a referenced Secret (ESO's webhook `secrets`, which hand the whole Secret to its
+   * templates), with the Secret's labels when it came from the stream (a credentials-directory Secret
+   * has none). Same namespace rules and errors as resolve.
+   */
+  resolveSecret?(ref: { name: string; namespace?: string }, field: string): Promise<{ data: Map<string, Uint8Array>; labels?: Record<string, string> }>;
   /** A ServiceAccount from the stream or the platform configuration, if known. */
   serviceAccount(name: string, namespace: string): KubeObject | undefined;
 }
@@ -74,6 +80,12 @@ export interface ProviderContext {
   countRequest(n?: number): void;
   /** Count one retry. */
   countRetry(): void;
+  /**
+   * The platform's webhook destinations (RenderConfig spec.webhook.allowedURLs, normalised URL prefixes):
+   * a webhook request goes only to a URL under one. Undefined when the platform names none: then only a
+   * platform store or generator may call a webhook.
+   */
+  webhookURLs?: readonly string[];
   /**
    * Marks the store as waiting for a credential from a token service (`what` names it, e.g. `STS
    * (AssumeRole arn:…)`); the returned function marks the credential obtained. A run deadline that
@@ -118,6 +130,10 @@ export interface GeneratorContext {
   namespace: string;
   /** As ProviderContext.refuseAmbientIdentity, for a generator the application defines itself. */
   refuseAmbientIdentity?: boolean;
+  /** Where the generator was defined. */
+  origin?: 'stream' | 'platform';
+  /** As ProviderContext.webhookURLs. */
+  webhookURLs?: readonly string[];
 }
 
 export interface GeneratorModule {

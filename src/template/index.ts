@@ -136,6 +136,35 @@ export function executeTemplate(
   data: ReadonlyMap<string, Uint8Array>,
   opts: TemplateOptions = defaultTemplateOptions,
 ): Uint8Array {
+  return run(name, text, opts, () => {
+    const dot = new Map<string, Value>();
+    for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
+    return typedMap(dot, 'string');
+  });
+}
+
+/**
+ * As executeTemplate, against Go's map[string]map[string]string (the webhook provider's template data:
+ * `.remoteRef.key`, `.<secret name>.<key>`).
+ */
+export function executeTemplateNested(
+  name: string,
+  text: string,
+  data: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>,
+  opts: TemplateOptions = defaultTemplateOptions,
+): Uint8Array {
+  return run(name, text, opts, () => {
+    const dot = new Map<string, Value>();
+    for (const [k, inner] of data) {
+      const m = new Map<string, Value>();
+      for (const [ik, v] of inner) m.set(utf8ToBin(ik), bytesToBin(v));
+      dot.set(utf8ToBin(k), typedMap(m, 'string'));
+    }
+    return typedMap(dot, 'map[string]string');
+  });
+}
+
+function run(name: string, text: string, opts: TemplateOptions, makeDot: () => Map<string, Value>): Uint8Array {
   const goName = utf8ToBin(name);
   const origin = opts.origin ?? name;
   const budget = opts.budget ?? defaultBudget();
@@ -158,9 +187,7 @@ export function executeTemplate(
     budget.checkTime();
     budget.charge(1 + (text.length >> 6));
     const pt = treeFor(goName, text, opts);
-    const dot = new Map<string, Value>();
-    for (const [k, v] of data) dot.set(utf8ToBin(k), bytesToBin(v));
-    typedMap(dot, 'string');
+    const dot = makeDot();
     const root = mainTree(origin, goName, pt, opts.textIsData === true);
     const state = new State(pt, goName, funcTable(), opts.missingKey === 'error', budget);
     return binToBytes(withBudget(budget, () => state.run(root, dot)));

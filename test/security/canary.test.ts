@@ -30,6 +30,7 @@ import { FakeGitLab } from '../servers/gitlab/server.js';
 import { FakeDoppler } from '../servers/doppler/server.js';
 import { FakeInfisical } from '../servers/infisical/server.js';
 import { FakeBitwardenSdkServer, bwId } from '../servers/bitwarden/server.js';
+import { FakeWebhook } from '../servers/webhook/server.js';
 import { runCli, semaphore, type Run } from '../faults/harness.js';
 import { controllerKeys, unseal, type ControllerKeys } from '../helpers/sealing.js';
 import { ALL, RAND, canary, leaks } from '../helpers/canary.js';
@@ -737,3 +738,90 @@ describe('no canary in the engine\'s results (in-process)', () => {
   });
 });
 
+
+// ---- webhook: its own rows (a webhook store needs the platform's URL allowlist, a RenderConfig) -------------
+
+const WH = backendValues('webhook');
+const WH_TOKEN = canary('cred-webhook-token');
+const WH_BAD_TOKEN = canary('cred-webhook-bad-token');
+let wh: FakeWebhook;
+
+/** GET /api/<key> answers the value as the body, for the right bearer token only (401 otherwise, 404 for an unknown key). */
+beforeAll(async () => {
+  wh = await FakeWebhook.start();
+  for (const [key, value] of Object.entries(WH)) {
+    wh.route('GET', `/api/${key}`, (q) => (q.headers['authorization'] === `Bearer ${WH_TOKEN}` ? { body: value, headers: { 'content-type': 'text/plain' } } : { status: 401, body: JSON.stringify({ error: 'bad token', echoed: String(q.headers['authorization']) }) }));
+  }
+  credential('apps', 'wh-auth', 'token', WH_TOKEN);
+  credential('apps', 'wh-bad-auth', 'token', WH_BAD_TOKEN);
+});
+afterAll(async () => wh?.close());
+
+function whStores(base: string): KubeObject[] {
+  const st = (name: string, secret: string): KubeObject => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'SecretStore',
+    metadata: { name, namespace: 'apps' },
+    spec: { provider: { webhook: { url: `${base}/api/{{ .remoteRef.key }}`, headers: { Authorization: 'Bearer {{ .auth.token }}' }, result: {}, secrets: [{ name: 'auth', secretRef: { name: secret } }] } } },
+  });
+  return [st('webhook', 'wh-auth'), st('webhook-bad-token', 'wh-bad-auth')];
+}
+
+function whConfig(base: string): string[] {
+  const file = path.join(dir, `webhook-${base.replace(/\W/g, '_')}.yaml`);
+  writeFileSync(file, JSON.stringify({ apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'canary' }, spec: { webhook: { allowedURLs: [`${base}/api/`] } } }));
+  return ['--config', file];
+}
+
+/** ESO's webhook provider applies no `property` (template data only): those reads succeed with the whole body. */
+function whFailing(which: 'reads' | 'templates'): KubeObject[] {
+  return failing({ kind: 'SecretStore', name: 'webhook' }, 'wh', which).filter((o) => !['wh-missing-property', 'wh-property-of-non-json'].includes(String(o.metadata?.name)));
+}
+
+describe.concurrent('webhook: no canary on stderr, in results, or outside the Secret (built CLI)', () => {
+  for (const which of ['reads', 'templates'] as const) {
+    it.each(['text', 'json'])(`failing ${which}, --log-format %s`, async (format) => {
+      const objs = whFailing(which);
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s', ...whConfig(wh.url)], yamlStream([...whStores(wh.url), ...objs]));
+      expectFailedWithoutLeaks(r, objs.map((o) => String(o.metadata!.name)));
+    });
+  }
+
+  it('sealed: no canary anywhere, the unsealed Secret is the plaintext render; plain: canaries only in its data', async () => {
+    const input = yamlStream([whStores(wh.url)[0]!, succeeding({ kind: 'SecretStore', name: 'webhook' }, 'wh')]);
+    const cfg = whConfig(wh.url);
+    const [sealed, plain, bare] = await Promise.all([
+      cli(['render', '--deadline', '20s', ...cfg, ...SEALING()], input),
+      cli(['render', '--deadline', '20s', ...cfg, '--platform-key-file', path.join(dir, 'platform.key')], input),
+      cli(['render', '--deadline', '20s', ...cfg], input),
+    ]);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(leaks(sealed.stderr)).toEqual([]);
+    expect(leaks(sealed.stdout)).toEqual([]);
+    const objs = parseManifests(sealed.stdout).map((i) => i.object);
+    expect(objs.map((o) => o.kind)).toEqual(['SealedSecret']);
+    expect(unseal(sealKeys.privateKeyPem, objs[0]!)).toEqual(parseManifests(plain.stdout).map((i) => i.object).find((o) => o.kind === 'Secret'));
+    expectOnlyInSecretData(bare, canariesOf(WH));
+  });
+
+  it('a refused token (the server echoes it in a 401 body) and malformed bodies: no canary reported', async () => {
+    const bad = es('cred-wh', { kind: 'SecretStore', name: 'webhook-bad-token' }, { data: [{ secretKey: 'x', remoteRef: { key: 'canary-plain' } }] });
+    for (const format of ['text', 'json']) {
+      const r = await cli(['render', '--log-format', format, '--deadline', '20s', ...whConfig(wh.url)], yamlStream([...whStores(wh.url), bad]));
+      expectFailedWithoutLeaks(r, ['cred-wh']);
+    }
+    const found: string[] = [];
+    for (const fault of [faults.truncated, faults.reset, () => faults.html(200)]) {
+      const p = await startFaultProxy({ upstream: wh.url, plan: always(fault) });
+      proxies.push(p);
+      const extract = es('wh-extract', { kind: 'SecretStore', name: 'webhook' }, { dataFrom: [{ extract: { key: 'canary-json' } }] });
+      const r = await cli(['render', '--log-format', 'json', '--deadline', '10s', ...whConfig(p.url)], yamlStream([...whStores(p.url), extract]));
+      expect(p.faulted()).toBeGreaterThan(0);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      found.push(...leaks(r.stderr).map((l) => `${fault().kind}: ${l}`));
+    }
+    expect(found).toEqual([]);
+  });
+});
