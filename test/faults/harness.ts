@@ -374,8 +374,8 @@ export interface ProxiedBackend {
   env?: (proxyUrl: string) => Record<string, string>;
   /** The input stream for a run through the proxy, when the stream names the backend's address. */
   stdin?: (proxyUrl: string) => string;
-  /** Further arguments (read at each run: a credentials folder made in beforeAll). */
-  extraArgs?: () => string[];
+  /** Further arguments of a run through the proxy (read at each run: a credentials folder made in beforeAll). */
+  extraArgs?: (proxyUrl: string) => string[];
 }
 
 /** A fault proxy in front of the backend with `plan` (none: a clean proxy). */
@@ -389,7 +389,7 @@ export function proxyRig(b: ProxiedBackend): (s: HttpScenario | undefined, mode:
     const proxy = await proxyFor(b, s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined);
     return {
       env: b.env?.(proxy.url) ?? {},
-      ...(b.extraArgs ? { extraArgs: b.extraArgs() } : {}),
+      ...(b.extraArgs ? { extraArgs: b.extraArgs(proxy.url) } : {}),
       ...(b.stdin ? { stdin: b.stdin(proxy.url) } : {}),
       faulted: () => proxy.faulted(),
       seen: () => proxy.log.length,
@@ -422,7 +422,7 @@ export async function partialFaultProblems(
   const proxy = await proxyFor(b, plan);
   try {
     const stdin = b.stdin ? b.stdin(proxy.url) : o.stdin ?? '';
-    const args = ['render', '--deadline', `${o.deadlineMs}ms`, '--log-format', 'json', ...(b.extraArgs?.() ?? [])];
+    const args = ['render', '--deadline', `${o.deadlineMs}ms`, '--log-format', 'json', ...(b.extraArgs?.(proxy.url) ?? [])];
     const r = await o.limit(() => runCli(args, stdin, b.env?.(proxy.url) ?? {}, o.deadlineMs + 30_000));
     const failing = o.reads.filter(o.failing);
     const healthy = [...new Set(o.reads.filter((x) => !failing.includes(x)).map((x) => x.externalSecret))];

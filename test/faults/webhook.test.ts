@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeWebhook } from '../servers/webhook/server.js';
-import { always, faults, firstN, startFaultProxy } from '../helpers/fault-proxy.js';
-import { parseManifests } from '../../src/frontends/stream.js';
-import { faultMatrix, httpFaultScenarios, judgePartial, runCli, type HttpScenario, type Read } from './harness.js';
+import { faults, type SeenRequest } from '../helpers/fault-proxy.js';
+import { expectSecrets, faultMatrix, httpFaultScenarios, partialFaultProblems, proxyRig, type HttpScenario, type ProxiedBackend, type Read } from './harness.js';
 
 const DEADLINE_MS = 4_000;
 const REQUEST_TIMEOUT = { ESO_RENDER_REQUEST_TIMEOUT: '2s' };
@@ -100,6 +99,12 @@ afterAll(async () => {
 });
 
 describe.concurrent('webhook under faults, through the built CLI', () => {
+  const backend: ProxiedBackend = {
+    upstream: () => wh.url,
+    env: () => ({ ...REQUEST_TIMEOUT }),
+    stdin: (proxyUrl) => stream(proxyUrl),
+    extraArgs: (proxyUrl) => ['--credentials-dir', path.join(dir, 'creds'), '--config', configFor(proxyUrl)],
+  };
   const { limit, baseline, marginMs } = faultMatrix<HttpScenario>(
     {
       backend: 'webhook JSON service (loopback)',
@@ -109,39 +114,15 @@ describe.concurrent('webhook under faults, through the built CLI', () => {
       reads: READS,
       values: [...VALUES, TOKEN],
       stream: () => stream(wh.url),
-      rig: async (s, mode) => {
-        const plan = s ? (mode === 'every request' ? always(s.make) : firstN(2, s.make)) : undefined;
-        const proxy = await startFaultProxy({ upstream: wh.url, plan });
-        return {
-          env: { ...REQUEST_TIMEOUT },
-          extraArgs: ['--credentials-dir', path.join(dir, 'creds'), '--config', configFor(proxy.url)],
-          stdin: stream(proxy.url),
-          faulted: () => proxy.faulted(),
-          seen: () => proxy.log.length,
-          log: () => proxy.log,
-          stop: () => proxy.stop(),
-        };
-      },
-      checkBaseline: (stdout) => {
-        const secrets = parseManifests(stdout).filter((i) => i.object.kind === 'Secret');
-        expect(secrets.map((x) => x.object.metadata?.name)).toEqual(['db-credentials', 'api-token', 'app-env']);
-        const decoded = secrets.flatMap((x) => Object.values(x.object.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')));
-        for (const v of VALUES) expect(decoded).toContain(v);
-      },
+      rig: proxyRig(backend),
+      checkBaseline: expectSecrets(expect, ['db-credentials', 'api-token', 'app-env'], VALUES),
     },
     { beforeAll, afterAll, it, expect },
   );
 
   it('the extract endpoint failing, the data reads healthy: nothing on stdout, only the extract named', async () => {
-    const proxy = await startFaultProxy({ upstream: wh.url, plan: (req) => (req.url.includes('app-env') ? faults.http500() : undefined) });
-    try {
-      const r = await limit(() =>
-        runCli(['render', '--deadline', `${DEADLINE_MS}ms`, '--log-format', 'json', '--credentials-dir', path.join(dir, 'creds'), '--config', configFor(proxy.url)], stream(proxy.url), { ...REQUEST_TIMEOUT }, DEADLINE_MS + 30_000),
-      );
-      const problems = judgePartial(r, { baseline: baseline(), failing: READS.filter((x) => x.externalSecret === 'app-env'), healthy: ['db-credentials', 'api-token'], deadlineMs: DEADLINE_MS, marginMs: marginMs(), values: [...VALUES, TOKEN] });
-      expect(problems, r.stderr).toEqual([]);
-    } finally {
-      await proxy.stop();
-    }
+    const plan = (req: SeenRequest) => (req.url.includes('app-env') ? faults.http500() : undefined);
+    const r = await partialFaultProblems(backend, plan, { limit, baseline: baseline(), marginMs: marginMs(), deadlineMs: DEADLINE_MS, reads: READS, failing: (x) => x.externalSecret === 'app-env', values: [...VALUES, TOKEN] });
+    expect(r.problems, r.stderr).toEqual([]);
   });
 });
