@@ -205,6 +205,60 @@ function floatScalar(f: number): string {
   return formatFloat(f, 'g', -1, 64);
 }
 
+/**
+ * sigs.k8s.io/yaml's Marshal reads json.Marshal's text back with goyaml, which sees each string as a
+ * double-quoted scalar. What encoding/json leaves raw there and YAML reads differently:
+ *   - U+007F, the C1 controls but U+0085, U+FFFE, U+FFFF: the reader refuses them ("control characters
+ *     are not allowed"), so toYaml gives "", whether in a key or a value;
+ *   - U+0085 (NEL) is a line break: the scanner folds it as in any quoted scalar (one break and the
+ *     spaces around it become a space, n breaks n-1 newlines), and `---` or `...` right after one followed
+ *     by a space or another NEL is a document marker (an error);
+ *   - a key is a simple key, which may not span two lines (a NEL) nor be longer than 1024 characters as
+ *     JSON writes it, quotes included (yaml_parser_stale_simple_keys): then goyaml fails.
+ * The string goyaml reads (invalid UTF-8 replaced, as json.Marshal does), or that failure.
+ */
+const YAML_READER_REFUSES = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+const NEL = '\u0085';
+
+/** Characters json.Marshal (HTML-escaping, as sigs.k8s.io/yaml calls it; Go 1.26's \b \f) writes for cp. */
+function jsonEscapedLength(cp: number): number {
+  if (cp === 0x22 || cp === 0x5c || cp === 0x0a || cp === 0x0d || cp === 0x09 || cp === 0x08 || cp === 0x0c) return 2;
+  if (cp < 0x20 || cp === 0x3c || cp === 0x3e || cp === 0x26 || cp === 0x2028 || cp === 0x2029) return 6;
+  return 1;
+}
+
+function jsonString(s: string, key: boolean): string {
+  const u = binToUtf8(s);
+  if (YAML_READER_REFUSES.test(u)) throw new Error('yaml: control characters are not allowed');
+  if (key) {
+    let n = 2;
+    for (const ch of u) n += jsonEscapedLength(ch.codePointAt(0)!);
+    if (n > 1024 || u.includes(NEL)) throw new Error("yaml: did not find expected ',' or '}'");
+  }
+  if (!u.includes(NEL)) return utf8ToBin(u);
+  const cps = [...u];
+  let out = '';
+  for (let i = 0; i < cps.length; ) {
+    if (cps[i] !== ' ' && cps[i] !== NEL) {
+      out += cps[i++];
+      continue;
+    }
+    let j = i;
+    let breaks = 0;
+    while (j < cps.length && (cps[j] === ' ' || cps[j] === NEL)) if (cps[j++] === NEL) breaks++;
+    if (breaks === 0) out += cps.slice(i, j).join('');
+    else {
+      out += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+      const marker = cps.slice(j, j + 3).join('');
+      if (cps[j - 1] === NEL && (marker === '---' || marker === '...') && (cps[j + 3] === ' ' || cps[j + 3] === NEL)) {
+        throw new Error('yaml: found unexpected document indicator');
+      }
+    }
+    i = j;
+  }
+  return utf8ToBin(out);
+}
+
 /** A template value as goyaml would hold it after reading json.Marshal's output back. */
 function toEvents(v: Value, out: YamlEvent[]): void {
   if (v === null || v === undefined || isNilContainer(v)) {
@@ -213,7 +267,7 @@ function toEvents(v: Value, out: YamlEvent[]): void {
   }
   switch (typeof v) {
     case 'string':
-      out.push(stringEvent(utf8ToBin(binToUtf8(v)))); // json.Marshal replaces invalid UTF-8
+      out.push(stringEvent(jsonString(v, false)));
       return;
     case 'bigint':
       out.push({ type: 'scalar', value: v.toString(), style: 'plain' });
@@ -246,9 +300,9 @@ function toEvents(v: Value, out: YamlEvent[]): void {
     return;
   }
   if (v instanceof Map) {
-    const keys = [...v.keys()].map((k) => utf8ToBin(binToUtf8(k)));
+    const keys = [...v.keys()].map((k) => jsonString(k, true));
     const entries = new Map<string, Value>();
-    for (const [k, x] of v) entries.set(utf8ToBin(binToUtf8(k)), x);
+    for (const [k, x] of v) entries.set(jsonString(k, true), x);
     keys.sort((a, b) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
     out.push({ type: 'map-start' });
     for (const k of keys) {
