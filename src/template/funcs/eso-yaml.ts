@@ -391,7 +391,7 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
   const c = node.children;
   for (let i = 0; i < c.length; i += 2) {
     const keyNode = c[i]!;
-    if (keyNode.kind === 'scalar' && keyNode.value === '<<' && (keyNode.implicit || keyNode.tag === TAG + 'merge')) {
+    if (isMergeKey(keyNode)) {
       merge(c[i + 1]!, out, ctx);
       continue;
     }
@@ -553,11 +553,7 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
   if (n.kind === 'mapping') {
     const entries = new Map<string, { key: SortKey | undefined; v: string }>();
-    for (let i = 0; i < n.children.length; i += 2) {
-      const k = goSharpV(n.children[i]!, depth + 1);
-      entries.delete(k);
-      entries.set(k, { key: sortKeyOf(n.children[i]!), v: goSharpV(n.children[i + 1]!, depth + 1) });
-    }
+    sharpEntries(n, entries, depth);
     const keys = [...entries.keys()].sort((a, b) => compareSortKeys(entries.get(a)!.key, entries.get(b)!.key));
     return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)!.v}`).join(', ')}}`;
   }
@@ -578,6 +574,33 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
       return r.value > 2n ** 63n - 1n ? '0x' + r.value.toString(16) : r.value.toString();
     case 'float': return formatFloat(r.value, 'g', -1, 64);
     default: return goQuote(n.value);
+  }
+}
+
+const isMergeKey = (k: GoyamlNode): boolean => k.kind === 'scalar' && k.value === '<<' && (k.implicit || k.tag === TAG + 'merge');
+
+/**
+ * The entries of the map goyaml decoded from a mapping node, as %#v sees them: a `<<` merge is applied
+ * where it stands (a sequence of maps from its end), as in mappingInto. Only called on a mapping that
+ * decoded, so a merge source is a map.
+ */
+function sharpEntries(n: GoyamlNode, entries: Map<string, { key: SortKey | undefined; v: string }>, depth: number): void {
+  if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
+  for (let i = 0; i < n.children.length; i += 2) {
+    const kn = n.children[i]!;
+    if (isMergeKey(kn)) {
+      const m = n.children[i + 1]!;
+      const one = (x: GoyamlNode): void => {
+        const t = x.kind === 'alias' ? x.alias! : x;
+        if (t.kind === 'mapping') sharpEntries(t, entries, depth + 1);
+      };
+      if (m.kind === 'sequence') for (let j = m.children.length - 1; j >= 0; j--) one(m.children[j]!);
+      else one(m);
+      continue;
+    }
+    const k = goSharpV(kn, depth + 1);
+    entries.delete(k);
+    entries.set(k, { key: sortKeyOf(kn), v: goSharpV(n.children[i + 1]!, depth + 1) });
   }
 }
 
