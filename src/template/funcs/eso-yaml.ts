@@ -552,10 +552,10 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1, top);
   if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
   if (n.kind === 'mapping') {
-    const entries = new Map<string, { key: SortKey | undefined; v: string }>();
+    const entries = new Map<string, SharpEntry>();
     sharpEntries(n, entries, depth);
-    const keys = [...entries.keys()].sort((a, b) => compareSortKeys(entries.get(a)!.key, entries.get(b)!.key));
-    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)!.v}`).join(', ')}}`;
+    const list = [...entries.values()].sort((a, b) => compareSortKeys(a.key, b.key));
+    return `map[interface {}]interface {}{${list.map((e) => `${e.text}:${e.v}`).join(', ')}}`;
   }
   if (top && n.kind === 'scalar' && n.tag !== TAG + 'str' && !(n.tag === '' && !n.implicit) && RESOLVABLE.has(n.tag) && resolvePlain(n.value).tag === 'null') return '<nil>';
   if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
@@ -584,7 +584,32 @@ const isMergeKey = (k: GoyamlNode): boolean => k.kind === 'scalar' && k.value ==
  * where it stands (a sequence of maps from its end), as in mappingInto. Only called on a mapping that
  * decoded, so a merge source is a map.
  */
-function sharpEntries(n: GoyamlNode, entries: Map<string, { key: SortKey | undefined; v: string }>, depth: number): void {
+interface SharpEntry {
+  text: string;
+  key: SortKey | undefined;
+  v: string;
+}
+
+let nanKeyCount = 0;
+
+/**
+ * A key's identity in goyaml's map[interface{}]interface{}: its Go type and value, not its %#v (int 1 and
+ * float 1 are two keys that print alike; -0.0 and 0.0 are one, and the later one's text is the key, as Go
+ * updates float keys; every NaN is a key of its own).
+ */
+function goMapKeyId(key: SortKey | undefined, text: string): string {
+  if (!key) return 't:' + text;
+  switch (key.rank) {
+    case 0: return 'nil';
+    case 1: return 'b:' + key.v;
+    case 2: return Number.isNaN(key.v) ? `nan:${nanKeyCount++}` : 'f:' + (key.v === 0 ? 0 : key.v);
+    case 3: return 'i:' + key.v;
+    case 5: return 'u:' + key.v;
+    default: return 's:' + text;
+  }
+}
+
+function sharpEntries(n: GoyamlNode, entries: Map<string, SharpEntry>, depth: number): void {
   if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
   for (let i = 0; i < n.children.length; i += 2) {
     const kn = n.children[i]!;
@@ -598,9 +623,9 @@ function sharpEntries(n: GoyamlNode, entries: Map<string, { key: SortKey | undef
       else one(m);
       continue;
     }
-    const k = goSharpV(kn, depth + 1);
-    entries.delete(k);
-    entries.set(k, { key: sortKeyOf(kn), v: goSharpV(n.children[i + 1]!, depth + 1) });
+    const text = goSharpV(kn, depth + 1);
+    const key = sortKeyOf(kn);
+    entries.set(goMapKeyId(key, text), { text, key, v: goSharpV(n.children[i + 1]!, depth + 1) });
   }
 }
 
