@@ -792,6 +792,19 @@ class Printer {
         this.fmtS(syntax);
         return;
       }
+      if (v.goKind() === 'complex128') {
+        // fmt's fmtComplex: each part as a float under the verb (and width), the imaginary one signed.
+        const { re, im } = v as unknown as { re: number; im: number };
+        if (!'vbgGxXfFeE'.includes(verb) || verb.length !== 1) return this.badVerb(verb, v, true);
+        const oldPlus = this.plus;
+        this.buf += '(';
+        this.printFloat(re, 64, verb, v);
+        this.plus = true;
+        this.printFloat(im, 64, verb, v);
+        this.buf += 'i)';
+        this.plus = oldPlus;
+        return;
+      }
       // Stringers and errors print their String()/Error() for the string verbs.
       if (!this.erroring && !this.sharpV && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) {
         this.printString(v.goString(), verb);

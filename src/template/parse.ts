@@ -438,7 +438,12 @@ function newNumber(pos: number, text: string, typ: T): NumberNode {
     const m = /^([+-]?[^+-]+(?:[eEpP][+-][^+-]+)?)([+-].+)i$/.exec(text);
     const re = m ? parseGoFloat(m[1]!) : undefined;
     const im = m ? parseGoFloat(m[2]!) : undefined;
-    if (re === undefined || im === undefined) throw new Error('illegal number syntax: ' + quote(text));
+    if (re === undefined || im === undefined) {
+      // fmt.Sscan reads each part with strconv.ParseFloat, whose range error it returns as it is.
+      const over = m && [m[1]!, m[2]!].find((p) => parseGoFloat(p) === undefined && parseGoFloat(p, true) !== undefined);
+      if (over) throw new Error(`strconv.ParseFloat: parsing ${quote(over)}: value out of range`);
+      throw new Error('illegal number syntax: ' + quote(text));
+    }
     return simplifyComplex(n, re, im);
   }
   if (text.endsWith('i')) {
@@ -505,18 +510,23 @@ function simplifyComplex(n: NumberNode, re: number, im: number): NumberNode {
   return n;
 }
 
-function parseGoFloat(text: string): number | undefined {
+/** strconv.ParseFloat(text, 64) where it succeeds; `allowInf`: also a well-formed value out of range. */
+function parseGoFloat(text: string, allowInf = false): number | undefined {
   let s = text;
   if (s.indexOf('_') >= 0) {
     if (/(^|[^0-9a-fA-F])_|_($|[^0-9a-fA-F])/.test(s.replace(/^[+-]?0[xXbBoO]_/, '0'))) return undefined;
     s = s.split('_').join('');
   }
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
+  // strconv.ParseFloat fails (ErrRange) on a value beyond float64's range: the constant is then no float.
+  const finite = (v: number): number | undefined => (allowInf || Number.isFinite(v) ? v : undefined);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return finite(Number(s));
   const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(s);
   if (m && (m[2] || m[3])) {
     const mant = parseInt((m[2] || '0') + (m[3] || ''), 16) / 16 ** (m[3] || '').length;
-    const v = mant * 2 ** Number(m[4]);
-    return m[1] === '-' ? -v : v;
+    const e = Number(m[4]);
+    const half = Math.trunc(e / 2);
+    const v = mant * 2 ** half * 2 ** (e - half);
+    return finite(m[1] === '-' ? -v : v);
   }
   return undefined;
 }

@@ -1179,6 +1179,10 @@ export function get(json: string, path: string): Result {
     if (path[0] === '[' || path[0] === '{') {
       const kind = path[0];
       const sub = parseSubSelectors(path);
+      // Go assigns the rest to `path` whatever happens: what follows a selector that is not followed
+      // by '|' or '.' is walked as a path of its own (`{"a":1}name` gets name), and a selector that
+      // does not parse leaves the empty path (parseSubSelectors' zero `out`).
+      path = sub.ok ? sub.out : '';
       if (sub.ok) {
         const rest = sub.out;
         if (rest.length === 0 || rest[0] === '|' || rest[0] === '.') {

@@ -264,7 +264,9 @@ function jsEscape(s: string): string {
     const c = s.charCodeAt(i);
     if (c >= 0x80) {
       const [r, w] = decodeRuneAt(s, i);
-      if (UNICODE_PRINT.test(String.fromCodePoint(r)) && !(w === 1 && r === 0xfffd)) out += s.slice(i, i + w);
+      // utf8.DecodeRune gives U+FFFD for a byte that starts no valid sequence, and U+FFFD is printable:
+      // Go writes that byte as it is (unicode.IsPrint(r) alone decides), never \uFFFD.
+      if (UNICODE_PRINT.test(String.fromCodePoint(r))) out += s.slice(i, i + w);
       else out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');
       i += w - 1;
       continue;

@@ -49,7 +49,9 @@ function isPrintable(s: string, i: number): boolean {
     (c === 0xef && !(c1 === 0xbb && c2 === 0xbf) && !(c1 === 0xbf && (c2 === 0xbe || c2 === 0xbf)))
   );
 }
-const isBom = (s: string, i: number): boolean => b(s, i) === 0xef && b(s, i + 1) === 0xbb && b(s, i + 2) === 0xbf;
+// goyaml v2's is_bom ignores its index: it asks whether the whole value starts with U+FEFF, so in a
+// double-quoted scalar that starts with one, every character is written as an escape (`\x39`, `\_`, ...).
+const isBom = (s: string, _i: number): boolean => b(s, 0) === 0xef && b(s, 1) === 0xbb && b(s, 2) === 0xbf;
 
 interface ScalarAnalysis {
   multiline: boolean;

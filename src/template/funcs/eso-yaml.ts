@@ -205,6 +205,60 @@ function floatScalar(f: number): string {
   return formatFloat(f, 'g', -1, 64);
 }
 
+/**
+ * sigs.k8s.io/yaml's Marshal reads json.Marshal's text back with goyaml, which sees each string as a
+ * double-quoted scalar. What encoding/json leaves raw there and YAML reads differently:
+ *   - U+007F, the C1 controls but U+0085, U+FFFE, U+FFFF: the reader refuses them ("control characters
+ *     are not allowed"), so toYaml gives "", whether in a key or a value;
+ *   - U+0085 (NEL) is a line break: the scanner folds it as in any quoted scalar (one break and the
+ *     spaces around it become a space, n breaks n-1 newlines), and `---` or `...` right after one followed
+ *     by a space or another NEL is a document marker (an error);
+ *   - a key is a simple key, which may not span two lines (a NEL) nor be longer than 1024 characters as
+ *     JSON writes it, quotes included (yaml_parser_stale_simple_keys): then goyaml fails.
+ * The string goyaml reads (invalid UTF-8 replaced, as json.Marshal does), or that failure.
+ */
+const YAML_READER_REFUSES = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+const NEL = '\u0085';
+
+/** Characters json.Marshal (HTML-escaping, as sigs.k8s.io/yaml calls it; Go 1.26's \b \f) writes for cp. */
+function jsonEscapedLength(cp: number): number {
+  if (cp === 0x22 || cp === 0x5c || cp === 0x0a || cp === 0x0d || cp === 0x09 || cp === 0x08 || cp === 0x0c) return 2;
+  if (cp < 0x20 || cp === 0x3c || cp === 0x3e || cp === 0x26 || cp === 0x2028 || cp === 0x2029) return 6;
+  return 1;
+}
+
+function jsonString(s: string, key: boolean): string {
+  const u = binToUtf8(s);
+  if (YAML_READER_REFUSES.test(u)) throw new Error('yaml: control characters are not allowed');
+  if (key) {
+    let n = 2;
+    for (const ch of u) n += jsonEscapedLength(ch.codePointAt(0)!);
+    if (n > 1024 || u.includes(NEL)) throw new Error("yaml: did not find expected ',' or '}'");
+  }
+  if (!u.includes(NEL)) return utf8ToBin(u);
+  const cps = [...u];
+  let out = '';
+  for (let i = 0; i < cps.length; ) {
+    if (cps[i] !== ' ' && cps[i] !== NEL) {
+      out += cps[i++];
+      continue;
+    }
+    let j = i;
+    let breaks = 0;
+    while (j < cps.length && (cps[j] === ' ' || cps[j] === NEL)) if (cps[j++] === NEL) breaks++;
+    if (breaks === 0) out += cps.slice(i, j).join('');
+    else {
+      out += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+      const marker = cps.slice(j, j + 3).join('');
+      if (cps[j - 1] === NEL && (marker === '---' || marker === '...') && (cps[j + 3] === ' ' || cps[j + 3] === NEL)) {
+        throw new Error('yaml: found unexpected document indicator');
+      }
+    }
+    i = j;
+  }
+  return utf8ToBin(out);
+}
+
 /** A template value as goyaml would hold it after reading json.Marshal's output back. */
 function toEvents(v: Value, out: YamlEvent[]): void {
   if (v === null || v === undefined || isNilContainer(v)) {
@@ -213,7 +267,7 @@ function toEvents(v: Value, out: YamlEvent[]): void {
   }
   switch (typeof v) {
     case 'string':
-      out.push(stringEvent(utf8ToBin(binToUtf8(v)))); // json.Marshal replaces invalid UTF-8
+      out.push(stringEvent(jsonString(v, false)));
       return;
     case 'bigint':
       out.push({ type: 'scalar', value: v.toString(), style: 'plain' });
@@ -246,9 +300,9 @@ function toEvents(v: Value, out: YamlEvent[]): void {
     return;
   }
   if (v instanceof Map) {
-    const keys = [...v.keys()].map((k) => utf8ToBin(binToUtf8(k)));
+    const keys = [...v.keys()].map((k) => jsonString(k, true));
     const entries = new Map<string, Value>();
-    for (const [k, x] of v) entries.set(utf8ToBin(binToUtf8(k)), x);
+    for (const [k, x] of v) entries.set(jsonString(k, true), x);
     keys.sort((a, b) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
     out.push({ type: 'map-start' });
     for (const k of keys) {
@@ -337,7 +391,7 @@ function mappingInto(node: GoyamlNode, out: Map<string, Value>, ctx: ConvertCtx)
   const c = node.children;
   for (let i = 0; i < c.length; i += 2) {
     const keyNode = c[i]!;
-    if (keyNode.kind === 'scalar' && keyNode.value === '<<' && (keyNode.implicit || keyNode.tag === TAG + 'merge')) {
+    if (isMergeKey(keyNode)) {
       merge(c[i + 1]!, out, ctx);
       continue;
     }
@@ -498,14 +552,10 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
   if (n.kind === 'alias') return goSharpV(n.alias!, depth + 1, top);
   if (n.kind === 'sequence') return `[]interface {}{${n.children.map((c) => goSharpV(c, depth + 1)).join(', ')}}`;
   if (n.kind === 'mapping') {
-    const entries = new Map<string, { key: SortKey | undefined; v: string }>();
-    for (let i = 0; i < n.children.length; i += 2) {
-      const k = goSharpV(n.children[i]!, depth + 1);
-      entries.delete(k);
-      entries.set(k, { key: sortKeyOf(n.children[i]!), v: goSharpV(n.children[i + 1]!, depth + 1) });
-    }
-    const keys = [...entries.keys()].sort((a, b) => compareSortKeys(entries.get(a)!.key, entries.get(b)!.key));
-    return `map[interface {}]interface {}{${keys.map((k) => `${k}:${entries.get(k)!.v}`).join(', ')}}`;
+    const entries = new Map<string, SharpEntry>();
+    sharpEntries(n, entries, depth);
+    const list = [...entries.values()].sort((a, b) => compareSortKeys(a.key, b.key));
+    return `map[interface {}]interface {}{${list.map((e) => `${e.text}:${e.v}`).join(', ')}}`;
   }
   if (top && n.kind === 'scalar' && n.tag !== TAG + 'str' && !(n.tag === '' && !n.implicit) && RESOLVABLE.has(n.tag) && resolvePlain(n.value).tag === 'null') return '<nil>';
   if ((n.tag === '' && !n.implicit) || n.tag === TAG + 'str') return goQuote(n.value);
@@ -524,6 +574,58 @@ function goSharpV(n: GoyamlNode, depth: number, top = false): string {
       return r.value > 2n ** 63n - 1n ? '0x' + r.value.toString(16) : r.value.toString();
     case 'float': return formatFloat(r.value, 'g', -1, 64);
     default: return goQuote(n.value);
+  }
+}
+
+const isMergeKey = (k: GoyamlNode): boolean => k.kind === 'scalar' && k.value === '<<' && (k.implicit || k.tag === TAG + 'merge');
+
+/**
+ * The entries of the map goyaml decoded from a mapping node, as %#v sees them: a `<<` merge is applied
+ * where it stands (a sequence of maps from its end), as in mappingInto. Only called on a mapping that
+ * decoded, so a merge source is a map.
+ */
+interface SharpEntry {
+  text: string;
+  key: SortKey | undefined;
+  v: string;
+}
+
+let nanKeyCount = 0;
+
+/**
+ * A key's identity in goyaml's map[interface{}]interface{}: its Go type and value, not its %#v (int 1 and
+ * float 1 are two keys that print alike; -0.0 and 0.0 are one, and the later one's text is the key, as Go
+ * updates float keys; every NaN is a key of its own).
+ */
+function goMapKeyId(key: SortKey | undefined, text: string): string {
+  if (!key) return 't:' + text;
+  switch (key.rank) {
+    case 0: return 'nil';
+    case 1: return 'b:' + key.v;
+    case 2: return Number.isNaN(key.v) ? `nan:${nanKeyCount++}` : 'f:' + (key.v === 0 ? 0 : key.v);
+    case 3: return 'i:' + key.v;
+    case 5: return 'u:' + key.v;
+    default: return 's:' + text;
+  }
+}
+
+function sharpEntries(n: GoyamlNode, entries: Map<string, SharpEntry>, depth: number): void {
+  if (depth > MAX_DEPTH) throw new FuncFailure('nesting too deep');
+  for (let i = 0; i < n.children.length; i += 2) {
+    const kn = n.children[i]!;
+    if (isMergeKey(kn)) {
+      const m = n.children[i + 1]!;
+      const one = (x: GoyamlNode): void => {
+        const t = x.kind === 'alias' ? x.alias! : x;
+        if (t.kind === 'mapping') sharpEntries(t, entries, depth + 1);
+      };
+      if (m.kind === 'sequence') for (let j = m.children.length - 1; j >= 0; j--) one(m.children[j]!);
+      else one(m);
+      continue;
+    }
+    const text = goSharpV(kn, depth + 1);
+    const key = sortKeyOf(kn);
+    entries.set(goMapKeyId(key, text), { text, key, v: goSharpV(n.children[i + 1]!, depth + 1) });
   }
 }
 

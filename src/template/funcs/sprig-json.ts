@@ -381,6 +381,8 @@ function encodeCompact(v: Value, escapeHTML: boolean): string {
       const keys = [...x.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return '{' + keys.map((k) => encodeString(k, escapeHTML) + ':' + enc(x.get(k)!)).join(',') + '}';
     }
+    // encoding/json has no form for a complex number (only template literals make them).
+    if (x instanceof GoObject && x.goKind() === 'complex128') throw new Error('json: unsupported type: complex128');
     if (x instanceof GoObject && x.underlyingInt() !== undefined) return x.underlyingInt()!.toString();
     if (x instanceof GoObject && typeof (x as unknown as JsonMarshaler).marshalJSON === 'function') {
       return (x as unknown as JsonMarshaler).marshalJSON();
