@@ -16,7 +16,7 @@ import { ANNOTATION_ROLLOUT, ROLLOUT_REFUSED, stampWorkload, type RenderedSecret
 import { dataHashFunction, PLATFORM_KEY_SETTING, rolloutChecksumFunction, sealKey } from './digest.js';
 import { sealSecret } from './seal.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
-import { loadTemplateEngine } from './template-engine.js';
+import { loadTemplateEngine, templateTexts } from './template-engine.js';
 import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
 import { checkEmittedSecret } from './emitted.js';
 import { offlineWarnings } from './offline-findings.js';
@@ -128,7 +128,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const usesTemplates = externalSecrets.some(
     (es) => es.spec.target.template !== undefined || es.spec.dataFrom.some((df) => df.rewrite.some((rw) => 'transform' in rw)),
   );
-  if (usesTemplates) await loadTemplateEngine();
+  if (usesTemplates) await loadTemplateEngine(templateTexts(externalSecrets));
   const replacements = new Map<number, KubeObject[]>();
   const dataHash = dataHashFunction(options) ?? null;
   const contributions: Contribution[] = [];
