@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { defaultRenderOptions, type Item, type KubeObject, type RenderOptions, type Result } from '../engine/types.js';
+import { type Item, type KubeObject, type RenderOptions, type Result } from '../engine/types.js';
 import { parseGoDuration } from '../common/duration.js';
 import { readManifestPath } from './manifest-files.js';
 import { readPolicy } from './policy-section.js';
@@ -17,6 +17,7 @@ import { readLimits } from './limits-section.js';
 import { readBuildSection } from './build-section.js';
 import { readUnmaskedSection } from './unmasked-section.js';
 import { readWebhookSection } from './webhook-section.js';
+import { freshOptions } from './no-config.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';
@@ -258,16 +259,6 @@ for (const sec of platformResourceSections) {
 }
 
 const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
-
-function freshOptions(baseDir: string): RenderOptions {
-  return {
-    ...defaultRenderOptions,
-    platformStores: [],
-    concurrency: { ...defaultRenderOptions.concurrency },
-    delimiters: { ...defaultRenderOptions.delimiters },
-    baseDir,
-  };
-}
 
 function readSpec(spec: Record<string, unknown>, r: Reader): void {
   for (const [k, v] of Object.entries(spec)) {

@@ -14,9 +14,8 @@ import { prepare, errorSink, warningResults } from './prepare.js';
 import { fetchRedacted, redactSecret } from './redact.js';
 import { ANNOTATION_ROLLOUT, ROLLOUT_REFUSED, stampWorkload, type RenderedSecret } from './rollout.js';
 import { dataHashFunction, PLATFORM_KEY_SETTING, rolloutChecksumFunction, sealKey } from './digest.js';
-import { sealSecret } from './seal.js';
 import { ANNOTATION_DATA_HASH } from '../eso/model.js';
-import { loadTemplateEngine } from './template-engine.js';
+import { loadTemplateEngine, templateTexts } from './template-engine.js';
 import { checkIdentities, resolveIdentities, streamSecretsOf, type Contribution } from './identity.js';
 import { checkEmittedSecret } from './emitted.js';
 import { offlineWarnings } from './offline-findings.js';
@@ -51,6 +50,8 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
     results.push({ severity: 'error', message: `sealing needs the platform key: set ${PLATFORM_KEY_SETTING} (or spec.seal.keyFile, --seal-key-file)`, field: { path: 'spec.platformKeyFile' } });
     return finish({ ok: false });
   }
+  // The sealing code (encryption, scopes) loads only for a run that seals.
+  const sealSecret = options.seal ? (await import('./seal.js')).sealSecret : undefined;
   const prep = await prepare(items, options, error);
   const { collected: c, externalSecrets, esItemIndex, plan: pl, defaultNamespace } = prep;
   results.push(...warningResults(c));
@@ -128,7 +129,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
   const usesTemplates = externalSecrets.some(
     (es) => es.spec.target.template !== undefined || es.spec.dataFrom.some((df) => df.rewrite.some((rw) => 'transform' in rw)),
   );
-  if (usesTemplates) await loadTemplateEngine();
+  if (usesTemplates) await loadTemplateEngine(templateTexts(externalSecrets));
   const replacements = new Map<number, KubeObject[]>();
   const dataHash = dataHashFunction(options) ?? null;
   const contributions: Contribution[] = [];
@@ -200,7 +201,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
         continue;
       }
       const w = writers.get(s);
-      const sealed = sealSecret(secret, s.metadata?.namespace ?? w?.namespace ?? defaultNamespace, options.context, options.seal, sealingKey!);
+      const sealed = sealSecret!(secret, s.metadata?.namespace ?? w?.namespace ?? defaultNamespace, options.context, options.seal, sealingKey!);
       if (sealed.ok) emitted.push(sealed.object);
       else error(w?.contributors[0]?.object ?? s, sealed.field, sealed.message, {});
     }

@@ -8,6 +8,7 @@ import { resourceRef, type ExternalSecret } from '../eso/model.js';
 import { buildStoreTable, storeId, type StoreTable } from './stores.js';
 import { plan, type Plan } from './plan.js';
 import { loadProvider } from '../providers/registry.js';
+import { loadKeyRules } from '../providers/key-rules.js';
 import { Policy } from './policy.js';
 import { checkSchemas } from './strict-check.js';
 import { setAsideOtherClasses } from './controller-class.js';
@@ -99,6 +100,8 @@ export async function prepare(items: readonly Item[], options: RenderOptions, re
   for (const g of options.platformGenerators ?? []) addGenerator(g, 'platform');
   for (const g of c.generators) addGenerator(g.object, 'stream');
   const policy = new Policy(options.policy, options.context ?? {}, options.sharedSidecar === true);
+  // Planning applies the key rules of the stores' providers (providers/key-rules.ts): only those load.
+  await loadKeyRules(table.all().map((s) => s.provider));
   const pl = plan(externalSecrets, table, c.namespaces, (kind, name, ns) => generatorIndex.get(`${kind}/${ns}/${name}`), policy, trustStreamNamespaces);
   for (const p of pl.problems) error(p.es.object, p.field, p.message);
   for (const s of table.all()) {

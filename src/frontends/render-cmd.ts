@@ -8,7 +8,7 @@ import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
 import { asYamlStream, parseManifests, parseManifestsLazily, readManifests, readManifestsLazily, writeManifests, ManifestError } from './stream.js';
 import { lateErrors } from './stream-lazy.js';
-import { loadRenderConfig, readRenderConfigFile } from '../config/renderconfig.js';
+import { noRenderConfig } from '../config/no-config.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../common/duration.js';
 import { formatResults, printable, resultJsonLine } from './result-text.js';
@@ -129,7 +129,8 @@ export async function readCommandInput(name: string, usage: string, argv: string
     else io.stderr(formatResults(results));
   };
 
-  const cfg = v.config ? readRenderConfigFile(path.resolve(io.cwd, v.config)) : loadRenderConfig(undefined, io.cwd);
+  // The RenderConfig reader (every section's) loads only for a run given one.
+  const cfg = v.config ? (await import('../config/renderconfig.js')).readRenderConfigFile(path.resolve(io.cwd, v.config)) : noRenderConfig(io.cwd);
   const options = cfg.options;
   try {
     for (const s of v.stores ?? []) {

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { keyRulesOf } from './key-rules.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KEY_RULE_PROVIDERS, keyRulesOf, loadKeyRules } from './key-rules.js';
+
+beforeAll(() => loadKeyRules(KEY_RULE_PROVIDERS));
 
 const refusedKey = (provider: string, key: string, version?: string) =>
   keyRulesOf(provider)!.ref(version === undefined ? { key } : { key, version }).map((p) => p.field);

@@ -2,7 +2,7 @@
 // The engine in this folder implements these; the rest of eso-render imports only this file.
 import { ExecFailure, State, isStackOverflow } from './exec.js';
 import { Budget, BudgetExceeded, defaultBudget, withBudget } from './budget.js';
-import { funcTable } from './funcs/index.js';
+import { funcTable, functionDefined, functionIsNondeterministic } from './funcs/index.js';
 import { type ListNode, type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
 import { binToBytes, binToUtf8, bytesToBin, typedMap, utf8ToBin, type Value } from './values.js';
 import { quote } from './fmt.js';
@@ -28,6 +28,7 @@ export interface TemplateOptions {
 
 export { Budget, BudgetExceeded } from './budget.js';
 export { FAILURE_KINDS, type FailureKind } from './errors.js';
+export { functionNamesIn, loadFunctionGroups } from './funcs/index.js';
 
 export const defaultTemplateOptions: TemplateOptions = { leftDelim: '{{', rightDelim: '}}', missingKey: 'error' };
 
@@ -79,9 +80,8 @@ function parsed(text: string, opts: TemplateOptions): CacheEntry {
   let e = byText?.get(text);
   if (e) return e;
   parseCount++;
-  const fns = funcTable();
   try {
-    e = { ok: parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, (n) => fns.has(n)) };
+    e = { ok: parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, functionDefined) };
   } catch (err) {
     // Nesting deep enough to exhaust the JS stack gets Go's parser depth-limit wording.
     if (isStackOverflow(err)) e = { err: new ParseFailure(1, 'max expression depth exceeded') };
@@ -224,7 +224,6 @@ export function nondeterministicFunctions(text: string, opts: TemplateOptions = 
   const e = parsed(text, opts);
   if ('err' in e) return [];
   if (e.nondet) return e.nondet;
-  const fns = funcTable();
   const found = new Set<string>();
   const visit = (n: Node | null): void => {
     if (!n) return;
@@ -253,7 +252,7 @@ export function nondeterministicFunctions(text: string, opts: TemplateOptions = 
         visit(n.node);
         return;
       case 'identifier':
-        if (fns.get(n.ident)?.nondeterministic) found.add(n.ident);
+        if (functionIsNondeterministic(n.ident)) found.add(n.ident);
         return;
       case 'if':
       case 'range':

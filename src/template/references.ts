@@ -4,13 +4,12 @@
 
 import type { CommandNode, ListNode, Node, PipeNode } from './parse.js';
 import { parseTemplate } from './parse.js';
-import { funcTable } from './funcs/index.js';
+import { functionDefined } from './funcs/index.js';
 import { binToUtf8, utf8ToBin } from './values.js';
 import type { TemplateOptions } from './index.js';
 
 export function referencedKeys(text: string, opts: TemplateOptions): string[] {
-  const fns = funcTable();
-  const tree = parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, (n) => fns.has(n));
+  const tree = parseTemplate(utf8ToBin(text), opts.leftDelim, opts.rightDelim, functionDefined);
   const keys = new Set<string>();
 
   const visitArg = (n: Node, dotIsData: boolean): void => {

@@ -13,7 +13,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { executeTemplateNested, TemplateError } from '../../template/index.js';
+import { executeTemplateNested, functionNamesIn, loadFunctionGroups, TemplateError } from '../../template/index.js';
 import { ProviderError, NoSecretError, type CredentialResolver } from '../types.js';
 import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
@@ -109,6 +109,8 @@ export class WebhookCaller {
 
   /** GetTemplateData: remoteRef (QueryEscape'd for the URL) and the store's secrets. */
   async templateData(ref: { key: string; version?: string; property?: string } | undefined, urlEncode: boolean): Promise<TemplateData> {
+    // Every template rendered here gets its data from this method first: the functions load with it.
+    await loadFunctionGroups([this.spec.url, this.spec.body, ...this.spec.headers.map((h) => h[1])].flatMap((t) => [...functionNamesIn(t)]));
     const data: TemplateData = new Map();
     if (ref) {
       const enc = (s: string) => Buffer.from(urlEncode ? queryEscape(s) : s, 'utf8');
