@@ -25,6 +25,9 @@ import type { WebhookSpec } from './spec.js';
 /** A response larger than this is refused (ESO reads any size; a tenant's endpoint could exhaust memory). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** Headers Go's client takes from the request itself, never from Request.Header (net/http reqWriteExcludeHeader, less User-Agent, which it does send). */
+const GO_EXCLUDED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'trailer']);
+
 export type TemplateData = Map<string, Map<string, Uint8Array>>;
 
 /** url.QueryEscape. */
@@ -193,6 +196,11 @@ export class WebhookCaller {
     for (const [k, t] of this.spec.headers) {
       const v = this.render(t, raw, `headers.${k}`, `failed to parse header ${k}`);
       if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(v) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw this.fail(`${this.env.field}.headers.${k}: the header name or its rendered value is not a valid HTTP header`);
+      // Go's client never writes these from Request.Header (reqWriteExcludeHeader): the URL names the host
+      // and the body frames the request. Node would send them, so a Host header could pick another virtual
+      // host behind the allowed address (and its TLS name), and Transfer-Encoding next to Content-Length
+      // would frame a smuggled request. Dropped, as ESO's client drops them.
+      if (GO_EXCLUDED_HEADERS.has(k.toLowerCase())) continue;
       // Go writes the value's UTF-8 bytes; Node writes a header string as latin1.
       (headers[k.toLowerCase()] ??= []).push(Buffer.from(v, 'utf8').toString('latin1'));
     }
