@@ -110,6 +110,7 @@ describe('hostile tenant: no credential or fetched value in an error', () => {
   it('a result.jsonPath that templates the token and then fails does not print the token', async () => {
     const r = await tenancy.run([store({ result: { jsonPath: '$.{{ .auth.token }}' } }), reads()], p, app());
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain('failed to get response path $.REDACTED (rendered from secrets, not shown): ');
     noSecretsIn(r.stderr);
     noSecretsIn(r.stdout);
   });

@@ -35,7 +35,7 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
     ctx.namespace,
   );
   try {
-    return await caller.secretMap(undefined, spec.jsonPath);
+    return await caller.secretMap(undefined, { path: spec.jsonPath });
   } finally {
     caller.close();
   }

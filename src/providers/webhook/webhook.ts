@@ -30,6 +30,12 @@ const GO_EXCLUDED_HEADERS = new Set(['host', 'content-length', 'transfer-encodin
 
 export type TemplateData = Map<string, Map<string, Uint8Array>>;
 
+/** A rendered result.jsonPath; `shown` (REDACTED for secrets) when the path depends on a `secrets` value. */
+export interface RenderedPath {
+  path: string;
+  shown?: string;
+}
+
 /** url.QueryEscape. */
 export function queryEscape(s: string): string {
   let out = '';
@@ -149,15 +155,36 @@ export class WebhookCaller {
    * templated into the URL never reaches an error text; "(not shown)" when that rendering fails.
    */
   private shownURL(escaped: TemplateData): string {
-    const names = new Set(this.spec.secrets.map((s) => s.name));
-    const redacted: TemplateData = new Map();
-    for (const [k, m] of escaped) redacted.set(k, names.has(k) ? new Map([...m.keys()].map((x) => [x, Buffer.from('REDACTED')])) : m);
     try {
-      const u = new URL(this.render(this.spec.url, redacted, 'url', 'failed to parse url'));
+      const u = new URL(this.render(this.spec.url, this.redacted(escaped), 'url', 'failed to parse url'));
       return `${u.origin}${u.pathname}`;
     } catch {
       return '(not shown)';
     }
+  }
+
+  /** The template data with every `secrets` value replaced by REDACTED (`.remoteRef.*` come from the manifest). */
+  private redacted(data: TemplateData): TemplateData {
+    const names = new Set(this.spec.secrets.map((s) => s.name));
+    const out: TemplateData = new Map();
+    for (const [k, m] of data) out.set(k, names.has(k) ? new Map([...m.keys()].map((x) => [x, Buffer.from('REDACTED')])) : m);
+    return out;
+  }
+
+  /**
+   * result.jsonPath rendered for one read. `shown` is set when the rendered path depends on a `secrets`
+   * value: an error then shows the path rendered with REDACTED values and a failure that quotes nothing of it.
+   */
+  async jsonPathFor(ref: { key: string; version?: string; property?: string } | undefined): Promise<RenderedPath> {
+    const data = await this.templateData(ref, false);
+    const path = this.render(this.spec.jsonPath, data, 'result.jsonPath', 'cannot get templated json path');
+    let shown: string;
+    try {
+      shown = this.render(this.spec.jsonPath, this.redacted(data), 'result.jsonPath', 'cannot get templated json path');
+    } catch {
+      shown = '(not shown)';
+    }
+    return shown === path ? { path } : { path, shown };
   }
 
   /** The URL policy, on the rendered URL, before any request. */
@@ -281,20 +308,23 @@ export class WebhookCaller {
     }
   }
 
-  path(jsonPath: string, doc: GoValue): GoValue {
+  path(jsonPath: RenderedPath, doc: GoValue): GoValue {
     try {
-      return evaluateJsonPath(jsonPath, doc);
+      return evaluateJsonPath(jsonPath.path, doc);
     } catch (e) {
-      if (e instanceof JsonPathError) throw this.fail(`failed to get response path ${jsonPath}: ${e.message}`);
+      if (e instanceof JsonPathError) {
+        if (jsonPath.shown !== undefined) throw this.fail(`failed to get response path ${jsonPath.shown} (rendered from secrets, not shown): ${e.bare}`);
+        throw this.fail(`failed to get response path ${jsonPath.path}: ${e.message}`);
+      }
       throw e;
     }
   }
 
   /** Webhook.GetSecretMap: the (jsonPath'd) JSON object, each value through esutils.GetByteValue. */
-  async secretMap(ref: { key: string; version?: string; property?: string } | undefined, jsonPath: string): Promise<Map<string, Uint8Array>> {
+  async secretMap(ref: { key: string; version?: string; property?: string } | undefined, jsonPath: RenderedPath): Promise<Map<string, Uint8Array>> {
     const body = await this.call(ref);
     let doc = this.parse(body);
-    if (jsonPath !== '') doc = this.path(jsonPath, doc);
+    if (jsonPath.path !== '') doc = this.path(jsonPath, doc);
     return objectToSecretMap(doc, (text, what) => this.parse(text, what), (m) => this.fail(m));
   }
 }
