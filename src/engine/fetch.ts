@@ -9,6 +9,16 @@ import { storeLabel } from '../common/store-label.js';
 import { loadGenerator, loadProvider } from '../providers/registry.js';
 import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';
+import { ProviderError } from '../providers/types.js';
+import { MAX_FETCHED_BYTES } from '../common/limits.js';
+
+/** The bytes a read holds (keys and values of a map). */
+function valueBytes(v: Uint8Array | Map<string, Uint8Array>): number {
+  if (v instanceof Uint8Array) return v.byteLength;
+  let n = 0;
+  for (const [k, x] of v) n += Buffer.byteLength(k) + x.byteLength;
+  return n;
+}
 
 /** Errors of a store whose client could not be made (authentication, configuration): store-level failures. */
 export const clientFailures = new WeakSet<object>();
@@ -56,6 +66,9 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
 
   // In the shared sidecar (tenancy set), what the app defines never borrows the sidecar's own identity.
   const refuseAmbient = (store: ResolvedStore) => o.credentials.tenancy !== undefined && store.origin === 'stream';
+  // Every value the run holds, against MAX_FETCHED_BYTES: past it, each further read fails (and is not kept).
+  let fetched = 0;
+  const overBudget = () => new ProviderError(`the values read in this run exceed ${MAX_FETCHED_BYTES / 1024 / 1024} MiB in total, eso-render's bound (the API server takes at most 1 MiB per Secret)`);
   const count = (key: string) => (n = 1) => {
     o.requests[key] = (o.requests[key] ?? 0) + n;
   };
@@ -74,7 +87,15 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
       const named = (error: unknown) => (error instanceof DeadlineError && tokenStep ? new DeadlineError(tokenStep) : error);
       const run = async (r: PlannedRead, fn: () => Promise<Uint8Array | Map<string, Uint8Array>>) => {
         try {
-          const value = await local.run(() => global.run(() => Promise.race([fn(), aborted])));
+          const value = await local.run(() =>
+            global.run(async () => {
+              // Checked when the read's turn comes, so reads queued behind the one that crossed it send nothing.
+              if (fetched > MAX_FETCHED_BYTES) throw overBudget();
+              return Promise.race([fn(), aborted]);
+            }),
+          );
+          fetched += valueBytes(value);
+          if (fetched > MAX_FETCHED_BYTES) throw overBudget();
           results.set(r.id, { ok: true, value });
         } catch (error) {
           results.set(r.id, { ok: false, error: named(error) });

@@ -257,3 +257,26 @@ describe('hostile tenant: the rendered URL in messages', () => {
     none();
   });
 });
+
+describe('hostile tenant: memory', () => {
+  it('large bodies for many distinct keys: a clean failure within seconds, not a heap exhaustion', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 0x61);
+    const keys = Array.from({ length: 40 }, (_, i) => `big-${i}`);
+    for (const k of keys) wh.route('GET', `/payments/${k}`, { body: big });
+    const es = {
+      apiVersion: ESO,
+      kind: 'ExternalSecret',
+      metadata: { name: 'big', namespace: 'payments' },
+      spec: { secretStoreRef: { kind: 'SecretStore', name: 'wh' }, data: keys.map((k) => ({ secretKey: k, remoteRef: { key: k } })) },
+    };
+    const started = Date.now();
+    const r = await tenancy.run([store({ result: {} }), es], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the values read in this run exceed 64 MiB in total');
+    expect(r.stderr).not.toContain('heap out of memory');
+    expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
+    // Reads queued behind the one that crossed the bound are not sent.
+    expect(wh.requests.length).toBeLessThan(keys.length);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
