@@ -18,6 +18,7 @@ let attacker: Attacker;
 const tmp = tempRoot();
 const tenancy = new Tenancy();
 let p: Platform;
+let withPlatformStore: Platform;
 
 beforeAll(async () => {
   wh = await FakeWebhook.start();
@@ -28,6 +29,13 @@ beforeAll(async () => {
   };
   const rules = [{ name: 'pay-self', match: { projects: ['payments'] }, allowStreamStores: true, generators: [{ kind: 'Webhook', name: '*', origin: 'application', methods: ['GET', 'POST'] }] }];
   p = writePlatform(tmp.root, { policy: { rules }, webhook: { allowedURLs: [`${wh.url}/payments/`] } }, creds);
+  // The platform's store for team A's area of the service: any key, under /payments/team-a/ only.
+  const teamA = { apiVersion: ESO, kind: 'ClusterSecretStore', metadata: { name: 'team-a' }, spec: { provider: { webhook: { url: `${wh.url}/payments/team-a/{{ .remoteRef.key }}` } } } };
+  withPlatformStore = writePlatform(
+    tmp.root,
+    { stores: [teamA], policy: { rules: [{ name: 'team-a', match: { projects: ['payments'] }, stores: [{ kind: 'ClusterSecretStore', name: 'team-a' }] }] }, webhook: { allowedURLs: [`${wh.url}/payments/`] } },
+    creds,
+  );
 });
 afterAll(async () => {
   await wh?.close();
@@ -278,5 +286,37 @@ describe('hostile tenant: memory', () => {
     // Reads queued behind the one that crossed the bound are not sent.
     expect(wh.requests.length).toBeLessThan(keys.length);
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe("hostile tenant: a key that climbs out of the platform store's path", () => {
+  const es = (key: string) => ({
+    apiVersion: ESO,
+    kind: 'ExternalSecret',
+    metadata: { name: 'climb', namespace: 'payments' },
+    spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'team-a' }, data: [{ secretKey: 'v', remoteRef: { key } }] },
+  });
+
+  it('a plain key reads under the store\'s path', async () => {
+    wh.route('GET', '/payments/team-a/db', { body: 'team-a-value' });
+    const r = await tenancy.run([es('db')], withPlatformStore, app());
+    expect(r.code, r.stderr).toBe(0);
+    expect(wh.requests.map((q) => q.path)).toEqual(['/payments/team-a/db']);
+  });
+
+  for (const key of ['..', '.']) {
+    it(`key ${JSON.stringify(key)}: refused, zero requests`, async () => {
+      wh.route('GET', '/payments/', { body: 'listing of every team' });
+      const r = await tenancy.run([es(key)], withPlatformStore, app());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('spec.provider.webhook.url: the rendered URL has a . or .. path segment');
+      none();
+    });
+  }
+
+  it('key "%2e%2e" stays a literal key under the store\'s path (QueryEscaped to %252e%252e)', async () => {
+    const r = await tenancy.run([es('%2e%2e')], withPlatformStore, app());
+    expect(r.code).toBe(1);
+    expect(wh.requests.map((q) => q.target)).toEqual(['/payments/team-a/%252e%252e']);
   });
 });

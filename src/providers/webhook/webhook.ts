@@ -205,6 +205,7 @@ export class WebhookCaller {
       const named = this.redactedURL(escaped)?.protocol === u.protocol ? ` is ${u.protocol.replace(/:$/, '')},` : ' (rendered from secrets, not shown) is';
       throw this.fail(`${this.env.field}.url: the rendered URL's scheme${named} not http or https`);
     }
+    if (hasDotSegment(raw)) throw this.fail(`${this.env.field}.url: the rendered URL has a . or .. path segment; name the resource's own path (a remoteRef of . or .. would otherwise climb out of the path the URL template sets)`);
     if (u.username !== '' || u.password !== '') throw this.fail(`${this.env.field}.url: the rendered URL carries user info; put credentials in a header from secrets`);
     const allowed = this.env.allowedURLs;
     if (allowed === undefined) {
@@ -383,6 +384,22 @@ export function formatFloatF0(x: number): string {
     n = f > 0.5 ? t + 1 : f < 0.5 ? t : t % 2 === 0 ? t : t + 1;
   }
   return (neg ? '-' : '') + BigInt(n).toString();
+}
+
+/**
+ * Does the URL as written have a `.` or `..` path segment? The WHATWG parser resolves them (so does a
+ * `%2e`, and it reads `\` as `/` and drops tabs and line breaks), which would let `.remoteRef.key: ..`
+ * (QueryEscape keeps dots) climb out of the path a platform's URL template sets; Go's client would send
+ * them as they are. Refused instead.
+ */
+export function hasDotSegment(raw: string): boolean {
+  const text = raw.replace(/[\t\n\r]/g, '');
+  const m = /^[A-Za-z][A-Za-z0-9+.\-]*:[\/\\]*[^\/\\?#]*(.*)$/s.exec(text);
+  const rest = (m ? m[1]! : text).split(/[?#]/)[0]!;
+  return rest.split(/[\/\\]/).some((seg) => {
+    const d = seg.replace(/%2e/gi, '.');
+    return d === '.' || d === '..';
+  });
 }
 
 /** caBundle is []byte in the CRD: base64 in the manifest. */
