@@ -7,7 +7,7 @@ import type { CredentialSources } from './credentials.js';
 import { makeCredentialResolver } from './credentials.js';
 import { storeLabel } from '../common/store-label.js';
 import { loadGenerator, loadProvider } from '../providers/registry.js';
-import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
+import type { AppWebhookURLs, ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';
 import { ProviderError } from '../providers/types.js';
 import { MAX_FETCHED_BYTES } from '../common/limits.js';
@@ -35,6 +35,8 @@ export interface FetchOptions {
   onRetry: () => void;
   /** The platform's webhook URL prefixes (ProviderContext.webhookURLs). */
   webhookURLs?: readonly string[];
+  /** ProviderContext.appWebhookURLs. */
+  appWebhookURLs?: AppWebhookURLs;
 }
 
 export class DeadlineError extends Error {
@@ -125,6 +127,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
                 namespace: r.read.namespace,
                 origin: r.read.origin,
                 ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
+                ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
               });
             }),
           ),
@@ -147,6 +150,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           countRetry: o.onRetry,
           awaitingToken,
           ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
+          ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
       } catch (caught) {

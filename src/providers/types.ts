@@ -86,6 +86,8 @@ export interface ProviderContext {
    * platform store or generator may call a webhook.
    */
   webhookURLs?: readonly string[];
+  /** The prefixes the tenancy rules give the app's own webhooks (TenancyRule.webhookURLs); stream origin only. */
+  appWebhookURLs?: AppWebhookURLs;
   /**
    * Marks the store as waiting for a credential from a token service (`what` names it, e.g. `STS
    * (AssumeRole arn:…)`); the returned function marks the credential obtained. A run deadline that
@@ -134,6 +136,14 @@ export interface GeneratorContext {
   origin?: 'stream' | 'platform';
   /** As ProviderContext.webhookURLs. */
   webhookURLs?: readonly string[];
+  /** As ProviderContext.appWebhookURLs. */
+  appWebhookURLs?: AppWebhookURLs;
+}
+
+/** Webhook URL prefixes from the tenancy rules matching the app, and the names of those rules. */
+export interface AppWebhookURLs {
+  urls: readonly string[];
+  rules: readonly string[];
 }
 
 export interface GeneratorModule {

@@ -320,3 +320,40 @@ describe("hostile tenant: a key that climbs out of the platform store's path", (
     expect(wh.requests.map((q) => q.target)).toEqual(['/payments/team-a/%252e%252e']);
   });
 });
+
+describe("hostile tenant: another team's allowed webhook", () => {
+  // Both teams' backends are allowed destinations; each team's rule names its own.
+  const twoTeams = () =>
+    writePlatform(tmp.root, {
+      policy: {
+        rules: [
+          { name: 'pay-self', match: { projects: ['payments'] }, allowStreamStores: true, webhookURLs: [`${wh.url}/payments/`], generators: [{ kind: 'Webhook', name: '*', origin: 'application', methods: ['GET', 'POST'] }] },
+          { name: 'other-self', match: { projects: ['other-team'] }, allowStreamStores: true, webhookURLs: [`${wh.url}/other-team/`] },
+        ],
+      },
+      webhook: { allowedURLs: [`${wh.url}/payments/`, `${wh.url}/other-team/`] },
+    }, { 'payments/api-auth/token': PAYMENTS_TOKEN });
+
+  it("a store of payments aimed at other-team's webhook: refused by the rule's webhookURLs, zero requests", async () => {
+    wh.route('GET', '/other-team/db', { body: JSON.stringify({ password: 'other-team-secret' }) });
+    const r = await tenancy.run([store({ url: `${wh.url}/other-team/{{ .remoteRef.key }}`, secrets: [] }), reads()], twoTeams(), app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/policy: webhook URL http:\/\/127\.0\.0\.1:\d+\/other-team\/db is not under the webhookURLs of rule pay-self/);
+    none();
+  });
+
+  it('a Webhook generator of payments aimed there: refused too', async () => {
+    const gen = { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Webhook', metadata: { name: 'g', namespace: 'payments' }, spec: { url: `${wh.url}/other-team/issue`, method: 'POST', result: {} } };
+    const es = { apiVersion: ESO, kind: 'ExternalSecret', metadata: { name: 'gen', namespace: 'payments' }, spec: { dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Webhook', name: 'g' } } }] } };
+    const r = await tenancy.run([gen, es], twoTeams(), app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is not under the webhookURLs of rule pay-self');
+    none();
+  });
+
+  it('its own prefix still reads', async () => {
+    const r = await tenancy.run([store({}), reads()], twoTeams(), app());
+    expect(r.code, r.stderr).toBe(0);
+    expect(wh.requests.map((q) => q.path)).toEqual(['/payments/db']);
+  });
+});

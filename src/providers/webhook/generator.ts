@@ -24,6 +24,7 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
       field: 'spec',
       origin: ctx.origin ?? 'stream',
       allowedURLs: ctx.webhookURLs,
+      appURLs: ctx.appWebhookURLs,
       credentials: ctx.credentials,
       signal: ctx.signal,
       deadline: ctx.deadline,

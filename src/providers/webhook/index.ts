@@ -57,6 +57,7 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
       field: FIELD,
       origin: ctx.store.origin,
       allowedURLs: ctx.webhookURLs,
+      appURLs: ctx.appWebhookURLs,
       credentials: ctx.credentials,
       signal: ctx.signal,
       deadline: ctx.deadline,

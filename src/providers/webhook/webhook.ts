@@ -14,7 +14,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { executeTemplateNested, TemplateError } from '../../template/index.js';
-import { ProviderError, NoSecretError, type CredentialResolver } from '../types.js';
+import { ProviderError, NoSecretError, type AppWebhookURLs, type CredentialResolver } from '../types.js';
 import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { Limiter } from '../shared/limiter.js';
@@ -55,6 +55,8 @@ export interface WebhookEnv {
   field: string;
   origin: 'stream' | 'platform';
   allowedURLs: readonly string[] | undefined;
+  /** The tenancy rules' prefixes for the app's own webhooks (applied when origin is stream). */
+  appURLs?: AppWebhookURLs | undefined;
   credentials: CredentialResolver;
   signal: AbortSignal;
   deadline: number;
@@ -218,6 +220,10 @@ export class WebhookCaller {
     }
     if (!allowed.some((p) => u.href.startsWith(p))) {
       throw this.fail(`policy: webhook URL ${shown()} is not under any of the platform's allowed webhook URLs (RenderConfig spec.webhook.allowedURLs)`);
+    }
+    const app = this.env.appURLs;
+    if (this.env.origin === 'stream' && app && !app.urls.some((p) => u.href.startsWith(p))) {
+      throw this.fail(`policy: webhook URL ${shown()} is not under the webhookURLs of rule ${app.rules.join(', ')}, which the application's own webhooks must use`);
     }
     return u;
   }
