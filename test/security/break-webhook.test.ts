@@ -357,3 +357,24 @@ describe("hostile tenant: another team's allowed webhook", () => {
     expect(wh.requests.map((q) => q.path)).toEqual(['/payments/db']);
   });
 });
+
+describe("hostile tenant: a key that breaks out of a platform store's JSON body", () => {
+  // The platform's store for team A: POSTs {"team": "team-a", "key": …}. remoteRef is raw in a body (as in
+  // ESO), so the platform must encode it: with toJson the tenant's quote stays inside the string.
+  const platformWith = (body: string) =>
+    writePlatform(tmp.root, {
+      stores: [{ apiVersion: ESO, kind: 'ClusterSecretStore', metadata: { name: 'lookup' }, spec: { provider: { webhook: { url: `${wh.url}/payments/lookup`, method: 'POST', body, result: { jsonPath: '$.value' } } } } }],
+      policy: { rules: [{ name: 'team-a', match: { projects: ['payments'] }, stores: [{ kind: 'ClusterSecretStore', name: 'lookup', keys: ['db*'] }] }] },
+      webhook: { allowedURLs: [`${wh.url}/payments/`] },
+    });
+  const es = (key: string) => ({ apiVersion: ESO, kind: 'ExternalSecret', metadata: { name: 'l', namespace: 'payments' }, spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'lookup' }, data: [{ secretKey: 'v', remoteRef: { key } }] } });
+  const hostile = 'db", "team": "other-team';
+
+  it('with {{ .remoteRef.key | toJson }} the key stays one JSON string: the team is the platform\'s', async () => {
+    wh.route('POST', '/payments/lookup', (q) => ({ body: JSON.stringify({ value: (JSON.parse(q.body) as { team: string }).team }) }));
+    const r = await tenancy.run([es(hostile)], platformWith('{"team": "team-a", "key": {{ .remoteRef.key | toJson }}}'), app());
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(wh.requests[0]!.body)).toEqual({ team: 'team-a', key: hostile });
+    expect(b64(docs(r.stdout).find((d) => d.kind === 'Secret')!.data?.['v'])).toBe('team-a');
+  });
+});
