@@ -378,3 +378,21 @@ describe("hostile tenant: a key that breaks out of a platform store's JSON body"
     expect(b64(docs(r.stdout).find((d) => d.kind === 'Secret')!.data?.['v'])).toBe('team-a');
   });
 });
+
+describe("hostile tenant: a store placed in another team's namespace", () => {
+  it("a SecretStore in other-team read from payments' ExternalSecret: no other-team token sent or shown", async () => {
+    wh.route('GET', '/payments/db', (q) => ({ body: JSON.stringify({ password: String(q.headers['x-token']) }) }));
+    const s = store({ headers: { 'X-Token': '{{ .auth.token }}' } });
+    (s.metadata as { namespace: string }).namespace = 'other-team';
+    const esSame = { ...reads(), metadata: { name: 'db', namespace: 'other-team' } };
+    for (const manifests of [[s, reads()], [s, esSame]]) {
+      wh.reset();
+      wh.route('GET', '/payments/db', (q) => ({ body: JSON.stringify({ password: String(q.headers['x-token']) }) }));
+      const r = await tenancy.run(manifests, p, app());
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(OTHER_TEAM_TOKEN);
+      expect(r.stdout).not.toContain(b64ish(OTHER_TEAM_TOKEN));
+      for (const q of wh.requests) expect(String(q.headers['x-token'])).not.toBe(OTHER_TEAM_TOKEN);
+    }
+  });
+});
