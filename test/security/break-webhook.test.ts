@@ -140,6 +140,28 @@ describe('hostile tenant: no credential or fetched value in an error', () => {
     });
   }
 
+  for (const t of [
+    '{{ required .auth.token nil }}',
+    '{{ .auth.token | fromJson | toString }}',
+    '{{ .auth.token | fromYaml | toString }}',
+    '{{ .auth.token | b64dec | fromJson }}',
+    '{{ toDate .auth.token "x" }}',
+    '{{ .auth.token | atoi | div 0 }}',
+    '{{ template .auth.token }}',
+    '{{ index .auth .auth.token | len }}',
+    '{{ .auth.token | semver }}',
+    '{{ regexMatch .auth.token "x" }}',
+    '{{ .auth.token | pkcs12Decode "" }}',
+    '{{ .auth.token | filterPEM "x" }}',
+    '{{ .auth.token | jwkPublicKeyPem }}',
+  ]) {
+    it(`a failing function over the token in a header (${t}) does not print the token`, async () => {
+      const r = await tenancy.run([store({ headers: { 'X-A': t } }), reads()], p, app());
+      noSecretsIn(r.stderr);
+      noSecretsIn(r.stdout);
+    });
+  }
+
   it('a refused URL built from the token shows no token', async () => {
     const r = await tenancy.run([store({ url: `${attacker.url}/{{ .auth.token }}/x` }), reads()], p, app());
     expect(r.code).toBe(1);
