@@ -12,11 +12,15 @@ import { Limiter } from '../providers/shared/limiter.js';
 import { ProviderError } from '../providers/types.js';
 import { MAX_FETCHED_BYTES } from '../common/limits.js';
 
-/** The bytes a read holds (keys and values of a map). */
+/**
+ * What a read holds, in bytes: a value's bytes; for a map, each key and value plus ENTRY_COST, about what an
+ * entry costs in memory beyond its bytes (a 16 MiB JSON object of 1.3 million tiny members held 400 MB).
+ */
+const ENTRY_COST = 64;
 function valueBytes(v: Uint8Array | Map<string, Uint8Array>): number {
   if (v instanceof Uint8Array) return v.byteLength;
   let n = 0;
-  for (const [k, x] of v) n += Buffer.byteLength(k) + x.byteLength;
+  for (const [k, x] of v) n += Buffer.byteLength(k) + x.byteLength + ENTRY_COST;
   return n;
 }
 
@@ -71,6 +75,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
   // Every value the run holds, against MAX_FETCHED_BYTES: past it, each further read fails (and is not kept).
   let fetched = 0;
   const overBudget = () => new ProviderError(`the values read in this run exceed ${MAX_FETCHED_BYTES / 1024 / 1024} MiB in total, eso-render's bound (the API server takes at most 1 MiB per Secret)`);
+  const overFetchBudget = () => (fetched > MAX_FETCHED_BYTES ? overBudget() : undefined);
   const count = (key: string) => (n = 1) => {
     o.requests[key] = (o.requests[key] ?? 0) + n;
   };
@@ -128,6 +133,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
                 origin: r.read.origin,
                 ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
                 ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
+                overFetchBudget,
               });
             }),
           ),
@@ -151,6 +157,7 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           awaitingToken,
           ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
           ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
+          overFetchBudget,
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
       } catch (caught) {

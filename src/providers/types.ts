@@ -89,6 +89,11 @@ export interface ProviderContext {
   /** The prefixes the tenancy rules give the app's own webhooks (TenancyRule.webhookURLs); stream origin only. */
   appWebhookURLs?: AppWebhookURLs;
   /**
+   * The engine's refusal once the values read in this run exceed MAX_FETCHED_BYTES, else undefined: a
+   * provider holding a large answer checks it before the costly step (parsing), so in-flight reads stop too.
+   */
+  overFetchBudget?(): Error | undefined;
+  /**
    * Marks the store as waiting for a credential from a token service (`what` names it, e.g. `STS
    * (AssumeRole arn:…)`); the returned function marks the credential obtained. A run deadline that
    * passes in between names that step rather than the backend.
@@ -138,6 +143,8 @@ export interface GeneratorContext {
   webhookURLs?: readonly string[];
   /** As ProviderContext.appWebhookURLs. */
   appWebhookURLs?: AppWebhookURLs;
+  /** As ProviderContext.overFetchBudget. */
+  overFetchBudget?(): Error | undefined;
 }
 
 /** Webhook URL prefixes from the tenancy rules matching the app, and the names of those rules. */

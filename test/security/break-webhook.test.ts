@@ -289,6 +289,29 @@ describe('hostile tenant: the rendered URL in messages', () => {
 });
 
 describe('hostile tenant: memory', () => {
+  it('extracts of JSON objects with millions of tiny members: a clean failure within seconds', async () => {
+    const members: string[] = [];
+    for (let i = 0; members.length < 1_200_000; i++) members.push(`"k${i}":0`);
+    const body = Buffer.from(`{${members.join(',')}}`);
+    const keys = Array.from({ length: 16 }, (_, i) => `many-${i}`);
+    for (const k of keys) wh.route('GET', `/payments/${k}`, { body });
+    const es = {
+      apiVersion: ESO,
+      kind: 'ExternalSecret',
+      metadata: { name: 'many', namespace: 'payments' },
+      spec: { secretStoreRef: { kind: 'SecretStore', name: 'wh' }, dataFrom: keys.map((k) => ({ extract: { key: k } })) },
+    };
+    const started = Date.now();
+    const r = await tenancy.run([store({ result: {} }), es], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the values read in this run exceed 64 MiB in total');
+    expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
+    // In-flight reads are not parsed (nor retried) once the bound is passed: one request per key at most.
+    expect(wh.requests.length).toBeLessThanOrEqual(keys.length);
+    expect(r.stderr).toMatch(/, 0 retries,/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
   it('large bodies for many distinct keys: a clean failure within seconds, not a heap exhaustion', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024, 0x61);
     const keys = Array.from({ length: 40 }, (_, i) => `big-${i}`);

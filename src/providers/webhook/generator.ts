@@ -31,6 +31,7 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
       concurrency: 4,
       countRequest: () => ctx.countRequest(),
       countRetry: () => ctx.countRetry(),
+      overFetchBudget: ctx.overFetchBudget?.bind(ctx),
     },
     spec,
     ctx.namespace,

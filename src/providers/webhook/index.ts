@@ -64,6 +64,7 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
       concurrency: ctx.concurrency,
       countRequest: () => ctx.countRequest(),
       countRetry: () => ctx.countRetry(),
+      overFetchBudget: ctx.overFetchBudget?.bind(ctx),
     },
     spec,
     ctx.store.namespace ?? '',

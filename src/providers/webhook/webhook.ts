@@ -63,6 +63,8 @@ export interface WebhookEnv {
   concurrency: number;
   countRequest(): void;
   countRetry(): void;
+  /** ProviderContext.overFetchBudget. */
+  overFetchBudget?: (() => Error | undefined) | undefined;
 }
 
 export class WebhookCaller {
@@ -256,6 +258,8 @@ export class WebhookCaller {
   }
 
   private once(method: string, url: URL, headers: Record<string, string[]>, body: Buffer): Promise<Buffer> {
+    const over = this.env.overFetchBudget?.();
+    if (over) return Promise.reject(over);
     this.env.countRequest();
     const lib = url.protocol === 'https:' ? https : http;
     const attempt = startAttempt(this.env.signal, Math.min(this.env.deadline, this.spec.timeoutMs ? Date.now() + this.spec.timeoutMs : Infinity));
@@ -316,6 +320,8 @@ export class WebhookCaller {
 
   /** json.Unmarshal into any (float64 numbers), with a position-only error. */
   parse(body: Buffer, what = 'failed to parse response json'): GoValue {
+    const over = this.env.overFetchBudget?.();
+    if (over) throw over;
     try {
       return parseGoJson(body.toString('utf8'), 'float');
     } catch (e) {
