@@ -441,3 +441,15 @@ describe("hostile tenant: a store placed in another team's namespace", () => {
     }
   });
 });
+
+describe('hostile tenant: a connection the answer takes over', () => {
+  it('Connection: Upgrade and a 101 answer: a clean failure well before the deadline, no Secret', async () => {
+    wh.route('GET', '/payments/db', { status: 101, headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+    const started = Date.now();
+    const r = await tenancy.run([store({ headers: { Connection: 'Upgrade', Upgrade: 'websocket' } }), reads()], p, app());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('SecretStore/payments/wh: endpoint gave error 101 Switching Protocols');
+    expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+});

@@ -309,6 +309,13 @@ export class WebhookCaller {
           resolve(Buffer.concat(chunks));
         });
       });
+      // A 101 to a request the manifest marked `Connection: Upgrade`: Node hands the socket to an 'upgrade'
+      // listener and, without one, leaves the request unsettled until the run's deadline. Go's client
+      // returns the 101, which ESO reports as a status outside 2xx.
+      r.on('upgrade', (res: http.IncomingMessage, socket: import('node:net').Socket) => {
+        socket.destroy();
+        reject(this.fail(`endpoint gave error ${res.statusCode ?? 101} ${http.STATUS_CODES[res.statusCode ?? 101] ?? ''}`.trim()));
+      });
       r.on('error', (e: NodeJS.ErrnoException) => {
         if (e?.name === 'AbortError') return reject(this.fail('failed to call endpoint: request aborted, the run deadline passed'));
         const code = e?.code ?? 'UNKNOWN';
