@@ -41,3 +41,11 @@ export const MAX_DEPTH = 200;
  * room for a document that reuses a few anchors a few hundred times.
  */
 export const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The bytes of every value one run reads from its backends, in total. The API server takes at most 1 MiB per
+ * Secret; without a bound, an application whose store answers large bodies to many distinct keys (its own
+ * webhook or Vault, say) made the shared sidecar hold them all, and the run died of a V8 heap exhaustion
+ * after minutes (32 reads of 15 MiB: 5 GB resident) instead of failing.
+ */
+export const MAX_FETCHED_BYTES = 64 * 1024 * 1024;

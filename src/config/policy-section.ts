@@ -1,6 +1,7 @@
 // `spec.policy` of a RenderConfig: the tenancy policy (src/engine/policy.ts, docs/security.md), checked
 // field by field. A misspelt key in a policy would widen or narrow access silently, so unknown fields are
 // errors here as everywhere in the config.
+import { WEBHOOK_PREFIX_RULE, webhookPrefix } from './webhook-section.js';
 import type { GeneratorGrant, TenancyPolicy, TenancyRule } from '../engine/types.js';
 
 /** Reports one problem at a spec path (`spec.policy.rules[0].match.apps`). */
@@ -22,7 +23,7 @@ function stringList(v: unknown, at: string, report: Report): string[] | undefine
   return v as string[];
 }
 
-const ruleFields = ['name', 'match', 'stores', 'targetNamespaces', 'allowStreamStores', 'generators'] as const;
+const ruleFields = ['name', 'match', 'stores', 'targetNamespaces', 'allowStreamStores', 'generators', 'webhookURLs'] as const;
 const matchFields = ['projects', 'apps', 'namespaces'] as const;
 const storeFields = ['kind', 'name', 'namespace', 'keys'] as const;
 const generatorFields = ['kind', 'name', 'namespace', 'origin', 'methods'] as const;
@@ -133,6 +134,17 @@ function readRule(v: unknown, at: string, report: Report): TenancyRule | undefin
   if (v.allowStreamStores !== undefined) {
     if (typeof v.allowStreamStores !== 'boolean') report(`${at}.allowStreamStores`, 'must be true or false');
     else rule.allowStreamStores = v.allowStreamStores;
+  }
+  if (v.webhookURLs !== undefined) {
+    if (!Array.isArray(v.webhookURLs)) report(`${at}.webhookURLs`, 'must be a list of http(s) URL prefixes');
+    else {
+      rule.webhookURLs = [];
+      v.webhookURLs.forEach((p, i) => {
+        const href = webhookPrefix(p);
+        if (href === undefined) report(`${at}.webhookURLs[${i}]`, WEBHOOK_PREFIX_RULE);
+        else rule.webhookURLs!.push(href);
+      });
+    }
   }
   return rule;
 }

@@ -288,6 +288,14 @@ describe('spec.webhook (src/config/webhook-section.ts)', () => {
     for (const i of [0, 1, 2, 3, 4]) expect(text).toContain(`spec.webhook.allowedURLs[${i}]: must be an http(s) URL prefix`);
     expect(text).toContain('spec.webhook.other: unknown field; expected allowedURLs');
   });
+  it("a policy rule's webhookURLs: normalised the same way, bad entries refused by field", () => {
+    const rc = (webhookURLs: unknown) => ({ apiVersion: 'eso-render.dev/v1alpha1', kind: 'RenderConfig', metadata: { name: 'p' }, spec: { policy: { rules: [{ name: 'r', allowStreamStores: true, webhookURLs }] } } });
+    const ok = loadRenderConfig(rc(['https://API.example.com']), '/');
+    expect(ok.problems).toEqual([]);
+    expect(ok.options.policy?.rules[0]?.webhookURLs).toEqual(['https://api.example.com/']);
+    const bad = loadRenderConfig(rc(['https://h/', 'https://u@h/']), '/');
+    expect(bad.problems.map((p) => `${p.field?.path}: ${p.message}`).join('\n')).toContain('spec.policy.rules[0].webhookURLs[1]: must be an http(s) URL prefix');
+  });
 });
 
 describe('platform facts: serviceAccounts, namespaces, generators (src/config/platform-section.ts)', () => {

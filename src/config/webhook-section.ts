@@ -12,6 +12,20 @@ export interface WebhookSection {
   allowedURLs: string[];
 }
 
+export const WEBHOOK_PREFIX_RULE = 'must be an http(s) URL prefix with a host and no user info, query or fragment (for example https://api.example.com/v1/)';
+
+/** A webhook URL prefix, normalised (WHATWG href), or undefined when it is not one. */
+export function webhookPrefix(p: unknown): string | undefined {
+  let u: URL | undefined;
+  try {
+    u = typeof p === 'string' ? new URL(p) : undefined;
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '' || u.username || u.password || u.search || u.hash) return undefined;
+  return u.href;
+}
+
 export function readWebhookSection(v: unknown, problem: (path: string, message: string) => void): WebhookSection | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     problem('spec.webhook', 'must be a mapping with allowedURLs');
@@ -28,15 +42,9 @@ export function readWebhookSection(v: unknown, problem: (path: string, message: 
       continue;
     }
     x.forEach((p, i) => {
-      let u: URL | undefined;
-      try {
-        u = typeof p === 'string' ? new URL(p) : undefined;
-      } catch {
-        u = undefined;
-      }
-      if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '' || u.username || u.password || u.search || u.hash) {
-        problem(`spec.webhook.allowedURLs[${i}]`, 'must be an http(s) URL prefix with a host and no user info, query or fragment (for example https://api.example.com/v1/)');
-      } else out.allowedURLs.push(u.href);
+      const href = webhookPrefix(p);
+      if (href === undefined) problem(`spec.webhook.allowedURLs[${i}]`, WEBHOOK_PREFIX_RULE);
+      else out.allowedURLs.push(href);
     });
   }
   return out;

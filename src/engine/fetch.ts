@@ -7,8 +7,22 @@ import type { CredentialSources } from './credentials.js';
 import { makeCredentialResolver } from './credentials.js';
 import { storeLabel } from '../common/store-label.js';
 import { loadGenerator, loadProvider } from '../providers/registry.js';
-import type { ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
+import type { AppWebhookURLs, ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';
+import { ProviderError } from '../providers/types.js';
+import { MAX_FETCHED_BYTES } from '../common/limits.js';
+
+/**
+ * What a read holds, in bytes: a value's bytes; for a map, each key and value plus ENTRY_COST, about what an
+ * entry costs in memory beyond its bytes (a 16 MiB JSON object of 1.3 million tiny members held 400 MB).
+ */
+const ENTRY_COST = 64;
+function valueBytes(v: Uint8Array | Map<string, Uint8Array>): number {
+  if (v instanceof Uint8Array) return v.byteLength;
+  let n = 0;
+  for (const [k, x] of v) n += Buffer.byteLength(k) + x.byteLength + ENTRY_COST;
+  return n;
+}
 
 /** Errors of a store whose client could not be made (authentication, configuration): store-level failures. */
 export const clientFailures = new WeakSet<object>();
@@ -25,6 +39,8 @@ export interface FetchOptions {
   onRetry: () => void;
   /** The platform's webhook URL prefixes (ProviderContext.webhookURLs). */
   webhookURLs?: readonly string[];
+  /** ProviderContext.appWebhookURLs. */
+  appWebhookURLs?: AppWebhookURLs;
 }
 
 export class DeadlineError extends Error {
@@ -56,6 +72,10 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
 
   // In the shared sidecar (tenancy set), what the app defines never borrows the sidecar's own identity.
   const refuseAmbient = (store: ResolvedStore) => o.credentials.tenancy !== undefined && store.origin === 'stream';
+  // Every value the run holds, against MAX_FETCHED_BYTES: past it, each further read fails (and is not kept).
+  let fetched = 0;
+  const overBudget = () => new ProviderError(`the values read in this run exceed ${MAX_FETCHED_BYTES / 1024 / 1024} MiB in total, eso-render's bound (the API server takes at most 1 MiB per Secret)`);
+  const overFetchBudget = () => (fetched > MAX_FETCHED_BYTES ? overBudget() : undefined);
   const count = (key: string) => (n = 1) => {
     o.requests[key] = (o.requests[key] ?? 0) + n;
   };
@@ -74,7 +94,15 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
       const named = (error: unknown) => (error instanceof DeadlineError && tokenStep ? new DeadlineError(tokenStep) : error);
       const run = async (r: PlannedRead, fn: () => Promise<Uint8Array | Map<string, Uint8Array>>) => {
         try {
-          const value = await local.run(() => global.run(() => Promise.race([fn(), aborted])));
+          const value = await local.run(() =>
+            global.run(async () => {
+              // Checked when the read's turn comes, so reads queued behind the one that crossed it send nothing.
+              if (fetched > MAX_FETCHED_BYTES) throw overBudget();
+              return Promise.race([fn(), aborted]);
+            }),
+          );
+          fetched += valueBytes(value);
+          if (fetched > MAX_FETCHED_BYTES) throw overBudget();
           results.set(r.id, { ok: true, value });
         } catch (error) {
           results.set(r.id, { ok: false, error: named(error) });
@@ -104,6 +132,8 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
                 namespace: r.read.namespace,
                 origin: r.read.origin,
                 ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
+                ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
+                overFetchBudget,
               });
             }),
           ),
@@ -126,6 +156,8 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           countRetry: o.onRetry,
           awaitingToken,
           ...(o.webhookURLs ? { webhookURLs: o.webhookURLs } : {}),
+          ...(o.appWebhookURLs ? { appWebhookURLs: o.appWebhookURLs } : {}),
+          overFetchBudget,
         };
         client = await Promise.race([mod.createClient(ctx), aborted]);
       } catch (caught) {

@@ -2,6 +2,7 @@
 // Takes data, returns data. A run either produces every Secret or nothing, with every error found.
 // Entered through render.ts, which skips all of this (and its imports) for a stream with no ESO resource.
 
+import { appWebhookURLs } from './policy.js';
 import { unmaskedFindings } from './unmasked.js';
 import { setMaxListeners } from 'node:events';
 import type { Item, KubeObject, RenderOptions, RenderOutcome, RenderStats, Result } from './types.js';
@@ -96,6 +97,10 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       requests: stats.requests,
       onRetry: () => stats.retries++,
       ...(options.webhook ? { webhookURLs: options.webhook.allowedURLs } : {}),
+      ...(() => {
+        const app = appWebhookURLs(options.policy, options.context ?? {});
+        return app ? { appWebhookURLs: app } : {};
+      })(),
     });
   } finally {
     clearTimeout(timer);

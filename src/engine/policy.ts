@@ -30,6 +30,16 @@ function who(ctx: AppContext): string {
   return `project ${JSON.stringify(ctx.project ?? '')} app ${JSON.stringify(ctx.app ?? '')} namespace ${JSON.stringify(ctx.namespace ?? '')}`;
 }
 
+/**
+ * The webhook prefixes the rules matching this app give its own webhooks (TenancyRule.webhookURLs), with
+ * the names of those rules; undefined when no matching rule sets any (then spec.webhook.allowedURLs alone).
+ */
+export function appWebhookURLs(policy: TenancyPolicy | undefined, ctx: AppContext): { urls: string[]; rules: string[] } | undefined {
+  const rules = (policy?.rules ?? []).filter((r) => r.webhookURLs !== undefined && ruleMatchesApp(r, ctx));
+  if (!rules.length) return undefined;
+  return { urls: rules.flatMap((r) => r.webhookURLs!), rules: rules.map((r) => r.name) };
+}
+
 export class Policy {
   private readonly rules: TenancyRule[];
 

@@ -127,6 +127,12 @@ export interface TenancyRule {
   allowStreamStores?: boolean;
   /** Generators that reach a backend the matched apps may use (local ones, such as Fake, always are). */
   generators?: GeneratorGrant[];
+  /**
+   * Where the matched apps' own webhook stores and generators may send requests (normalised URL prefixes),
+   * within spec.webhook.allowedURLs. When any matched rule sets it, an app-defined webhook must go under
+   * one of the matched rules' lists, so one team cannot call the webhooks allowed for another.
+   */
+  webhookURLs?: string[];
 }
 
 /**

@@ -86,6 +86,13 @@ export interface ProviderContext {
    * platform store or generator may call a webhook.
    */
   webhookURLs?: readonly string[];
+  /** The prefixes the tenancy rules give the app's own webhooks (TenancyRule.webhookURLs); stream origin only. */
+  appWebhookURLs?: AppWebhookURLs;
+  /**
+   * The engine's refusal once the values read in this run exceed MAX_FETCHED_BYTES, else undefined: a
+   * provider holding a large answer checks it before the costly step (parsing), so in-flight reads stop too.
+   */
+  overFetchBudget?(): Error | undefined;
   /**
    * Marks the store as waiting for a credential from a token service (`what` names it, e.g. `STS
    * (AssumeRole arn:…)`); the returned function marks the credential obtained. A run deadline that
@@ -134,6 +141,16 @@ export interface GeneratorContext {
   origin?: 'stream' | 'platform';
   /** As ProviderContext.webhookURLs. */
   webhookURLs?: readonly string[];
+  /** As ProviderContext.appWebhookURLs. */
+  appWebhookURLs?: AppWebhookURLs;
+  /** As ProviderContext.overFetchBudget. */
+  overFetchBudget?(): Error | undefined;
+}
+
+/** Webhook URL prefixes from the tenancy rules matching the app, and the names of those rules. */
+export interface AppWebhookURLs {
+  urls: readonly string[];
+  rules: readonly string[];
 }
 
 export interface GeneratorModule {

@@ -239,7 +239,8 @@ describe('webhook provider through the CLI', () => {
     ]) {
       const r = await render(store('wh', { url, result: {} }) + use.replace('key: k', 'key: "api/ok"'));
       expect(r.code, url).not.toBe(0);
-      expect(r.stderr, url).toMatch(/policy: webhook URL .* is not under any of the platform's allowed webhook URLs/);
+      // A `..` is refused as written (before the parser would resolve it), the others by the allowlist.
+      expect(r.stderr, url).toMatch(url.includes('..') ? /webhook\.url: the rendered URL has a \. or \.\. path segment/ : /policy: webhook URL .* is not under any of the platform's allowed webhook URLs/);
     }
     // A credential templated into a refused URL is not shown in the refusal.
     const leaky = await render(store('wh', { url: 'http://169.254.169.254/{{ .auth.token }}/x', result: {}, secrets: [{ name: 'auth', secretRef: { name: 'api-auth' } }] }) + use);

@@ -24,18 +24,20 @@ export async function generate(ctx: GeneratorContext): Promise<Map<string, Uint8
       field: 'spec',
       origin: ctx.origin ?? 'stream',
       allowedURLs: ctx.webhookURLs,
+      appURLs: ctx.appWebhookURLs,
       credentials: ctx.credentials,
       signal: ctx.signal,
       deadline: ctx.deadline,
       concurrency: 4,
       countRequest: () => ctx.countRequest(),
       countRetry: () => ctx.countRetry(),
+      overFetchBudget: ctx.overFetchBudget?.bind(ctx),
     },
     spec,
     ctx.namespace,
   );
   try {
-    return await caller.secretMap(undefined, spec.jsonPath);
+    return await caller.secretMap(undefined, { path: spec.jsonPath });
   } finally {
     caller.close();
   }

@@ -57,27 +57,28 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
       field: FIELD,
       origin: ctx.store.origin,
       allowedURLs: ctx.webhookURLs,
+      appURLs: ctx.appWebhookURLs,
       credentials: ctx.credentials,
       signal: ctx.signal,
       deadline: ctx.deadline,
       concurrency: ctx.concurrency,
       countRequest: () => ctx.countRequest(),
       countRetry: () => ctx.countRetry(),
+      overFetchBudget: ctx.overFetchBudget?.bind(ctx),
     },
     spec,
     ctx.store.namespace ?? '',
   );
-  const jsonPath = async (ref: RemoteRef) => caller.render(spec.jsonPath, await caller.templateData(ref, false), 'result.jsonPath', 'cannot get templated json path');
   return {
     async getSecret(ref: RemoteRef): Promise<Uint8Array> {
       const body = await caller.call(ref);
-      const path = await jsonPath(ref);
-      if (path === '') return new Uint8Array(body);
+      const path = await caller.jsonPathFor(ref);
+      if (path.path === '') return new Uint8Array(body);
       const doc = caller.path(path, caller.parse(body));
       return extractSecretData(doc, (m) => new ProviderError(`${where}: ${m}`));
     },
     async getSecretMap(ref: RemoteRef): Promise<Map<string, Uint8Array>> {
-      return caller.secretMap(ref, await jsonPath(ref));
+      return caller.secretMap(ref, await caller.jsonPathFor(ref));
     },
     async getAllSecrets(_ref: FindRef): Promise<Map<string, Uint8Array>> {
       throw new ProviderError(`${where}: dataFrom.find: not implemented`);

@@ -43,7 +43,7 @@ describe('PaesslerAG/jsonpath cases', () => {
   }
 
   it('simple select unknown key: an error naming the key', () => {
-    expect(() => get('$[1]', '{"2":"aa"}')).toThrow(new JsonPathError('unknown key 1'));
+    expect(() => get('$[1]', '{"2":"aa"}')).toThrow(new JsonPathError('unknown key 1', 'unknown key'));
     expect(() => get('$.a.b', '{"a":"x"}')).toThrow(/unsupported value type string for select/);
   });
 

@@ -18,7 +18,15 @@
 import { GoNumber, isGoObject, type GoValue } from '../shared/go-json.js';
 
 /** A path error, worded from the path (manifest text) only. */
-export class JsonPathError extends Error {}
+export class JsonPathError extends Error {
+  constructor(
+    message: string,
+    /** The same failure with nothing of the path's text (for a path rendered from credentials). */
+    readonly bare: string,
+  ) {
+    super(message);
+  }
+}
 
 type Key = { kind: 'name'; name: string } | { kind: 'index'; index: number };
 type Step =
@@ -34,11 +42,11 @@ const MAX_INT32 = 2147483647;
 /** Parses a PaesslerAG path, or throws JsonPathError naming what is not evaluated here. */
 export function parseJsonPath(path: string): Step[] {
   let s = path.trim();
-  if (!s.startsWith('$')) throw new JsonPathError(`jsonPath ${JSON.stringify(path)} must start with $ (eso-render evaluates only paths from the document root)`);
+  if (!s.startsWith('$')) throw new JsonPathError(`jsonPath ${JSON.stringify(path)} must start with $ (eso-render evaluates only paths from the document root)`, 'the path must start with $');
   s = s.slice(1);
   const steps: Step[] = [];
   const unsupported = (what: string): never => {
-    throw new JsonPathError(`jsonPath ${JSON.stringify(path)} uses ${what}, which eso-render does not evaluate (members, indexes, *, .., [a,b] and [start:end:step] are)`);
+    throw new JsonPathError(`jsonPath ${JSON.stringify(path)} uses ${what}, which eso-render does not evaluate (members, indexes, *, .., [a,b] and [start:end:step] are)`, 'the path uses an expression eso-render does not evaluate');
   };
   const key = (raw: string): Key => {
     const t = raw.trim();
@@ -74,7 +82,7 @@ export function parseJsonPath(path: string): Step[] {
       s = s.slice(m[0].length);
     } else if (s.startsWith('[')) {
       const end = closing(s);
-      if (end < 0) throw new JsonPathError(`jsonPath ${JSON.stringify(path)} has an unclosed [`);
+      if (end < 0) throw new JsonPathError(`jsonPath ${JSON.stringify(path)} has an unclosed [`, 'the path has an unclosed [');
       const inner = s.slice(1, end).trim();
       s = s.slice(end + 1);
       if (inner.startsWith('?') || inner.startsWith('(')) unsupported('a filter or script expression');
@@ -132,7 +140,7 @@ function splitTop(s: string): string[] {
   return out;
 }
 
-type Sel = { ok: true; value: GoValue } | { ok: false; error: string };
+type Sel = { ok: true; value: GoValue } | { ok: false; error: string; bare?: string };
 
 /** selector.go selectValue: a member of an object, an element of an array (out of range: nil). */
 function select(v: GoValue, key: Key): Sel {
@@ -143,7 +151,7 @@ function select(v: GoValue, key: Key): Sel {
   }
   if (isGoObject(v)) {
     const name = key.kind === 'name' ? key.name : String(key.index);
-    return v.has(name) ? { ok: true, value: v.get(name)! } : { ok: false, error: `unknown key ${name}` };
+    return v.has(name) ? { ok: true, value: v.get(name)! } : { ok: false, error: `unknown key ${name}`, bare: 'unknown key' };
   }
   return { ok: false, error: `unsupported value type ${goTypeName(v)} for select, expected map[string]interface{}, []interface{} or Array` };
 }
@@ -207,7 +215,7 @@ export function evaluateJsonPath(path: string, doc: GoValue): GoValue {
     let v = doc;
     for (const s of steps) {
       const r = select(v, (s as { key: Key }).key);
-      if (!r.ok) throw new JsonPathError(r.error);
+      if (!r.ok) throw new JsonPathError(r.error, r.bare ?? r.error);
       v = r.value;
     }
     return v;

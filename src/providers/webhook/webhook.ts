@@ -14,7 +14,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { executeTemplateNested, functionNamesIn, loadFunctionGroups, TemplateError } from '../../template/index.js';
-import { ProviderError, NoSecretError, type CredentialResolver } from '../types.js';
+import { ProviderError, NoSecretError, type AppWebhookURLs, type CredentialResolver } from '../types.js';
 import { parseRetryAfter, withRetry } from '../shared/retry.js';
 import { startAttempt, timeoutText } from '../shared/request-timeout.js';
 import { Limiter } from '../shared/limiter.js';
@@ -25,7 +25,16 @@ import type { WebhookSpec } from './spec.js';
 /** A response larger than this is refused (ESO reads any size; a tenant's endpoint could exhaust memory). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** Headers Go's client takes from the request itself, never from Request.Header (net/http reqWriteExcludeHeader, less User-Agent, which it does send). */
+const GO_EXCLUDED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'trailer']);
+
 export type TemplateData = Map<string, Map<string, Uint8Array>>;
+
+/** A rendered result.jsonPath; `shown` (REDACTED for secrets) when the path depends on a `secrets` value. */
+export interface RenderedPath {
+  path: string;
+  shown?: string;
+}
 
 /** url.QueryEscape. */
 export function queryEscape(s: string): string {
@@ -46,12 +55,16 @@ export interface WebhookEnv {
   field: string;
   origin: 'stream' | 'platform';
   allowedURLs: readonly string[] | undefined;
+  /** The tenancy rules' prefixes for the app's own webhooks (applied when origin is stream). */
+  appURLs?: AppWebhookURLs | undefined;
   credentials: CredentialResolver;
   signal: AbortSignal;
   deadline: number;
   concurrency: number;
   countRequest(): void;
   countRetry(): void;
+  /** ProviderContext.overFetchBudget. */
+  overFetchBudget?: (() => Error | undefined) | undefined;
 }
 
 export class WebhookCaller {
@@ -148,26 +161,57 @@ export class WebhookCaller {
    * templated into the URL never reaches an error text; "(not shown)" when that rendering fails.
    */
   private shownURL(escaped: TemplateData): string {
-    const names = new Set(this.spec.secrets.map((s) => s.name));
-    const redacted: TemplateData = new Map();
-    for (const [k, m] of escaped) redacted.set(k, names.has(k) ? new Map([...m.keys()].map((x) => [x, Buffer.from('REDACTED')])) : m);
+    const u = this.redactedURL(escaped);
+    return u ? `${u.origin}${u.pathname}` : '(not shown)';
+  }
+
+  private redactedURL(escaped: TemplateData): URL | undefined {
     try {
-      const u = new URL(this.render(this.spec.url, redacted, 'url', 'failed to parse url'));
-      return `${u.origin}${u.pathname}`;
+      return new URL(this.render(this.spec.url, this.redacted(escaped), 'url', 'failed to parse url'));
     } catch {
-      return '(not shown)';
+      return undefined;
     }
   }
 
+  /** The template data with every `secrets` value replaced by REDACTED (`.remoteRef.*` come from the manifest). */
+  private redacted(data: TemplateData): TemplateData {
+    const names = new Set(this.spec.secrets.map((s) => s.name));
+    const out: TemplateData = new Map();
+    for (const [k, m] of data) out.set(k, names.has(k) ? new Map([...m.keys()].map((x) => [x, Buffer.from('REDACTED')])) : m);
+    return out;
+  }
+
+  /**
+   * result.jsonPath rendered for one read. `shown` is set when the rendered path depends on a `secrets`
+   * value: an error then shows the path rendered with REDACTED values and a failure that quotes nothing of it.
+   */
+  async jsonPathFor(ref: { key: string; version?: string; property?: string } | undefined): Promise<RenderedPath> {
+    const data = await this.templateData(ref, false);
+    const path = this.render(this.spec.jsonPath, data, 'result.jsonPath', 'cannot get templated json path');
+    let shown: string;
+    try {
+      shown = this.render(this.spec.jsonPath, this.redacted(data), 'result.jsonPath', 'cannot get templated json path');
+    } catch {
+      shown = '(not shown)';
+    }
+    return shown === path ? { path } : { path, shown };
+  }
+
   /** The URL policy, on the rendered URL, before any request. */
-  private checkURL(raw: string, shown: () => string): URL {
+  private checkURL(raw: string, escaped: TemplateData): URL {
+    const shown = () => this.shownURL(escaped);
     let u: URL;
     try {
       u = new URL(raw);
     } catch {
       throw this.fail(`${this.env.field}.url: failed to parse url: the rendered URL is not an absolute URL`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw this.fail(`${this.env.field}.url: the rendered URL's scheme is ${u.protocol.replace(/:$/, '')}, not http or https`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      // The scheme is named only when no secrets value is in it (the URL rendered with REDACTED has the same).
+      const named = this.redactedURL(escaped)?.protocol === u.protocol ? ` is ${u.protocol.replace(/:$/, '')},` : ' (rendered from secrets, not shown) is';
+      throw this.fail(`${this.env.field}.url: the rendered URL's scheme${named} not http or https`);
+    }
+    if (hasDotSegment(raw)) throw this.fail(`${this.env.field}.url: the rendered URL has a . or .. path segment; name the resource's own path (a remoteRef of . or .. would otherwise climb out of the path the URL template sets)`);
     if (u.username !== '' || u.password !== '') throw this.fail(`${this.env.field}.url: the rendered URL carries user info; put credentials in a header from secrets`);
     const allowed = this.env.allowedURLs;
     if (allowed === undefined) {
@@ -181,6 +225,10 @@ export class WebhookCaller {
     if (!allowed.some((p) => u.href.startsWith(p))) {
       throw this.fail(`policy: webhook URL ${shown()} is not under any of the platform's allowed webhook URLs (RenderConfig spec.webhook.allowedURLs)`);
     }
+    const app = this.env.appURLs;
+    if (this.env.origin === 'stream' && app && !app.urls.some((p) => u.href.startsWith(p))) {
+      throw this.fail(`policy: webhook URL ${shown()} is not under the webhookURLs of rule ${app.rules.join(', ')}, which the application's own webhooks must use`);
+    }
     return u;
   }
 
@@ -189,12 +237,17 @@ export class WebhookCaller {
     const escaped = await this.templateData(ref, true);
     const raw = await this.templateData(ref, false);
     const method = this.spec.method === '' ? 'GET' : this.spec.method;
-    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'), () => this.shownURL(escaped));
+    const url = this.checkURL(this.render(this.spec.url, escaped, 'url', 'failed to parse url'), escaped);
     const body = Buffer.from(this.render(this.spec.body, raw, 'body', 'failed to parse body'), 'utf8');
     const headers: Record<string, string[]> = {};
     for (const [k, t] of this.spec.headers) {
       const v = this.render(t, raw, `headers.${k}`, `failed to parse header ${k}`);
       if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(v) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw this.fail(`${this.env.field}.headers.${k}: the header name or its rendered value is not a valid HTTP header`);
+      // Go's client never writes these from Request.Header (reqWriteExcludeHeader): the URL names the host
+      // and the body frames the request. Node would send them, so a Host header could pick another virtual
+      // host behind the allowed address (and its TLS name), and Transfer-Encoding next to Content-Length
+      // would frame a smuggled request. Dropped, as ESO's client drops them.
+      if (GO_EXCLUDED_HEADERS.has(k.toLowerCase())) continue;
       // Go writes the value's UTF-8 bytes; Node writes a header string as latin1.
       (headers[k.toLowerCase()] ??= []).push(Buffer.from(v, 'utf8').toString('latin1'));
     }
@@ -207,6 +260,8 @@ export class WebhookCaller {
   }
 
   private once(method: string, url: URL, headers: Record<string, string[]>, body: Buffer): Promise<Buffer> {
+    const over = this.env.overFetchBudget?.();
+    if (over) return Promise.reject(over);
     this.env.countRequest();
     const lib = url.protocol === 'https:' ? https : http;
     const attempt = startAttempt(this.env.signal, Math.min(this.env.deadline, this.spec.timeoutMs ? Date.now() + this.spec.timeoutMs : Infinity));
@@ -256,6 +311,13 @@ export class WebhookCaller {
           resolve(Buffer.concat(chunks));
         });
       });
+      // A 101 to a request the manifest marked `Connection: Upgrade`: Node hands the socket to an 'upgrade'
+      // listener and, without one, leaves the request unsettled until the run's deadline. Go's client
+      // returns the 101, which ESO reports as a status outside 2xx.
+      r.on('upgrade', (res: http.IncomingMessage, socket: import('node:net').Socket) => {
+        socket.destroy();
+        reject(this.fail(`endpoint gave error ${res.statusCode ?? 101} ${http.STATUS_CODES[res.statusCode ?? 101] ?? ''}`.trim()));
+      });
       r.on('error', (e: NodeJS.ErrnoException) => {
         if (e?.name === 'AbortError') return reject(this.fail('failed to call endpoint: request aborted, the run deadline passed'));
         const code = e?.code ?? 'UNKNOWN';
@@ -267,6 +329,8 @@ export class WebhookCaller {
 
   /** json.Unmarshal into any (float64 numbers), with a position-only error. */
   parse(body: Buffer, what = 'failed to parse response json'): GoValue {
+    const over = this.env.overFetchBudget?.();
+    if (over) throw over;
     try {
       return parseGoJson(body.toString('utf8'), 'float');
     } catch (e) {
@@ -275,20 +339,23 @@ export class WebhookCaller {
     }
   }
 
-  path(jsonPath: string, doc: GoValue): GoValue {
+  path(jsonPath: RenderedPath, doc: GoValue): GoValue {
     try {
-      return evaluateJsonPath(jsonPath, doc);
+      return evaluateJsonPath(jsonPath.path, doc);
     } catch (e) {
-      if (e instanceof JsonPathError) throw this.fail(`failed to get response path ${jsonPath}: ${e.message}`);
+      if (e instanceof JsonPathError) {
+        if (jsonPath.shown !== undefined) throw this.fail(`failed to get response path ${jsonPath.shown} (rendered from secrets, not shown): ${e.bare}`);
+        throw this.fail(`failed to get response path ${jsonPath.path}: ${e.message}`);
+      }
       throw e;
     }
   }
 
   /** Webhook.GetSecretMap: the (jsonPath'd) JSON object, each value through esutils.GetByteValue. */
-  async secretMap(ref: { key: string; version?: string; property?: string } | undefined, jsonPath: string): Promise<Map<string, Uint8Array>> {
+  async secretMap(ref: { key: string; version?: string; property?: string } | undefined, jsonPath: RenderedPath): Promise<Map<string, Uint8Array>> {
     const body = await this.call(ref);
     let doc = this.parse(body);
-    if (jsonPath !== '') doc = this.path(jsonPath, doc);
+    if (jsonPath.path !== '') doc = this.path(jsonPath, doc);
     return objectToSecretMap(doc, (text, what) => this.parse(text, what), (m) => this.fail(m));
   }
 }
@@ -338,6 +405,22 @@ export function formatFloatF0(x: number): string {
     n = f > 0.5 ? t + 1 : f < 0.5 ? t : t % 2 === 0 ? t : t + 1;
   }
   return (neg ? '-' : '') + BigInt(n).toString();
+}
+
+/**
+ * Does the URL as written have a `.` or `..` path segment? The WHATWG parser resolves them (so does a
+ * `%2e`, and it reads `\` as `/` and drops tabs and line breaks), which would let `.remoteRef.key: ..`
+ * (QueryEscape keeps dots) climb out of the path a platform's URL template sets; Go's client would send
+ * them as they are. Refused instead.
+ */
+export function hasDotSegment(raw: string): boolean {
+  const text = raw.replace(/[\t\n\r]/g, '');
+  const m = /^[A-Za-z][A-Za-z0-9+.\-]*:[\/\\]*[^\/\\?#]*(.*)$/s.exec(text);
+  const rest = (m ? m[1]! : text).split(/[?#]/)[0]!;
+  return rest.split(/[\/\\]/).some((seg) => {
+    const d = seg.replace(/%2e/gi, '.');
+    return d === '.' || d === '..';
+  });
 }
 
 /** caBundle is []byte in the CRD: base64 in the manifest. */
