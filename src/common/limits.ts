@@ -12,6 +12,13 @@ export interface RenderLimits {
   inputBytes: number;
   /** YAML documents (empty ones included) one run may read. */
   documents: number;
+  /**
+   * Bytes of every value one run reads from its backends, in total. The API server takes at most 1 MiB per
+   * Secret; without a bound, an application whose store answers large bodies to many distinct keys (its own
+   * webhook or Vault, say) made the shared sidecar hold them all, and the run died of a V8 heap exhaustion
+   * after minutes (32 reads of 15 MiB: 5 GB resident) instead of failing.
+   */
+  fetchedBytes: number;
 }
 
 export const defaultLimits: Readonly<RenderLimits> = Object.freeze({
@@ -19,6 +26,7 @@ export const defaultLimits: Readonly<RenderLimits> = Object.freeze({
   templateOutputBytes: 32 * 1024 * 1024,
   inputBytes: 64 * 1024 * 1024,
   documents: 20_000,
+  fetchedBytes: 64 * 1024 * 1024,
 });
 
 /** Where each limit is set, for messages: a user who hits one learns what to raise. */
@@ -27,6 +35,7 @@ export const limitSetting: Readonly<Record<keyof RenderLimits, string>> = Object
   templateOutputBytes: 'spec.limits.templateOutputBytes',
   inputBytes: 'spec.limits.inputBytes',
   documents: 'spec.limits.documents',
+  fetchedBytes: 'spec.limits.fetchedBytes',
 });
 
 /**
@@ -42,10 +51,3 @@ export const MAX_DEPTH = 200;
  */
 export const MAX_ALIAS_COUNT = 1000;
 
-/**
- * The bytes of every value one run reads from its backends, in total. The API server takes at most 1 MiB per
- * Secret; without a bound, an application whose store answers large bodies to many distinct keys (its own
- * webhook or Vault, say) made the shared sidecar hold them all, and the run died of a V8 heap exhaustion
- * after minutes (32 reads of 15 MiB: 5 GB resident) instead of failing.
- */
-export const MAX_FETCHED_BYTES = 64 * 1024 * 1024;

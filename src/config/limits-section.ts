@@ -2,7 +2,7 @@
 // "Bounded work"). Every field is optional; unknown fields are errors, like everywhere in the config.
 import { defaultLimits, type RenderLimits } from '../common/limits.js';
 
-const FIELDS = ['templateOperations', 'templateOutputBytes', 'inputBytes', 'documents'] as const;
+const FIELDS = ['templateOperations', 'templateOutputBytes', 'inputBytes', 'documents', 'fetchedBytes'] as const;
 
 export function readLimits(v: unknown, problem: (path: string, message: string) => void): Partial<RenderLimits> | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {

@@ -10,7 +10,7 @@ import { loadGenerator, loadProvider } from '../providers/registry.js';
 import type { AppWebhookURLs, ProviderContext, RemoteRef, ResolvedStore, SecretsClient } from '../providers/types.js';
 import { Limiter } from '../providers/shared/limiter.js';
 import { ProviderError } from '../providers/types.js';
-import { MAX_FETCHED_BYTES } from '../common/limits.js';
+import { defaultLimits, limitSetting } from '../common/limits.js';
 
 /**
  * What a read holds, in bytes: a value's bytes; for a map, each key and value plus ENTRY_COST, about what an
@@ -41,6 +41,8 @@ export interface FetchOptions {
   webhookURLs?: readonly string[];
   /** ProviderContext.appWebhookURLs. */
   appWebhookURLs?: AppWebhookURLs;
+  /** Bytes all values of the run may hold together (spec.limits.fetchedBytes). */
+  fetchedBytes?: number;
 }
 
 export class DeadlineError extends Error {
@@ -72,10 +74,11 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
 
   // In the shared sidecar (tenancy set), what the app defines never borrows the sidecar's own identity.
   const refuseAmbient = (store: ResolvedStore) => o.credentials.tenancy !== undefined && store.origin === 'stream';
-  // Every value the run holds, against MAX_FETCHED_BYTES: past it, each further read fails (and is not kept).
+  // Every value the run holds, against the fetchedBytes limit: past it, each further read fails (and is not kept).
+  const maxFetched = o.fetchedBytes ?? defaultLimits.fetchedBytes;
   let fetched = 0;
-  const overBudget = () => new ProviderError(`the values read in this run exceed ${MAX_FETCHED_BYTES / 1024 / 1024} MiB in total, eso-render's bound (the API server takes at most 1 MiB per Secret)`);
-  const overFetchBudget = () => (fetched > MAX_FETCHED_BYTES ? overBudget() : undefined);
+  const overBudget = () => new ProviderError(`the values read in this run exceed ${maxFetched} bytes in total (the API server takes at most 1 MiB per Secret; raise ${limitSetting.fetchedBytes})`);
+  const overFetchBudget = () => (fetched > maxFetched ? overBudget() : undefined);
   const count = (key: string) => (n = 1) => {
     o.requests[key] = (o.requests[key] ?? 0) + n;
   };
@@ -97,12 +100,12 @@ export async function fetchAll(reads: Iterable<PlannedRead>, o: FetchOptions): P
           const value = await local.run(() =>
             global.run(async () => {
               // Checked when the read's turn comes, so reads queued behind the one that crossed it send nothing.
-              if (fetched > MAX_FETCHED_BYTES) throw overBudget();
+              if (fetched > maxFetched) throw overBudget();
               return Promise.race([fn(), aborted]);
             }),
           );
           fetched += valueBytes(value);
-          if (fetched > MAX_FETCHED_BYTES) throw overBudget();
+          if (fetched > maxFetched) throw overBudget();
           results.set(r.id, { ok: true, value });
         } catch (error) {
           results.set(r.id, { ok: false, error: named(error) });

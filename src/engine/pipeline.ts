@@ -96,6 +96,7 @@ export async function runPipeline(items: readonly Item[], options: RenderOptions
       },
       requests: stats.requests,
       onRetry: () => stats.retries++,
+      fetchedBytes: options.limits?.fetchedBytes ?? defaultLimits.fetchedBytes,
       ...(options.webhook ? { webhookURLs: options.webhook.allowedURLs } : {}),
       ...(() => {
         const app = appWebhookURLs(options.policy, options.context ?? {});

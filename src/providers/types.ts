@@ -89,7 +89,7 @@ export interface ProviderContext {
   /** The prefixes the tenancy rules give the app's own webhooks (TenancyRule.webhookURLs); stream origin only. */
   appWebhookURLs?: AppWebhookURLs;
   /**
-   * The engine's refusal once the values read in this run exceed MAX_FETCHED_BYTES, else undefined: a
+   * The engine's refusal once the values read in this run exceed spec.limits.fetchedBytes, else undefined: a
    * provider holding a large answer checks it before the costly step (parsing), so in-flight reads stop too.
    */
   overFetchBudget?(): Error | undefined;

@@ -304,11 +304,11 @@ describe('hostile tenant: memory', () => {
     const started = Date.now();
     const r = await tenancy.run([store({ result: {} }), es], p, app());
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the values read in this run exceed 64 MiB in total');
+    expect(r.stderr).toContain('the values read in this run exceed 67108864 bytes in total');
     expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
-    // In-flight reads are not parsed (nor retried) once the bound is passed: one request per key at most.
+    // In-flight reads are not parsed, nor sent again, once the bound is passed: one request per key at most
+    // (a retry the client scheduled before the bound, after a timeout on a loaded machine, sends nothing).
     expect(wh.requests.length).toBeLessThanOrEqual(keys.length);
-    expect(r.stderr).toMatch(/, 0 retries,/);
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 
@@ -325,7 +325,7 @@ describe('hostile tenant: memory', () => {
     const started = Date.now();
     const r = await tenancy.run([store({ result: {} }), es], p, app());
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the values read in this run exceed 64 MiB in total');
+    expect(r.stderr).toContain('the values read in this run exceed 67108864 bytes in total');
     expect(r.stderr).not.toContain('heap out of memory');
     expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
     // Reads queued behind the one that crossed the bound are not sent.

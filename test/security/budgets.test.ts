@@ -106,6 +106,33 @@ describe('bounded work: templates', () => {
   });
 });
 
+describe('bounded work: values read from the backends', () => {
+  it('spec.limits.fetchedBytes bounds the values of a run, every store together, and says what to raise', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'budgets-'));
+    const config = path.join(dir, 'config.yaml');
+    writeFileSync(config, 'apiVersion: eso-render.dev/v1alpha1\nkind: RenderConfig\nmetadata: {name: small}\nspec:\n  limits: {fetchedBytes: 16}\n');
+    const es = (keys: string[]) => `${store.replace("- {key: /k, value: 'value-of-k'}", "- {key: /k, value: 'value-of-k'}\n        - {key: /j, value: 'value-of-j'}")}---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: two, namespace: budgets}
+spec:
+  secretStoreRef: {kind: ClusterSecretStore, name: budget-fake}
+  data:
+${keys.map((k, i) => `    - {secretKey: v${i}, remoteRef: {key: ${k}}}`).join('\n')}
+`;
+    // 10 bytes fit under 16; 20 do not. Without the config the default (64 MiB) lets both through.
+    const one = await runCli(['render', '--config', config], es(['/k']), {}, BOUND_MS + 20_000);
+    expect(one.code, one.stderr).toBe(0);
+    const both = await runCli(['render', '--config', config], es(['/k', '/j']), {}, BOUND_MS + 20_000);
+    expectCleanFailure(both);
+    expect(both.stderr).toContain('the values read in this run exceed 16 bytes in total (the API server takes at most 1 MiB per Secret; raise spec.limits.fetchedBytes)');
+    expect(both.stderr).not.toMatch(/value-of-[jk]/);
+    const unbounded = await runCli(['render'], es(['/k', '/j']), {}, BOUND_MS + 20_000);
+    expect(unbounded.code, unbounded.stderr).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('bounded work: input', () => {
   it('20 MB of empty documents: refused at the document limit', async () => {
     const r = await runCli(['render', '--deadline', `${DEADLINE_S}s`], '---\n'.repeat(5_000_000), {}, BOUND_MS + 20_000);
