@@ -222,11 +222,11 @@ export class WebhookCaller {
       }
       return u;
     }
-    if (!allowed.some((p) => u.href.startsWith(p))) {
+    if (!allowed.some((p) => underPrefix(u, p))) {
       throw this.fail(`policy: webhook URL ${shown()} is not under any of the platform's allowed webhook URLs (RenderConfig spec.webhook.allowedURLs)`);
     }
     const app = this.env.appURLs;
-    if (this.env.origin === 'stream' && app && !app.urls.some((p) => u.href.startsWith(p))) {
+    if (this.env.origin === 'stream' && app && !app.urls.some((p) => underPrefix(u, p))) {
       throw this.fail(`policy: webhook URL ${shown()} is not under the webhookURLs of rule ${app.rules.join(', ')}, which the application's own webhooks must use`);
     }
     return u;
@@ -405,6 +405,18 @@ export function formatFloatF0(x: number): string {
     n = f > 0.5 ? t + 1 : f < 0.5 ? t : t % 2 === 0 ? t : t + 1;
   }
   return (neg ? '-' : '') + BigInt(n).toString();
+}
+
+/**
+ * Whether `u` falls under the allowed prefix `prefix` (a normalised href with no query or fragment): the
+ * same origin, and the prefix's path as whole segments. `https://h/v1` allows `/v1`, `/v1?x` and `/v1/...`
+ * but not `/v1x` or `/v1.json` (a string prefix would); `https://h/v1/` allows what is below `/v1/`.
+ */
+export function underPrefix(u: URL, prefix: string): boolean {
+  const p = new URL(prefix);
+  if (u.origin !== p.origin) return false;
+  if (p.pathname.endsWith('/')) return u.pathname.startsWith(p.pathname);
+  return u.pathname === p.pathname || u.pathname.startsWith(`${p.pathname}/`);
 }
 
 /**
