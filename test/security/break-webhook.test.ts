@@ -453,3 +453,27 @@ describe('hostile tenant: a connection the answer takes over', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 });
+
+describe('hostile tenant: an application\'s own webhook store reads, it does not write', () => {
+  for (const method of ['DELETE', 'PUT', 'PATCH', 'delete']) {
+    it(`method ${method} on the app's own store: refused by field before any request`, async () => {
+      wh.route(method.toUpperCase(), '/payments/db', { body: JSON.stringify({ password: VALUE }) });
+      const r = await tenancy.run([store({ method }), reads()], p, app());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`spec.provider.webhook.method ${method.toUpperCase()} refused: an application's own webhook store may use GET, HEAD, POST only`);
+      expect(docs(r.stdout).filter((d) => d.kind === 'Secret')).toEqual([]);
+      none();
+      noSecretsIn(r.stderr);
+    });
+  }
+
+  it('GET and POST still read', async () => {
+    for (const method of ['GET', 'POST']) {
+      wh.reset();
+      wh.route(method, '/payments/db', { body: JSON.stringify({ password: VALUE }) });
+      const r = await tenancy.run([store({ method }), reads()], p, app());
+      expect(r.code, r.stderr).toBe(0);
+      expect(wh.requests.map((q) => q.method)).toEqual([method]);
+    }
+  });
+});

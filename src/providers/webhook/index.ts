@@ -16,6 +16,9 @@ import { extractSecretData, WebhookCaller } from './webhook.js';
 const FIELD = 'spec.provider.webhook';
 
 /** The spec's problems, and a parse error in any of its templates (url, body, headers, result.jsonPath). */
+/** Methods an application's own webhook store may send (docs/security.md, Webhooks). */
+export const STREAM_STORE_METHODS: readonly string[] = ['GET', 'HEAD', 'POST'];
+
 export function validateStore(spec: Record<string, unknown>): { field: string; message: string }[] {
   const { spec: s, problems } = readWebhookSpec(spec);
   if (!s) return problems;
@@ -50,6 +53,13 @@ export async function createClient(ctx: ProviderContext): Promise<SecretsClient>
   if (offline) throw new ProviderError(`${where}: ${offline}`);
   if (ctx.store.kind === 'ClusterSecretStore' && [spec.url, spec.body, spec.jsonPath, ...spec.headers.map((h) => h[1])].some((t) => NAMESPACE_REF.test(t))) {
     throw new ProviderError(`${where}: ${FIELD}: .remoteRef.namespace is the ExternalSecret's namespace in ESO; eso-render serves every namespace of a ClusterSecretStore with one client and does not fill it (use a SecretStore per namespace)`);
+  }
+  // An application's own store reads: ESO lets a webhook store send any method, but in a shared sidecar a
+  // tenant's PUT, PATCH or DELETE would write to or delete on a platform-allowed API. POST stays allowed (many
+  // read APIs take their query as a POST body); a write method needs a store the platform defines.
+  const method = (spec.method === '' ? 'GET' : spec.method).toUpperCase();
+  if (ctx.store.origin === 'stream' && !STREAM_STORE_METHODS.includes(method)) {
+    throw new ProviderError(`${where}: policy: ${FIELD}.method ${method} refused: an application's own webhook store may use ${STREAM_STORE_METHODS.join(', ')} only (a method that writes or deletes needs a store the platform defines)`);
   }
   const caller = new WebhookCaller(
     {
