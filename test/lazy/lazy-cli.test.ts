@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expandChunks } from '../helpers/bundle-modules.js';
 import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 
 const plain = `# Source: web/templates/config.yaml
@@ -85,7 +86,8 @@ function runWithModuleLog(args: string[], stdin: string): Promise<{ code: number
     child.on('close', (code) => {
       let modules: string[] = [];
       try {
-        modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+        // The modules held by the files loaded (dist/cli.js is a bundle of chunks).
+        modules = expandChunks(readFileSync(log, 'utf8').split('\n').filter(Boolean));
       } catch {
         // no module resolved through the hooks
       }

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expandChunks } from '../helpers/bundle-modules.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { GROUP_LOADERS, GROUP_ORDER } from '../../src/template/funcs/groups.js';
 import { REMOVED } from '../../src/template/funcs/index.js';
@@ -46,7 +47,8 @@ async function renderLogged(stdin: string): Promise<{ code: number; stdout: stri
     });
     let modules: string[] = [];
     try {
-      modules = readFileSync(log, 'utf8').split('\n');
+      // The modules held by the files loaded (dist/cli.js is a bundle of chunks).
+      modules = expandChunks(readFileSync(log, 'utf8').split('\n').filter(Boolean));
     } catch {
       // nothing resolved
     }
