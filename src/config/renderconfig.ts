@@ -17,7 +17,7 @@ import { readLimits } from './limits-section.js';
 import { readBuildSection } from './build-section.js';
 import { readUnmaskedSection } from './unmasked-section.js';
 import { readWebhookSection } from './webhook-section.js';
-import { freshOptions } from './no-config.js';
+import { freshOptions } from './default-options.js';
 
 export const RENDER_CONFIG_API_VERSION = 'eso-render.dev/v1alpha1';
 export const RENDER_CONFIG_KIND = 'RenderConfig';

@@ -8,7 +8,7 @@ import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
 import { asYamlStream, parseManifests, parseManifestsLazily, readManifests, readManifestsLazily, writeManifests, ManifestError } from './stream.js';
 import { lateErrors } from './stream-lazy.js';
-import { noRenderConfig } from '../config/no-config.js';
+import { noRenderConfig } from '../config/default-options.js';
 import { readManifestPath } from '../config/manifest-files.js';
 import { parseGoDuration } from '../common/duration.js';
 import { formatResults, printable, resultJsonLine } from './result-text.js';
