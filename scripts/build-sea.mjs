@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import postject from 'postject';
+import { lazyPackagesPlugin } from './lib/lazy-packages-plugin.mjs';
 
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -60,26 +61,6 @@ try {
   writeFileSync(shim, 'module.exports = false;\n');
   const bundle = path.join(work, 'cli-main.cjs');
   const mainBundle = path.join(work, 'sea-main.cjs');
-  // dist/common/lazy-packages.js loads re2js, node-forge and bcryptjs on first use through
-  // createRequire(import.meta.url), which esbuild cannot follow (and import.meta.url is empty in a CJS
-  // bundle). Its `load('<name>')` calls become plain `require('<name>')` calls: esbuild bundles those
-  // packages and evaluates each one only when the call runs, as dist/ does.
-  const lazyPackages = {
-    name: 'lazy-packages',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]common[\\/]lazy-packages\.js$/ }, (args) => {
-        const src = readFileSync(args.path, 'utf8');
-        const decl = 'const load = createRequire(import.meta.url);';
-        if (!src.includes(decl)) die(`${args.path}: no \`${decl}\` line to replace`);
-        const contents = src
-          .replace("import { createRequire } from 'node:module';", '')
-          .replace(decl, '')
-          .replace(/\bload\('([^']+)'\)/g, "require('$1')");
-        if (/\bload\(/.test(contents)) die(`${args.path}: a load() call with no literal package name`);
-        return { contents, loader: 'js' };
-      });
-    },
-  };
   const common = {
     bundle: true,
     platform: 'node',
@@ -89,7 +70,7 @@ try {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
-    plugins: [lazyPackages],
+    plugins: [lazyPackagesPlugin(die)],
   };
   const result = await build({ ...common, entryPoints: [entry], outfile: bundle });
   const mainResult = await build({ ...common, entryPoints: [seaMain], outfile: mainBundle });

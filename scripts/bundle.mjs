@@ -19,7 +19,9 @@
 //     modules, not file names) and bench/ (which lists packages loaded).
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { lazyPackageNames, lazyPackagesPlugin } from './lib/lazy-packages-plugin.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'dist');
@@ -85,7 +87,51 @@ try {
   rmSync(path.join(dist, 'chunks'), { recursive: true, force: true });
   renameSync(path.join(out, 'chunks'), path.join(dist, 'chunks'));
   renameSync(path.join(out, 'cli.js'), entry);
+
+  // dist/cli-main.cjs: the commands (dist/cli-main.js and all it imports, yaml included) as one CommonJS
+  // file, which dist/cli.js compiles with a V8 code cache (src/code-cache.ts, scripts/code-cache.mjs,
+  // docs/adr/0009-code-cache.md). The same packages stay external as in the chunks; lazy-packages.js's
+  // packages too (required on first use).
+  const cjs = await build({
+    absWorkingDir: root,
+    entryPoints: [path.join(dist, 'cli-main.js')],
+    outfile: path.join(dist, 'cli-main.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: `node${pkg.engines.node.replace(/^>=/, '')}`,
+    external: [...external, ...external.map((n) => `${n}/*`), ...lazyPackageNames],
+    plugins: [lazyPackagesPlugin(die)],
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+  });
+  for (const w of cjs.warnings) process.stderr.write(`bundle: warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}\n`);
+  // dist/cli.cjs, the bin: src/cli-cjs.ts with the pass-through, as CommonJS; it requires nothing of ours
+  // but dist/cli-main.cjs, and that only when the pass-through declines.
+  const bin = await build({
+    absWorkingDir: root,
+    entryPoints: [path.join(dist, 'cli-cjs.js')],
+    outfile: path.join(dist, 'cli.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: `node${pkg.engines.node.replace(/^>=/, '')}`,
+    external: [...external, ...external.map((n) => `${n}/*`)],
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+  });
+  const binInputs = Object.keys(bin.metafile.inputs);
+  const binHeavy = binInputs.filter((i) => /node_modules\/|engine\/|frontends\/stream\.|providers\/|cli-main\./.test(i));
+  if (binHeavy.length > 0) die(`dist/cli.cjs holds more than the pass-through: ${binHeavy.join(', ')}`);
+  for (const [file, o] of [...Object.entries(cjs.metafile.outputs), ...Object.entries(bin.metafile.outputs)]) {
+    inputs[path.relative(dist, path.resolve(root, file))] = Object.keys(o.inputs).map((i) => path.relative(root, path.resolve(root, i)));
+  }
   writeFileSync(path.join(dist, 'bundle-inputs.json'), `${JSON.stringify(inputs, null, 1)}\n`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
+rmSync(path.join(dist, 'cli-main.cache'), { force: true });
+const cc = spawnSync(process.execPath, [path.join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit' });
+if (cc.status !== 0) die('making the code cache failed');

@@ -10,12 +10,7 @@ import { getAsset } from 'node:sea';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { finish, processIO } from './cli-io.js';
-import type { main as cliMain } from './cli-main.js';
-import type { CommandIO } from './frontends/render-cmd.js';
-import { passThrough } from './frontends/passthrough.js';
-import { VERSION } from './version.js';
-
-type Main = typeof cliMain;
+import { startCli, type Main } from './cli-start.js';
 
 /** Evaluate the embedded rest of the program (a CommonJS bundle that requires built-ins only). */
 function loadCliMain(): Main {
@@ -35,17 +30,4 @@ function loadCliMain(): Main {
   return mod.exports.main;
 }
 
-async function seaMain(argv: string[], io: CommandIO): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === 'version' || cmd === '--version') {
-    io.stdout(`eso-render ${VERSION}\n`);
-    return 0;
-  }
-  if (cmd === 'render') {
-    const code = await passThrough(rest, io);
-    if (code !== undefined) return code;
-  }
-  return loadCliMain()(argv, io, { passThroughTried: cmd === 'render' });
-}
-
-finish(seaMain(process.argv.slice(2), processIO()));
+finish(startCli(process.argv.slice(2), processIO(), async () => loadCliMain()));

@@ -1,9 +1,11 @@
-// Runs the built CLI (dist/cli.js) as a user would, with input on stdin.
+// Runs the built CLI as a user would, with input on stdin: the `eso-render` bin, dist/cli.cjs.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+export const cliPath = path.join(repoRoot, 'dist', 'cli.cjs');
+/** The ES module entry (`node dist/cli.js`): with ESO_RENDER_CODE_CACHE=0 it loads the program as ES module chunks. */
+export const esmCliPath = path.join(repoRoot, 'dist', 'cli.js');
 
 export interface CliResult {
   code: number;
@@ -11,9 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], stdin = '', opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], stdin = '', opts: { cwd?: string; env?: NodeJS.ProcessEnv; entry?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn(process.execPath, [opts.entry ?? cliPath, ...args], {
       cwd: opts.cwd ?? repoRoot,
       env: opts.env ?? { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' },
       stdio: ['pipe', 'pipe', 'pipe'],

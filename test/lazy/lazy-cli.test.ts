@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandChunks } from '../helpers/bundle-modules.js';
-import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
+import { esmCliPath, repoRoot, runCli } from '../helpers/cli.js';
 
 const plain = `# Source: web/templates/config.yaml
 apiVersion: v1
@@ -76,9 +76,11 @@ function runWithModuleLog(args: string[], stdin: string): Promise<{ code: number
   const dir = mkdtempSync(path.join(tmpdir(), 'eso-lazy-'));
   const log = path.join(dir, 'modules.log');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', path.join(repoRoot, 'bench/lib/module-log.mjs'), cliPath, ...args], {
+    // The ES module build, whose chunks show which of our modules a run loads (the bin's code-cached
+    // bundle is one file: test/lazy/code-cache.test.ts).
+    const child = spawn(process.execPath, ['--import', path.join(repoRoot, 'bench/lib/module-log.mjs'), esmCliPath, ...args], {
       cwd: repoRoot,
-      env: { PATH: process.env['PATH'] ?? '', ESO_BENCH_MODULE_LOG: log },
+      env: { PATH: process.env['PATH'] ?? '', ESO_BENCH_MODULE_LOG: log, ESO_RENDER_CODE_CACHE: '0' },
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

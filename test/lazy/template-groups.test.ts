@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandChunks } from '../helpers/bundle-modules.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { esmCliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { GROUP_LOADERS, GROUP_ORDER } from '../../src/template/funcs/groups.js';
 import { REMOVED } from '../../src/template/funcs/index.js';
 import { FUNCTION_NAMES } from '../../src/template/funcs/names.generated.js';
@@ -43,7 +43,9 @@ async function renderLogged(stdin: string): Promise<{ code: number; stdout: stri
   const log = path.join(dir, 'modules.log');
   try {
     const r = await runCli(['render', '-q'], stdin, {
-      env: { PATH: process.env['PATH'] ?? '', ESO_BENCH_MODULE_LOG: log, NODE_OPTIONS: `--import=${path.join(repoRoot, 'bench/lib/module-log.mjs')}` },
+      // The ES module build, whose chunks show which modules a run loads.
+      entry: esmCliPath,
+      env: { PATH: process.env['PATH'] ?? '', ESO_BENCH_MODULE_LOG: log, ESO_RENDER_CODE_CACHE: '0', NODE_OPTIONS: `--import=${path.join(repoRoot, 'bench/lib/module-log.mjs')}` },
     });
     let modules: string[] = [];
     try {

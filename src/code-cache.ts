@@ -1,0 +1,84 @@
+// dist/cli.cjs (the `eso-render` bin) and dist/cli.js run the program from dist/cli-main.cjs, one CommonJS bundle of src/cli-main.ts and
+// everything it imports (yaml included; the provider SDKs and the lazily loaded packages stay in
+// node_modules), compiled with the V8 code cache dist/cli-main.cache that `npm run build` makes by
+// running the quickstart once (scripts/code-cache.mjs; docs/adr/0009-code-cache.md). Node 20 has no
+// compile cache for ES modules, and compiling our code was most of a small run's start-up.
+//
+// V8 checks the cache's version and flags and the source's length, and compiles from source when they do
+// not fit; it does not check the bytes themselves (a corrupted cache aborts the process inside V8), nor
+// that the cache was made for this source. So the cache file carries the SHA-256 of the source it was
+// made for and of its own payload (`sealCache`), both checked before V8 sees it (about 2 ms); a missing,
+// stale, damaged or refused cache is never an error, only a slower start. When this cannot be used at all (no bundle, a node
+// without `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, which the bundle's `import()` of the Azure and
+// Google SDKs needs, or ESO_RENDER_CODE_CACHE=0), the caller loads the program without the cache.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { constants, Script } from 'node:vm';
+import type { Main } from './cli-start.js';
+
+/** The wrapper Node puts around a CommonJS module; the cache is made for the same text (code-cache.mjs). */
+export function wrapCommonJs(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+}
+
+const MAGIC = Buffer.from('eso-render V8 code cache 1\n');
+
+const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
+
+/** The cache file's bytes: a header naming the source it was made for and the payload's digest, then the payload. */
+export function sealCache(source: Buffer, payload: Buffer): Buffer {
+  return Buffer.concat([MAGIC, sha256(source), sha256(payload), payload]);
+}
+
+/** The payload of a cache file made for `source`, or undefined when it is not one (stale, damaged, truncated). */
+export function openCache(source: Buffer, file: Buffer): Buffer | undefined {
+  const head = MAGIC.length;
+  if (file.length <= head + 64 || !file.subarray(0, head).equals(MAGIC)) return undefined;
+  const payload = file.subarray(head + 64);
+  if (!file.subarray(head, head + 32).equals(sha256(source))) return undefined;
+  if (!file.subarray(head + 32, head + 64).equals(sha256(payload))) return undefined;
+  return payload;
+}
+
+type Wrapped = (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void;
+
+/** Evaluates a CommonJS bundle's text as Node would require it, with `cachedData` offered to V8. */
+export function runCommonJs(file: string, source: string, cachedData: Buffer | undefined, dynamicImport: symbol): { exports: { main?: Main }; script: Script } {
+  const script = new Script(wrapCommonJs(source), {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+    importModuleDynamically: dynamicImport as never,
+  });
+  const fn = script.runInThisContext() as Wrapped;
+  const mod = { exports: {} as { main?: Main } };
+  fn(mod.exports, createRequire(file), mod, file, path.dirname(file));
+  return { exports: mod.exports, script };
+}
+
+/**
+ * `main` from `dir`/cli-main.cjs with its code cache, or undefined when the caller must load the program
+ * another way (dist/cli.js: the ES module chunks; dist/cli.cjs: the same bundle, required as it is).
+ */
+export function loadCachedMain(dir: string, env: NodeJS.ProcessEnv = process.env): Main | undefined {
+  if (env.ESO_RENDER_CODE_CACHE === '0') return undefined;
+  const dynamicImport = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (!dynamicImport) return undefined;
+  const file = path.join(dir, 'cli-main.cjs');
+  let source: Buffer;
+  try {
+    source = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = openCache(source, readFileSync(path.join(dir, 'cli-main.cache')));
+  } catch {
+    // built without a cache: compiled from source
+  }
+  const { exports } = runCommonJs(file, source.toString('utf8'), cachedData, dynamicImport);
+  if (typeof exports.main !== 'function') throw new Error('internal: dist/cli-main.cjs has no main');
+  return exports.main;
+}
