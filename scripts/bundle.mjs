@@ -101,11 +101,17 @@ try {
     platform: 'node',
     target: `node${pkg.engines.node.replace(/^>=/, '')}`,
     external: [...external, ...external.map((n) => `${n}/*`), ...lazyPackageNames],
+    // `import()` of an external package (the Azure and Google SDKs) becomes `require()`: a function
+    // compiled from the code cache loses vm.Script's dynamic-import callback (Node 20), and the callback
+    // itself is experimental. Both SDKs ship a CommonJS entry.
+    supported: { 'dynamic-import': false },
     plugins: [lazyPackagesPlugin(die)],
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
   });
+  const cjsText = readFileSync(path.join(dist, 'cli-main.cjs'), 'utf8');
+  if (/\bimport\(/.test(cjsText.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) die('dist/cli-main.cjs still holds an import() (it cannot run from the code cache)');
   for (const w of cjs.warnings) process.stderr.write(`bundle: warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}\n`);
   // dist/cli.cjs, the bin: src/cli-cjs.ts with the pass-through, as CommonJS; it requires nothing of ours
   // but dist/cli-main.cjs, and that only when the pass-through declines.

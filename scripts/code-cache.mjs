@@ -9,21 +9,14 @@
 // compiles from source, as it would without a cache.
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { constants } from 'node:vm';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'dist');
 const { runCommonJs, sealCache } = await import(path.join(dist, 'code-cache.js'));
 
-const dynamicImport = constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-if (!dynamicImport) {
-  // dist/cli.js does not use the bundle on such a node either.
-  process.stderr.write(`code-cache: node ${process.version} has no vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER; no cache made\n`);
-  process.exit(0);
-}
 const file = path.join(dist, 'cli-main.cjs');
 const source = readFileSync(file);
-const { exports, script } = runCommonJs(file, source.toString('utf8'), undefined, dynamicImport);
+const { exports, script } = runCommonJs(file, source.toString('utf8'), undefined);
 let out = '';
 let err = '';
 const io = {

@@ -8,14 +8,15 @@
 // not fit; it does not check the bytes themselves (a corrupted cache aborts the process inside V8), nor
 // that the cache was made for this source. So the cache file carries the SHA-256 of the source it was
 // made for and of its own payload (`sealCache`), both checked before V8 sees it (about 2 ms); a missing,
-// stale, damaged or refused cache is never an error, only a slower start. When this cannot be used at all (no bundle, a node
-// without `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, which the bundle's `import()` of the Azure and
-// Google SDKs needs, or ESO_RENDER_CODE_CACHE=0), the caller loads the program without the cache.
+// stale, damaged or refused cache is never an error, only a slower start. The bundle holds no `import()`
+// (scripts/bundle.mjs makes them `require()`): a function compiled from a code cache loses vm.Script's
+// dynamic-import callback. Without the bundle, or with ESO_RENDER_CODE_CACHE=0, the caller loads the
+// program without the cache.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 import type { Main } from './cli-start.js';
 
 /** The wrapper Node puts around a CommonJS module; the cache is made for the same text (code-cache.mjs). */
@@ -45,12 +46,8 @@ export function openCache(source: Buffer, file: Buffer): Buffer | undefined {
 type Wrapped = (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void;
 
 /** Evaluates a CommonJS bundle's text as Node would require it, with `cachedData` offered to V8. */
-export function runCommonJs(file: string, source: string, cachedData: Buffer | undefined, dynamicImport: symbol): { exports: { main?: Main }; script: Script } {
-  const script = new Script(wrapCommonJs(source), {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-    importModuleDynamically: dynamicImport as never,
-  });
+export function runCommonJs(file: string, source: string, cachedData: Buffer | undefined): { exports: { main?: Main }; script: Script } {
+  const script = new Script(wrapCommonJs(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const fn = script.runInThisContext() as Wrapped;
   const mod = { exports: {} as { main?: Main } };
   fn(mod.exports, createRequire(file), mod, file, path.dirname(file));
@@ -63,8 +60,6 @@ export function runCommonJs(file: string, source: string, cachedData: Buffer | u
  */
 export function loadCachedMain(dir: string, env: NodeJS.ProcessEnv = process.env): Main | undefined {
   if (env.ESO_RENDER_CODE_CACHE === '0') return undefined;
-  const dynamicImport = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (!dynamicImport) return undefined;
   const file = path.join(dir, 'cli-main.cjs');
   let source: Buffer;
   try {
@@ -78,7 +73,7 @@ export function loadCachedMain(dir: string, env: NodeJS.ProcessEnv = process.env
   } catch {
     // built without a cache: compiled from source
   }
-  const { exports } = runCommonJs(file, source.toString('utf8'), cachedData, dynamicImport);
+  const { exports } = runCommonJs(file, source.toString('utf8'), cachedData);
   if (typeof exports.main !== 'function') throw new Error('internal: dist/cli-main.cjs has no main');
   return exports.main;
 }

@@ -1,4 +1,4 @@
-// Scenario 2: the engine's own cost. `node dist/cli.js render` on 10,000 ExternalSecrets (data with
+// Scenario 2: the engine's own cost. `eso-render render` (the bin, node dist/cli.cjs) on 10,000 ExternalSecrets (data with
 // properties, dataFrom extract and find, rewrites, templates) on the fake store, against a process that
 // only parses and writes the same stream with `yaml`. Peak memory of both, and of `node -e 0`.
 // Scenario 4 (growth) reuses the same subject at 1k, 10k and 50k.
@@ -19,7 +19,7 @@ function secretsOut(expected) {
 function subjects(root, input, n, { rss }) {
   return [
     { name: 'yaml parse+write', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input, rss },
-    { name: 'render', argv: [process.execPath, 'dist/cli.js', 'render', '-q'], input, rss, check: secretsOut(n) },
+    { name: 'render', argv: [process.execPath, 'dist/cli.cjs', 'render', '-q'], input, rss, check: secretsOut(n) },
   ];
 }
 

@@ -5,7 +5,7 @@
 // module build; the pass-through needs none of it.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, esmCliPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { openCache, wrapCommonJs } from '../../src/code-cache.js';
@@ -17,7 +17,6 @@ const quickstart = ['store.yaml', 'db-credentials.yaml', 'app-config.yaml', 'dep
   .join('---\n');
 const broken = quickstart.replace('key: /db/password', 'key: /no/such/key');
 const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp' };
-const useMain = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER: symbol }).USE_MAIN_CONTEXT_DEFAULT_LOADER;
 
 /** The run's result with the summary's duration (`34 ms`) left out: it is the only thing allowed to differ. */
 const stable = (r: CliResult) => ({ ...r, stderr: r.stderr.replace(/\b\d+ ms\b/g, 'N ms').replace(/"durationMs":\d+/g, '"durationMs":N') });
@@ -36,11 +35,11 @@ describe('the code-cached bundle', () => {
     const source = bytes.toString('utf8');
     const cache = openCache(bytes, readFileSync(path.join(dist, 'cli-main.cache')))!;
     expect(cache).toBeDefined();
-    const script = new Script(wrapCommonJs(source), { filename: 'cli-main.cjs', cachedData: cache, importModuleDynamically: useMain as never });
+    const script = new Script(wrapCommonJs(source), { filename: 'cli-main.cjs', cachedData: cache });
     expect(script.cachedDataRejected).toBe(false);
     // A cache of the uncompiled bundle holds only its top level; the trained one holds what the
     // quickstart compiled as well.
-    const untrained = new Script(wrapCommonJs(source), { filename: 'cli-main.cjs', importModuleDynamically: useMain as never }).createCachedData();
+    const untrained = new Script(wrapCommonJs(source), { filename: 'cli-main.cjs' }).createCachedData();
     expect(cache.length).toBeGreaterThan(untrained.length * 2);
   });
 
