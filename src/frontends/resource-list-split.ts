@@ -12,7 +12,8 @@
 // before the first key that is not blank or a comment, entries not at column 0 or 2 (`- ` then content
 // two columns in), lines in the sequence indented between the dash and the content, comment or blank
 // lines between `items:` and the first entry, comment lines left of the content column after the last
-// entry, and flow entries (`- {...}`) followed by blank or comment lines or carrying a `#`.
+// entry, flow entries (`- {...}`) followed by blank or comment lines or carrying a `#`, and an item
+// with a line at its content column that starts with `---`, `...` or `%`.
 // What is left of a flow entry or an entry's value is checked by the readers that parse them.
 
 export interface SplitItem {
@@ -93,7 +94,11 @@ export function splitResourceList(src: string): SplitResourceList | undefined {
     if (cut.items.length > 0) {
       region = [offsetOf(i + 1), offsetOf(cut.end)];
       for (const it of cut.items) {
-        items.push({ text: standAlone(src.slice(starts[it.from]! + it.dash + 1, offsetOf(it.to)), it.dash + 2), line: it.from + 1 });
+        const text = standAlone(src.slice(starts[it.from]! + it.dash + 1, offsetOf(it.to)), it.dash + 2);
+        // A line the dedent brings to column 0 as a document marker or directive would make the item
+        // a stream of its own (the whole document does not read it so).
+        if (/^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+        items.push({ text, line: it.from + 1 });
       }
     }
     i = cut.end;
