@@ -7,10 +7,19 @@ import path from 'node:path';
 import { interleaved } from '../lib/measure.mjs';
 import { mixedStream, quickstartStream } from '../lib/streams.mjs';
 
-const secrets = (expected) => (r) => {
-  const n = r.stdout.toString('utf8').split('\nkind: Secret\n').length - 1;
+const secrets = (expected, indent = '') => (r) => {
+  const n = r.stdout.toString('utf8').split(`\n${indent}kind: Secret\n`).length - 1;
   if (n !== expected) throw new Error(`render wrote ${n} Secrets, expected ${expected}`);
 };
+
+/** A stream's documents as the items of a ResourceList, kpt's and kustomize's layout (`- ` at column 0). */
+function asResourceList(stream) {
+  const entries = stream
+    .split(/^---\n/m)
+    .filter((d) => d.trim() !== '')
+    .map((d) => d.replace(/\n$/, '').split('\n').map((l, i) => (i === 0 ? `- ${l}` : l === '' ? '' : `  ${l}`)).join('\n') + '\n');
+  return `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${entries.join('')}`;
+}
 
 export async function lazy({ root, runs, runsMixed, log }) {
   const node0 = { name: 'node -e 0', argv: [process.execPath, '-e', '0'] };
@@ -36,6 +45,18 @@ export async function lazy({ root, runs, runsMixed, log }) {
     runsMixed,
     { cwd: root, onRound: (i) => log(`  1,000 resources: round ${i}/${runsMixed}`) },
   );
+  // The same resources as a KRM function's stdin (issue 19: the items are read lazily too).
+  const list = Buffer.from(asResourceList(mixedStream(1000, 50)));
+  const k = await interleaved(
+    [
+      { name: 'yaml parse+write (ResourceList)', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input: list },
+      { name: 'KRM function 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.js'], input: list, check: secrets(50, '  ') },
+    ],
+    runsMixed,
+    { cwd: root, onRound: (i) => log(`  1,000 resources as a ResourceList: round ${i}/${runsMixed}`) },
+  );
+  const kr = k['KRM function 1,000 (50 ExternalSecrets)'];
+  const ky = k['yaml parse+write (ResourceList)'];
   const r = m['render 1,000 (50 ExternalSecrets)'];
   const y = m['yaml parse+write'];
   const nodeRss = m['node -e 0'].medianMaxRssKB * 1024;
@@ -77,6 +98,16 @@ export async function lazy({ root, runs, runsMixed, log }) {
       target: 8,
       note: `input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
     },
+    {
+      scenario: 'start like cat',
+      measure: 'KRM function: the same 1,000 resources as a ResourceList on stdin, node dist/cli.js',
+      subjectMs: kr.medianMs,
+      baseline: 'yaml parse+write of the same ResourceList',
+      baselineMs: ky.medianMs,
+      ratio: kr.medianMs / ky.medianMs,
+      target: 0.35,
+      note: `input ${(list.length / 1e3).toFixed(0)} kB`,
+    },
   ];
-  return { rows, raw: { quickstartBytes: quick.length, mixedBytes: mixed.length, quickstart: q, mixed: m } };
+  return { rows, raw: { quickstartBytes: quick.length, mixedBytes: mixed.length, listBytes: list.length, quickstart: q, mixed: m, resourceList: k } };
 }

@@ -8,7 +8,7 @@ import { loadRenderConfig, readRenderConfigFile, type LoadedRenderConfig } from 
 import { render } from '../engine/render.js';
 import type { Item, RenderOutcome, Result } from '../engine/types.js';
 import { placeGeneratedSecrets, withFiles } from './orchestrator-annotations.js';
-import { NotAResourceListError, parseResourceList, writeResourceList } from './resource-list.js';
+import { lateResourceListError, NotAResourceListError, parseResourceListLazily, writeResourceList, type ResourceListIn } from './resource-list.js';
 import { summaryLine } from './summary.js';
 import { formatResults, printable, printableResults } from './result-text.js';
 import { parseManifests, writeManifests } from './stream.js';
@@ -51,6 +51,8 @@ export function krmBaseDir(functionConfig: unknown, items: readonly Item[], cwd:
   if (typeof own === 'string' && own !== '') return own;
   let best: string | undefined;
   for (const it of items) {
+    // An item read lazily whose text cannot hold the annotation is not parsed to look for it.
+    if (it.certainlyLacks?.(packagePathAnnotation) === true) continue;
     const p = it.object.metadata?.annotations?.[packagePathAnnotation];
     if (typeof p === 'string' && p !== '' && (best === undefined || p.length < best.length)) best = p;
   }
@@ -90,9 +92,10 @@ async function renderSafely(items: Item[], cfg: LoadedRenderConfig): Promise<Ren
  */
 export async function runKrm(input: string, environment: FrontendEnv | NodeJS.ProcessEnv): Promise<RunOutput> {
   const env = frontendEnv(environment);
-  let rl;
+  let rl: ResourceListIn;
   try {
-    rl = parseResourceList(input);
+    // Items the engine does not act on are parsed only if it reads them (issue 19).
+    rl = parseResourceListLazily(input);
   } catch (e) {
     const why = e instanceof NotAResourceListError ? e.message : `cannot read the ResourceList: ${firstLine(e)}`;
     return { stdout: '', stderr: `eso-render: ${why}\n`, code: exitCodes.exception };
@@ -107,6 +110,9 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
   }
 
   const outcome = await renderSafely([...rl.items, ...cfg.resources], cfg);
+  // An item read lazily that the engine found unreadable fails the run as unreadable stdin would have.
+  const late = lateResourceListError(rl);
+  if (late !== undefined) return { stdout: '', stderr: `eso-render: ${late}\n`, code: exitCodes.exception };
   if (outcome instanceof Error) {
     const results: Result[] = [...cfg.problems, { severity: 'error', message: internalError(outcome) }];
     return { stdout: wrap(rl.items, results), stderr: formatResults(results), code: exitCodes.exception };
@@ -115,8 +121,26 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
   if (!outcome.ok || hasErrors(results)) {
     return { stdout: wrap(rl.items, results), stderr: formatResults(results) + summary({ ...outcome, ok: false }), code: exitCodes.errors };
   }
-  const items = placeGeneratedSecrets(rl.items, outcome.items);
-  return { stdout: wrap(items, results), stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome), code: exitCodes.ok };
+  const items = placeQuietly(rl.items, outcome.items);
+  const stdout = wrap(items, results);
+  const lateOut = lateResourceListError(rl);
+  if (lateOut !== undefined) return { stdout: '', stderr: `eso-render: ${lateOut}\n`, code: exitCodes.exception };
+  return { stdout, stderr: formatResults(results.filter((r) => r.severity !== 'info')) + summary(outcome), code: exitCodes.ok };
+}
+
+/**
+ * `placeGeneratedSecrets` without parsing the items read lazily whose text cannot hold a file location:
+ * they add no path or index to its bookkeeping and pass through as they are.
+ */
+function placeQuietly(input: readonly Item[], output: readonly Item[]): Item[] {
+  const quiet = new Set(input.filter((it) => it.certainlyLacks?.('config.kubernetes.io/path') === true));
+  if (quiet.size === 0) return placeGeneratedSecrets(input, output);
+  const placed = placeGeneratedSecrets(
+    input.filter((it) => !quiet.has(it)),
+    output.filter((it) => !quiet.has(it)),
+  );
+  let k = 0;
+  return output.map((it) => (quiet.has(it) ? it : placed[k++]!));
 }
 
 /**

@@ -6,9 +6,11 @@
 // out stream.ts prints it (verbatim when unchanged, edited in place otherwise, YAML 1.1-safe when new)
 // and it is indented back under `items:`. With kpt's and kustomize's `- ` at column 0 and content at
 // column 2, an unchanged item comes out byte for byte.
-import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node, type YAMLSeq } from 'yaml';
+import { CST, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Item, KubeObject, Result } from '../engine/types.js';
-import { parseManifests, stringifyObject, writeManifests } from './stream.js';
+import { ManifestError, parseManifests, readManifestsLazily, stringifyObject, writeManifests } from './stream.js';
+import { lateErrors } from './stream-lazy.js';
+import { splitResourceList } from './resource-list-split.js';
 import { inputLimits, tooLarge } from './input-limits.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit } from './yaml-limits.js';
@@ -23,17 +25,118 @@ export interface ResourceListIn {
 
 export class NotAResourceListError extends Error {}
 
-/** Parses stdin of a KRM function. Throws NotAResourceListError when it is not one ResourceList. */
+/**
+ * Parses stdin of a KRM function, every item at once (`eso-render validate` checks every document).
+ * Throws NotAResourceListError when it is not one ResourceList.
+ */
 export function parseResourceList(text: string): ResourceListIn {
+  return readWhole(normalise(text));
+}
+
+/**
+ * Like `parseResourceList`, but items are read lazily (stream-lazy.ts) where the line split of kpt's and
+ * kustomize's layout can cut them out (resource-list-split.ts): only the envelope and the items the
+ * engine acts on are parsed when stdin is read; an item never read is written back as its text. Anything
+ * the split cannot read with certainty, and any error met while reading, is left to `parseResourceList`,
+ * so what it returns (or throws) is what that gives. Ask `lateResourceListError` after the run.
+ */
+export function parseResourceListLazily(text: string): ResourceListIn {
+  const src = normalise(text);
+  return readSplit(src) ?? readWhole(src);
+}
+
+const stdinOf = new WeakMap<ResourceListIn, { src: string; lines: readonly number[] }>();
+
+/**
+ * For a list read by `parseResourceListLazily`: the error of an item the engine read after stdin was
+ * read and that does not parse (undefined when there is none). Worded as `parseResourceList` words it,
+ * as the whole document was valid for it when it reads the document.
+ */
+export function lateResourceListError(rl: ResourceListIn): string | undefined {
+  const at = stdinOf.get(rl);
+  if (!at) return undefined;
+  let first: { error: ManifestError; item: number } | undefined;
+  rl.items.forEach((it, i) => {
+    const e = lateErrors([it])[0];
+    if (e && !first) first = { error: e, item: i };
+  });
+  if (!first) return undefined;
+  try {
+    readWhole(at.src);
+  } catch (e) {
+    if (e instanceof NotAResourceListError) return e.message;
+    throw e;
+  }
+  const { error, item } = first;
+  const line = error.line === undefined ? undefined : error.line + at.lines[item]! - 1;
+  return new ManifestError(error.reason, { file: '<stdin>', item, line }).message;
+}
+
+function normalise(text: string): string {
   if (text.length > inputLimits().inputBytes) throw new NotAResourceListError(tooLarge('<stdin>').message);
   // kyaml normalises CRLF too; the item offsets below refer to this normalised text.
-  const src = text.replace(/\r\n/g, '\n');
-  // Bound nesting before the yaml package composes anything (deep input can abort the process there).
-  assertNestingWithinLimit(src, '<stdin>');
-  const docs = parseAllDocuments(src, { ...readOptions, keepSourceTokens: true }).filter(
-    // A trailing `---` opens an empty document; kyaml ignores it too.
+  return text.replace(/\r\n/g, '\n');
+}
+
+/** The envelope's fields; undefined when `root` is not a ResourceList's. */
+function readEnvelope(doc: Document, root: unknown): { apiVersion: string; kind: string; functionConfig: () => unknown } | undefined {
+  const field = (key: string): unknown => {
+    const node = isMap(root) ? root.get(key, true) : undefined;
+    return node === undefined || node === null ? undefined : (node as Node).toJS(doc, toJSOptions);
+  };
+  const kind = field('kind');
+  if (!isMap(root) || (kind !== 'ResourceList' && kind !== 'List') || !(root.has('items') || root.has('functionConfig'))) return undefined;
+  const apiVersion = field('apiVersion');
+  return {
+    apiVersion: typeof apiVersion === 'string' && apiVersion !== '' ? apiVersion : 'config.kubernetes.io/v1',
+    kind: String(kind),
+    functionConfig: () => field('functionConfig'),
+  };
+}
+
+/** Documents of `src` that are not a trailing empty one (kyaml ignores those too). */
+function nonEmptyDocuments(src: string, keepSourceTokens: boolean): Document.Parsed[] {
+  return parseAllDocuments(src, { ...readOptions, keepSourceTokens }).filter(
     (d) => d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null && !d.contents.source)),
   );
+}
+
+/** The split read (see `parseResourceListLazily`), or undefined to read the whole document instead. */
+function readSplit(src: string): ResourceListIn | undefined {
+  const split = splitResourceList(src);
+  if (!split) return undefined;
+  // The envelope is small; it is bounded and parsed as the whole document would be.
+  try {
+    assertNestingWithinLimit(split.envelope, '<stdin>');
+  } catch {
+    return undefined;
+  }
+  const docs = nonEmptyDocuments(split.envelope, false);
+  if (docs.length !== 1 || docs[0]!.errors.length > 0) return undefined;
+  const doc = docs[0]!;
+  const envelope = readEnvelope(doc, doc.contents);
+  if (!envelope) return undefined;
+  // The split took every entry out: `items` is left with no value (or `[]`).
+  const seq = (doc.contents as YAMLMap).get('items', true);
+  if (!(seq === undefined || (isScalar(seq) && seq.value === null) || (isSeq(seq) && seq.items.length === 0))) return undefined;
+  const items: Item[] = [];
+  for (const it of split.items) {
+    // Through the lazy stream reader: the documents the engine acts on are parsed now, the others when
+    // first read. Any error now, or a text that is not one resource, is the whole reader's to word.
+    const read = readManifestsLazily(it.text);
+    if (read.errors.length > 0 || read.items.length !== 1) return undefined;
+    items.push(read.items[0]!);
+  }
+  const rl: ResourceListIn = { apiVersion: envelope.apiVersion, kind: envelope.kind, items, functionConfig: envelope.functionConfig() };
+  stdinOf.set(rl, { src, lines: split.items.map((it) => it.line) });
+  return rl;
+}
+
+/** Today's reader: the whole document parsed, then each item's text read again. */
+function readWhole(src: string): ResourceListIn {
+  // Bound nesting before the yaml package composes anything (deep input can abort the process there).
+  assertNestingWithinLimit(src, '<stdin>');
+  const docs = nonEmptyDocuments(src, true);
   if (docs.length !== 1) {
     throw new NotAResourceListError(`expected one ResourceList document on stdin, got ${docs.length} documents`);
   }
@@ -42,16 +145,9 @@ export function parseResourceList(text: string): ResourceListIn {
   const root = doc.contents;
   // Only the envelope is converted here; each item is read on its own below (whole-list toJS would
   // read every item twice).
-  const field = (key: string): unknown => {
-    const node = isMap(root) ? root.get(key, true) : undefined;
-    return node === undefined || node === null ? undefined : (node as Node).toJS(doc, toJSOptions);
-  };
-  const kind = field('kind');
-  if (!isMap(root) || (kind !== 'ResourceList' && kind !== 'List') || !(root.has('items') || root.has('functionConfig'))) {
-    throw new NotAResourceListError('stdin is not a ResourceList (kind ResourceList or List with items)');
-  }
-  const apiVersion = field('apiVersion');
-  const seq = root.get('items', true);
+  const envelope = readEnvelope(doc, root);
+  if (!envelope) throw new NotAResourceListError('stdin is not a ResourceList (kind ResourceList or List with items)');
+  const seq = (root as YAMLMap).get('items', true);
   if (seq !== undefined && seq !== null && !isSeq(seq) && !(isScalar(seq) && seq.value === null)) {
     throw new NotAResourceListError('items is not a list');
   }
@@ -63,12 +159,7 @@ export function parseResourceList(text: string): ResourceListIn {
     // Read through the same stream parser as every other front end, so values mean the same.
     return (t !== undefined && safeParseOne(t)) || { object: node.toJS(doc, toJSOptions) as KubeObject };
   });
-  return {
-    apiVersion: typeof apiVersion === 'string' && apiVersion !== '' ? apiVersion : 'config.kubernetes.io/v1',
-    kind: String(kind),
-    items,
-    functionConfig: field('functionConfig'),
-  };
+  return { apiVersion: envelope.apiVersion, kind: envelope.kind, items, functionConfig: envelope.functionConfig() };
 }
 
 function safeParseOne(text: string): Item | undefined {
