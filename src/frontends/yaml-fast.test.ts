@@ -190,3 +190,153 @@ describe('readSimpleDocument agrees with the yaml path', () => {
     expect(t.accepted + t.declined).toBeGreaterThanOrEqual(30_000);
   });
 });
+
+// ------------------------------------------------------------------------------ random documents
+
+const TRICKY_SCALARS = [
+  'a', 'value', 'x y', '0755', '09', '-0', '+1', '.5', '1e3', '0x1F', '0o17', '1_000', '.inf', '-.Inf', '.NaN', '+.inf',
+  '~', 'Null', 'null', 'NULL', 'nuLL', 'yes', 'on', 'y', 'True', 'TRUE', 'tRue', 'false', '2024-01-01', '-00', '00', '0', '-1',
+  '1.0', '1.', '-.5e-3', '1E+2', '123456789012345678901234567890', '0x', '0o8', '0b101', '08', '+0755', '-0x1', '1e', '.',
+  "'it''s'", "''", "'a'b'", '"\\u00e9"', '""', '"a\\"b"', '"\\x41"', '"\\t"', '"\\U0001F600"', '"\\ud800"', '"\\q"', '"\\/"',
+  '"a\\\\b"', '"\\N\\_\\L"', '"\\e\\0"', '"unterminated', "'unterminated", '"a" b', '"a"#b', '"a" #b',
+  'a: b', 'a #b', 'a#b', 'a  #b', '-a', ':a', '?a', '%a', '@a', '`a', ',a', ']a', '}a', 'a:', 'a:b', 'http://x:80/p', 'nginx:1.27',
+  'a, b', 'a [b]', 'a{b}', 'trailing   ', 'é', '日本語', '😀', 'a\u00a0', '\u00a0a', 'a\u2000b', '<<', '__proto__', '&x a', '*x',
+  '!!str 1', '! a', '-', '- a', '? a', '[]', '{}', '[ ]', '{ }', '[a, b]', '[a,b]', '{a: 1}', '{ a: 1, b: [x, "y"] }',
+  '[1, "two", 3.0, -0, ~]', '[a,]', '{a: 1, a: 2}', '{a}', '{a: }', '[a: b]', '{ "q": 1 }', '{"q":1}', "{ 'k': v }",
+  '[{ containerPort: 8080 }]', '{ key: /apps/app-1/db, property: username }', '[a b]', '{ a: b c }', '[ [ ] ]', '[ #x ]',
+  '[a] x', '{a: 1} # c', 'a\tb', '#', '# c', '0.0', '-0.0', '+.5', '1_0', '0o', '.e3', '1.e3', 'tru', 'Nan', '.nan',
+];
+const TRICKY_KEYS = [
+  'a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', 'a_b', '1', '0x1', 'true',
+  'null', '~', 'yes', 'on', '"q"', "'s'", '"a b"', '"\\u00e9"', '"<<"', '<<', '__proto__', '"__proto__"', 'a b', 'a#b', '-a', 'é',
+  'constructor', 'toString', '.inf', '1e3', 'k:v', '"k":', '? k', '&a k', '!t k', 'dup', 'dup',
+];
+
+// Spellings the reader is meant to accept (a generated document mixes these with the tricky ones).
+const SAFE_SCALARS = [
+  'a', 'value', 'x y', '0755', '09', '-0', '+1', '.5', '1e3', '0x1F', '0o17', '1_000', '.inf', '-.Inf', '.NaN', '~', 'Null',
+  'yes', 'on', 'True', '2024-01-01', '-00', '1.0', '-.5e-3', "'it''s'", "''", '"\\u00e9"', '""', '"a\\"b"', 'a #b', 'a#b',
+  '-a', 'a:b', 'nginx:1.27', 'a, b', 'é', '😀', 'a\u00a0', '[]', '{}', '[a, b]', '{ a: 1, b: [x, "y"] }', '[1, "two", 3.0, -0, ~]',
+  '{ key: /apps/app-1/db, property: username }', '{"q":1}',
+];
+const SAFE_KEYS = ['a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', '"q"', "'s'", '"a b"', 'é', 'constructor'];
+const SAFE_HEADERS = ['|', '|-', '|+', '>', '>-', '>+', '| # c'];
+
+function generate(rand: () => number): string {
+  const pickAny = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const chance = (p: number): boolean => rand() < p;
+  // How wild this document is: the chance of each choice coming from the tricky lists.
+  const wild = pickAny([0, 0, 0.01, 0.03, 0.1, 0.5]);
+  const pick = <T,>(xs: readonly T[], safe: readonly T[] = xs): T => pickAny(chance(wild) ? xs : safe);
+  let keyNo = 0;
+  const key = (): string => {
+    const k = pick(TRICKY_KEYS, SAFE_KEYS);
+    // Distinct keys unless the tricky list was asked (which holds duplicates on purpose).
+    return chance(wild) || /^["'].*["']$/.test(k) ? k : `${k}${keyNo++}`;
+  };
+  const sp = (n: number): string => ' '.repeat(Math.max(0, n));
+  const out: string[] = [];
+  const comment = (indent: number): void => {
+    if (chance(0.08)) out.push(sp(indent + Math.floor(rand() * 3) - 1) + '# note');
+    if (chance(0.06)) out.push(sp(Math.floor(rand() * (indent + 3))));
+  };
+  const trail = (): string => (chance(0.1) ? pick([' # c', '  #c', ' ', '#c', '   '], [' # c', '  #c', ' ']) : '');
+  const step = (): number => pick([1, 2, 2, 2, 3, 4]);
+
+  /** Lines of a block scalar's body at indent `m`, then what may follow it. */
+  const blockBody = (m: number): void => {
+    const n = Math.floor(rand() * 4);
+    if (chance(0.2)) out.push(sp(Math.floor(rand() * (chance(wild) ? m + 2 : m + 1)))); // leading blank line
+    for (let i = 0; i < n + 1; i++) {
+      const r = rand();
+      if (r < 0.55) out.push(sp(m) + pickAny(['text', 'a b', '# not a comment', '- item', 'k: v', '  more', 'x  ', '{{ .v }}', "it's", '"q"']));
+      else if (r < 0.7) out.push(sp(m + 1 + Math.floor(rand() * 3)) + 'deeper');
+      else if (r < 0.85) out.push(sp(Math.floor(rand() * (chance(wild) ? m + 2 : m + 1))));
+      else if (r < 0.92 && chance(wild)) out.push(sp(m - 1) + 'shallower');
+      else out.push(sp(m) + 'last');
+    }
+    if (chance(0.3)) for (let i = Math.floor(rand() * 3); i >= 0; i--) out.push(sp(Math.floor(rand() * (chance(wild) ? m + 2 : m + 1))));
+    if (chance(0.15)) out.push(sp(Math.floor(rand() * (m + 1))) + '# after');
+  };
+
+  const header = (): string => pick(['|', '|', '|-', '|+', '>', '>-', '>+', '|2', '>1-', '| # c', '|#c', '| x', '|-+'], SAFE_HEADERS);
+
+  /** A value after `key:` (the key's line so far is `prefix`), for a mapping at indent `c`. */
+  const value = (prefix: string, c: number, depth: number): void => {
+    const r = rand();
+    if (depth > 5 || r < 0.45) {
+      out.push(prefix + ' ' + pick(TRICKY_SCALARS, SAFE_SCALARS) + trail());
+    } else if (r < 0.55) {
+      out.push(prefix + ' ' + header());
+      blockBody(c + step());
+    } else if (r < 0.58) {
+      out.push(prefix + trail());
+    } else if (r < 0.8) {
+      out.push(prefix + trail());
+      comment(c);
+      mapping(c + step(), depth + 1);
+    } else {
+      out.push(prefix + trail());
+      comment(c);
+      sequence(chance(0.5) ? c : c + step(), depth + 1);
+    }
+  };
+
+  function mapping(c: number, depth: number, first?: string): void {
+    const n = 1 + Math.floor(rand() * 4);
+    for (let i = 0; i < n; i++) {
+      const lead = i === 0 && first !== undefined ? first : sp(c);
+      value(lead + key() + ':', c, depth);
+      comment(c);
+    }
+  }
+
+  function sequence(c: number, depth: number): void {
+    const n = 1 + Math.floor(rand() * 3);
+    for (let i = 0; i < n; i++) {
+      const dash = sp(c) + '-' + sp(pick([1, 1, 1, 2, 3]));
+      const col = dash.length;
+      const r = rand();
+      if (depth > 5 || r < 0.35) out.push(dash + pick(TRICKY_SCALARS, SAFE_SCALARS) + trail());
+      else if (r < 0.65) mapping(col, depth + 1, dash);
+      else if (r < 0.72) {
+        out.push(dash + header());
+        blockBody(c + step());
+      } else if (r < 0.8) {
+        out.push(sp(c) + '-' + trail());
+        mapping(c + step(), depth + 1);
+      } else if (r < 0.86) {
+        out.push(sp(c) + '-' + trail());
+      } else {
+        // `- - a`: a compact nested sequence
+        out.push(dash + '- ' + pick(TRICKY_SCALARS, SAFE_SCALARS));
+        if (chance(0.5)) out.push(sp(col) + '- ' + pick(TRICKY_SCALARS, SAFE_SCALARS));
+      }
+      comment(c);
+    }
+  }
+
+  // The preamble, the root (usually a mapping), the end.
+  if (chance(0.2)) out.push('# head');
+  if (chance(0.4)) out.push(pick(['---', '---', '--- # c', '--- a: 1', '%YAML 1.2\n---', '---\n---'], ['---', '---\n---', '---\n# c']));
+  const root = rand();
+  if (root < 0.9 || !chance(wild)) mapping(chance(0.95) ? 0 : 2, 1);
+  else if (root < 0.95) sequence(0, 1);
+  else out.push(pick(TRICKY_SCALARS, SAFE_SCALARS));
+  if (chance(0.1)) out.push(pick(['...', '...\n# c', '... x', '---'], ['...', '...\n# c']));
+  const text = out.join('\n');
+  return chance(0.85) ? text + '\n' : text;
+}
+
+describe('readSimpleDocument on random documents', () => {
+  it('agrees with the yaml path on 40,000 seeded documents in and just outside the subset', () => {
+    const t = tally();
+    const rand = rng(2024);
+    for (let i = 0; i < 40_000; i++) check(t, generate(rand));
+    console.log(`random documents: ${t.accepted} accepted, ${t.declined} declined`);
+    expect(t.wrong.length, report(t)).toBe(0);
+    // The generator must exercise both sides: much inside the subset, much outside.
+    expect(t.accepted).toBeGreaterThan(5_000);
+    expect(t.declined).toBeGreaterThan(5_000);
+  });
+});
