@@ -140,6 +140,12 @@ describe('edits of corpus resources', () => {
     return out;
   }
 
+  const indexKey = /^(?:0|[1-9][0-9]{0,9})$/;
+  const goOrder = (_k: string, v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => indexKey.test(k))
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))).map(([k, x]) => [`\u0000${k}`, x]))
+      : v;
+
   it('property: any edit anywhere in any resource is written so that it reads back as the edited object', () => {
     fc.assert(
       fc.property(
@@ -164,8 +170,11 @@ describe('edits of corpus resources', () => {
           } else parent[last] = v;
           const out = writeManifests([pool[(p + 1) % pool.length]!, { ...item, object: o as KubeObject }, pool[(p + 2) % pool.length]!]);
           const back = parseManifests(out, 'edited');
-          // Compared as JSON: the corpus holds .inf/.nan/-0, which JSON cannot tell apart from null/0.
-          expect(JSON.stringify(back[1]!.object)).toBe(JSON.stringify(o));
+          // Compared as JSON: the corpus holds .inf/.nan/-0, which JSON cannot tell apart from null/0. A map
+          // with an integer-like key ("0") is printed in byte order (yaml-quote.ts: JavaScript lists such
+          // keys first whatever order they were set in, so no other order can be kept); order is compared
+          // as that rule gives it.
+          expect(JSON.stringify(back[1]!.object, goOrder)).toBe(JSON.stringify(o, goOrder));
         },
       ),
       { numRuns: 500 },
