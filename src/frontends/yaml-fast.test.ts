@@ -204,7 +204,7 @@ const TRICKY_SCALARS = [
   '!!str 1', '! a', '-', '- a', '? a', '[]', '{}', '[ ]', '{ }', '[a, b]', '[a,b]', '{a: 1}', '{ a: 1, b: [x, "y"] }',
   '[1, "two", 3.0, -0, ~]', '[a,]', '{a: 1, a: 2}', '{a}', '{a: }', '[a: b]', '{ "q": 1 }', '{"q":1}', "{ 'k': v }",
   '[{ containerPort: 8080 }]', '{ key: /apps/app-1/db, property: username }', '[a b]', '{ a: b c }', '[ [ ] ]', '[ #x ]',
-  '[a] x', '{a: 1} # c', 'a\tb', '#', '# c', '0.0', '-0.0', '+.5', '1_0', '0o', '.e3', '1.e3', 'tru', 'Nan', '.nan',
+  '[a] x', '{a: 1} # c', '{u: https://x.invalid/p}', '[a:b, c:]', '{a:b: c}', '{a: b:}', '[http://x]', '{a: x:[y]}', '{a:1}', '[a:{}]', 'a\tb', '#', '# c', '0.0', '-0.0', '+.5', '1_0', '0o', '.e3', '1.e3', 'tru', 'Nan', '.nan',
 ];
 const TRICKY_KEYS = [
   'a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', 'a_b', '1', '0x1', 'true',
@@ -217,7 +217,7 @@ const SAFE_SCALARS = [
   'a', 'value', 'x y', '0755', '09', '-0', '+1', '.5', '1e3', '0x1F', '0o17', '1_000', '.inf', '-.Inf', '.NaN', '~', 'Null',
   'yes', 'on', 'True', '2024-01-01', '-00', '1.0', '-.5e-3', "'it''s'", "''", '"\\u00e9"', '""', '"a\\"b"', 'a #b', 'a#b',
   '-a', 'a:b', 'nginx:1.27', 'a, b', 'é', '😀', 'a\u00a0', '[]', '{}', '[a, b]', '{ a: 1, b: [x, "y"] }', '[1, "two", 3.0, -0, ~]',
-  '{ key: /apps/app-1/db, property: username }', '{"q":1}',
+  '{ key: /apps/app-1/db, property: username }', '{"q":1}', '{serviceUrl: https://example.invalid}', '[a:b, c]',
 ];
 const SAFE_KEYS = ['a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', '"q"', "'s'", '"a b"', 'é', 'constructor'];
 const SAFE_HEADERS = ['|', '|-', '|+', '>', '>-', '>+', '| # c'];
@@ -338,5 +338,52 @@ describe('readSimpleDocument on random documents', () => {
     // The generator must exercise both sides: much inside the subset, much outside.
     expect(t.accepted).toBeGreaterThan(5_000);
     expect(t.declined).toBeGreaterThan(5_000);
+  });
+});
+
+// ------------------------------------------------------------------------------------ acceptance
+
+describe('readSimpleDocument accepts nearly every ESO document of the corpora', () => {
+  it('reports the share accepted, by kind and by source', () => {
+    const groups: [string, string[]][] = [
+      ['test/cases inputs', yamlFiles(path.join(ROOT, 'test/cases')).filter((f) => /input/.test(path.basename(f)))],
+      ['guide manifests', yamlFiles('/work/shared/reference/guide-manifests')],
+      ['kustomize-examples', yamlFiles(path.join(ROOT, 'kustomize-examples'))],
+      ['other test corpora', corpusFiles.filter((f) => f.startsWith(path.join(ROOT, 'test')) && !/\/test\/cases\//.test(f))],
+    ];
+    const byKind = new Map<string, { yes: number; no: number }>();
+    const lines: string[] = [];
+    const declined: string[] = [];
+    let yes = 0;
+    let no = 0;
+    for (const [name, files] of groups) {
+      let gy = 0;
+      let gn = 0;
+      for (const f of files) {
+        const text = readFileSync(f, 'utf8');
+        // The documents as the lazy reader would hand them over: the scan's, else cut at `---` lines.
+        const scanned = scanStream(text);
+        const slices: [number, number][] = scanned ? scanned.map((d) => [d.start, d.end]) : documentSlices(text);
+        for (const [a, b] of slices) {
+          const ref = reference(text.slice(a, b));
+          if (!ref.ok) continue;
+          const v = ref.value as { apiVersion?: unknown; kind?: unknown };
+          if (typeof v.apiVersion !== 'string' || !/^(?:generators\.)?external-secrets\.io\//.test(v.apiVersion)) continue;
+          const kind = String(v.kind);
+          const ok = readSimpleDocument(text, a, b) !== undefined;
+          const k = byKind.get(kind) ?? { yes: 0, no: 0 };
+          if (ok) k.yes++, gy++;
+          else k.no++, gn++, declined.push(`${path.relative(ROOT, f)} @${a}${scanned ? '' : ' (not scannable)'}`);
+          byKind.set(kind, k);
+        }
+      }
+      lines.push(`${name}: ${gy}/${gy + gn} accepted`);
+      yes += gy;
+      no += gn;
+    }
+    for (const [kind, k] of byKind) lines.push(`  ${kind}: ${k.yes}/${k.yes + k.no}`);
+    console.log(`ESO documents accepted: ${yes}/${yes + no} (${((100 * yes) / (yes + no)).toFixed(1)}%)\n${lines.join('\n')}\ndeclined:\n${declined.join('\n')}`);
+    expect(yes + no).toBeGreaterThan(100);
+    expect(yes / (yes + no)).toBeGreaterThan(0.9);
   });
 });
