@@ -387,3 +387,75 @@ describe('readSimpleDocument accepts nearly every ESO document of the corpora', 
     expect(yes / (yes + no)).toBeGreaterThan(0.9);
   });
 });
+
+// ------------------------------------------------------------------------------- what it declines
+
+describe('readSimpleDocument declines what it cannot be certain of', () => {
+  const declined: [string, string][] = [
+    ['a tab', 'a:\tb\n'],
+    ['a CR', 'a: b\r\n'],
+    ['a BOM', '\ufeffa: b\n'],
+    ['a C1 control', 'a: b\u0085c\n'],
+    ['U+2028', 'a: b\u2028c\n'],
+    ['a lone surrogate', 'a: b\ud800c\n'],
+    ['an anchor', 'a: &x b\n'],
+    ['an alias', 'a: b\nc: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a complex key', '? a\n: b\n'],
+    ['a merge key', 'a: {}\n<<: {b: 1}\n'],
+    ['a quoted merge key', '"<<": 1\n'],
+    ['__proto__', '__proto__: 1\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a duplicate key, once quoted', 'a: 1\n"a": 2\n'],
+    ['a number key', '1: a\n'],
+    ['a null key', '~: a\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a value on the marker line', '--- a: 1\n'],
+    ['a multi-line plain scalar', 'a: b\n  c\n'],
+    ['a multi-line quoted scalar', 'a: "b\n  c"\n'],
+    ['a multi-line flow collection', 'a: [b,\n  c]\n'],
+    ['an explicit indentation indicator', 'a: |2\n   b\n'],
+    ['an empty block scalar', 'a: |\nb: 1\n'],
+    ['a root sequence', '- a\n'],
+    ['a root scalar', 'a\n'],
+    ['an empty document', '# only a comment\n'],
+    ['a nested mapping in a value', 'a: b: c\n'],
+    ['content after ...', 'a: 1\n...\nb: 2\n'],
+  ];
+  it.each(declined)('%s', (_name, text) => {
+    expect(readSimpleDocument(text)).toBeUndefined();
+  });
+
+  it('reads nesting up to MAX_DEPTH - 1 levels and declines deeper', async () => {
+    const { MAX_DEPTH } = await import('../common/limits.js');
+    const nested = (levels: number): string => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    const ok = nested(MAX_DEPTH - 1);
+    expect(readSimpleDocument(ok)).toEqual(reference(ok).ok ? (reference(ok) as { value: unknown }).value : 'yaml failed');
+    expect(readSimpleDocument(nested(MAX_DEPTH))).toBeUndefined();
+  });
+
+  it('reads a document given as a slice of a larger stream', () => {
+    const text = 'x: 0\n---\n# about b\n---\nb: [1, 2]\nc: |\n  line\n...\n---\nz: 9\n';
+    const from = text.indexOf('---');
+    const to = text.indexOf('---', text.indexOf('...'));
+    const ref = reference(text.slice(from, to));
+    expect(ref.ok).toBe(true);
+    expect(readSimpleDocument(text, from, to)).toEqual((ref as { value: unknown }).value);
+  });
+
+  it('does not import the yaml package, directly or indirectly', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(file, 'utf8');
+      for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g)) {
+        const spec = (m[1] ?? m[2])!;
+        expect(spec.startsWith('.'), `${path.relative(ROOT, file)} imports ${spec}`).toBe(true);
+        visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+      }
+    };
+    visit(path.join(ROOT, 'src/frontends/yaml-fast.ts'));
+    expect(seen.size).toBeGreaterThanOrEqual(2); // yaml-fast.ts and common/limits.ts
+  });
+});
