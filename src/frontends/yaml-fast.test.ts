@@ -204,7 +204,7 @@ const TRICKY_SCALARS = [
   '!!str 1', '! a', '-', '- a', '? a', '[]', '{}', '[ ]', '{ }', '[a, b]', '[a,b]', '{a: 1}', '{ a: 1, b: [x, "y"] }',
   '[1, "two", 3.0, -0, ~]', '[a,]', '{a: 1, a: 2}', '{a}', '{a: }', '[a: b]', '{ "q": 1 }', '{"q":1}', "{ 'k': v }",
   '[{ containerPort: 8080 }]', '{ key: /apps/app-1/db, property: username }', '[a b]', '{ a: b c }', '[ [ ] ]', '[ #x ]',
-  '[a] x', '{a: 1} # c', 'a\tb', '#', '# c', '0.0', '-0.0', '+.5', '1_0', '0o', '.e3', '1.e3', 'tru', 'Nan', '.nan',
+  '[a] x', '{a: 1} # c', '{u: https://x.invalid/p}', '[a:b, c:]', '{a:b: c}', '{a: b:}', '[http://x]', '{a: x:[y]}', '{a:1}', '[a:{}]', 'a\tb', '#', '# c', '0.0', '-0.0', '+.5', '1_0', '0o', '.e3', '1.e3', 'tru', 'Nan', '.nan',
 ];
 const TRICKY_KEYS = [
   'a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', 'a_b', '1', '0x1', 'true',
@@ -217,7 +217,7 @@ const SAFE_SCALARS = [
   'a', 'value', 'x y', '0755', '09', '-0', '+1', '.5', '1e3', '0x1F', '0o17', '1_000', '.inf', '-.Inf', '.NaN', '~', 'Null',
   'yes', 'on', 'True', '2024-01-01', '-00', '1.0', '-.5e-3', "'it''s'", "''", '"\\u00e9"', '""', '"a\\"b"', 'a #b', 'a#b',
   '-a', 'a:b', 'nginx:1.27', 'a, b', 'é', '😀', 'a\u00a0', '[]', '{}', '[a, b]', '{ a: 1, b: [x, "y"] }', '[1, "two", 3.0, -0, ~]',
-  '{ key: /apps/app-1/db, property: username }', '{"q":1}',
+  '{ key: /apps/app-1/db, property: username }', '{"q":1}', '{serviceUrl: https://example.invalid}', '[a:b, c]',
 ];
 const SAFE_KEYS = ['a', 'b', 'key', 'name', 'app.kubernetes.io/name', 'tls.crt', '.dockerconfigjson', '$ref', 'x-y', '"q"', "'s'", '"a b"', 'é', 'constructor'];
 const SAFE_HEADERS = ['|', '|-', '|+', '>', '>-', '>+', '| # c'];
@@ -338,5 +338,124 @@ describe('readSimpleDocument on random documents', () => {
     // The generator must exercise both sides: much inside the subset, much outside.
     expect(t.accepted).toBeGreaterThan(5_000);
     expect(t.declined).toBeGreaterThan(5_000);
+  });
+});
+
+// ------------------------------------------------------------------------------------ acceptance
+
+describe('readSimpleDocument accepts nearly every ESO document of the corpora', () => {
+  it('reports the share accepted, by kind and by source', () => {
+    const groups: [string, string[]][] = [
+      ['test/cases inputs', yamlFiles(path.join(ROOT, 'test/cases')).filter((f) => /input/.test(path.basename(f)))],
+      ['guide manifests', yamlFiles('/work/shared/reference/guide-manifests')],
+      ['kustomize-examples', yamlFiles(path.join(ROOT, 'kustomize-examples'))],
+      ['other test corpora', corpusFiles.filter((f) => f.startsWith(path.join(ROOT, 'test')) && !/\/test\/cases\//.test(f))],
+    ];
+    const byKind = new Map<string, { yes: number; no: number }>();
+    const lines: string[] = [];
+    const declined: string[] = [];
+    let yes = 0;
+    let no = 0;
+    for (const [name, files] of groups) {
+      let gy = 0;
+      let gn = 0;
+      for (const f of files) {
+        const text = readFileSync(f, 'utf8');
+        // The documents as the lazy reader would hand them over: the scan's, else cut at `---` lines.
+        const scanned = scanStream(text);
+        const slices: [number, number][] = scanned ? scanned.map((d) => [d.start, d.end]) : documentSlices(text);
+        for (const [a, b] of slices) {
+          const ref = reference(text.slice(a, b));
+          if (!ref.ok) continue;
+          const v = ref.value as { apiVersion?: unknown; kind?: unknown };
+          if (typeof v.apiVersion !== 'string' || !/^(?:generators\.)?external-secrets\.io\//.test(v.apiVersion)) continue;
+          const kind = String(v.kind);
+          const ok = readSimpleDocument(text, a, b) !== undefined;
+          const k = byKind.get(kind) ?? { yes: 0, no: 0 };
+          if (ok) k.yes++, gy++;
+          else k.no++, gn++, declined.push(`${path.relative(ROOT, f)} @${a}${scanned ? '' : ' (not scannable)'}`);
+          byKind.set(kind, k);
+        }
+      }
+      lines.push(`${name}: ${gy}/${gy + gn} accepted`);
+      yes += gy;
+      no += gn;
+    }
+    for (const [kind, k] of byKind) lines.push(`  ${kind}: ${k.yes}/${k.yes + k.no}`);
+    console.log(`ESO documents accepted: ${yes}/${yes + no} (${((100 * yes) / (yes + no)).toFixed(1)}%)\n${lines.join('\n')}\ndeclined:\n${declined.join('\n')}`);
+    expect(yes + no).toBeGreaterThan(100);
+    expect(yes / (yes + no)).toBeGreaterThan(0.9);
+  });
+});
+
+// ------------------------------------------------------------------------------- what it declines
+
+describe('readSimpleDocument declines what it cannot be certain of', () => {
+  const declined: [string, string][] = [
+    ['a tab', 'a:\tb\n'],
+    ['a CR', 'a: b\r\n'],
+    ['a BOM', '\ufeffa: b\n'],
+    ['a C1 control', 'a: b\u0085c\n'],
+    ['U+2028', 'a: b\u2028c\n'],
+    ['a lone surrogate', 'a: b\ud800c\n'],
+    ['an anchor', 'a: &x b\n'],
+    ['an alias', 'a: b\nc: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a complex key', '? a\n: b\n'],
+    ['a merge key', 'a: {}\n<<: {b: 1}\n'],
+    ['a quoted merge key', '"<<": 1\n'],
+    ['__proto__', '__proto__: 1\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a duplicate key, once quoted', 'a: 1\n"a": 2\n'],
+    ['a number key', '1: a\n'],
+    ['a null key', '~: a\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a value on the marker line', '--- a: 1\n'],
+    ['a multi-line plain scalar', 'a: b\n  c\n'],
+    ['a multi-line quoted scalar', 'a: "b\n  c"\n'],
+    ['a multi-line flow collection', 'a: [b,\n  c]\n'],
+    ['an explicit indentation indicator', 'a: |2\n   b\n'],
+    ['an empty block scalar', 'a: |\nb: 1\n'],
+    ['a root sequence', '- a\n'],
+    ['a root scalar', 'a\n'],
+    ['an empty document', '# only a comment\n'],
+    ['a nested mapping in a value', 'a: b: c\n'],
+    ['content after ...', 'a: 1\n...\nb: 2\n'],
+  ];
+  it.each(declined)('%s', (_name, text) => {
+    expect(readSimpleDocument(text)).toBeUndefined();
+  });
+
+  it('reads nesting up to MAX_DEPTH - 1 levels and declines deeper', async () => {
+    const { MAX_DEPTH } = await import('../common/limits.js');
+    const nested = (levels: number): string => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    const ok = nested(MAX_DEPTH - 1);
+    expect(readSimpleDocument(ok)).toEqual(reference(ok).ok ? (reference(ok) as { value: unknown }).value : 'yaml failed');
+    expect(readSimpleDocument(nested(MAX_DEPTH))).toBeUndefined();
+  });
+
+  it('reads a document given as a slice of a larger stream', () => {
+    const text = 'x: 0\n---\n# about b\n---\nb: [1, 2]\nc: |\n  line\n...\n---\nz: 9\n';
+    const from = text.indexOf('---');
+    const to = text.indexOf('---', text.indexOf('...'));
+    const ref = reference(text.slice(from, to));
+    expect(ref.ok).toBe(true);
+    expect(readSimpleDocument(text, from, to)).toEqual((ref as { value: unknown }).value);
+  });
+
+  it('does not import the yaml package, directly or indirectly', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(file, 'utf8');
+      for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g)) {
+        const spec = (m[1] ?? m[2])!;
+        expect(spec.startsWith('.'), `${path.relative(ROOT, file)} imports ${spec}`).toBe(true);
+        visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+      }
+    };
+    visit(path.join(ROOT, 'src/frontends/yaml-fast.ts'));
+    expect(seen.size).toBeGreaterThanOrEqual(2); // yaml-fast.ts and common/limits.ts
   });
 });

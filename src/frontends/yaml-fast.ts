@@ -338,9 +338,15 @@ class Reader {
   /** End of a plain scalar from `q` on a line ending at `end`: before ` #` or the line end, trimmed. */
   plainEnd(q: number, end: number): number {
     const t = this.t;
+    // A loop over the line, not indexOf: that would search the rest of the stream when the line has
+    // no comment (quadratic over a large stream).
     let stop = end;
-    const hash = t.indexOf(' #', q);
-    if (hash >= 0 && hash < end) stop = hash;
+    for (let p = q + 1; p < end; p++) {
+      if (t.charCodeAt(p) === 0x23 && t.charCodeAt(p - 1) === 0x20) {
+        stop = p - 1;
+        break;
+      }
+    }
     while (stop > q && t.charCodeAt(stop - 1) === 0x20) stop--;
     return stop;
   }
@@ -588,9 +594,9 @@ class Reader {
   }
 
   /**
-   * End of a plain scalar in a flow collection starting at `o`: before `,`, `]`, `}`, `:` or spaces.
-   * Only a conservative character set is accepted (no `#`, no quotes, no spaces inside: `{ a: b c }`
-   * is fine YAML, but rare, and its rules around `#` and `:` are subtle).
+   * End of a plain scalar in a flow collection starting at `o`: before `,`, `]`, `}`, a `:` that is an
+   * indicator, or a space. Only a conservative character set is accepted (no `#`, quotes or brackets,
+   * no spaces inside: `{ a: b c }` is fine YAML, but rare, and its rules around `#` are subtle).
    */
   flowPlainEnd(o: number): number {
     const t = this.t;
@@ -599,6 +605,12 @@ class Reader {
     let p = o;
     for (; p < this.end; p++) {
       const d = t.charCodeAt(p);
+      // A `:` followed by anything but a space, a flow indicator or the line's end is part of the
+      // scalar (`https://example.invalid`), as in the lexer's plain-scalar rule for flow context.
+      if (d === 0x3a && p + 1 < this.end) {
+        const e = t.charCodeAt(p + 1);
+        if (!(e === 0x20 || e === 0x2c || e === 0x5b || e === 0x5d || e === 0x7b || e === 0x7d)) continue;
+      }
       if (isFlowStop(d)) break;
       if (d === 0x23 || d === 0x22 || d === 0x27 || d === 0x5b || d === 0x7b) throw DECLINE;
     }
