@@ -6,6 +6,11 @@
 // ConfigMap or Secret only when something refers to it, a workload only when it may be stamped); an item
 // never read is written back as its original text. A stream the scan cannot decide is parsed whole.
 //
+// A document that is parsed is first offered to the fast reader (yaml-fast.ts), which reads simple block
+// YAML to exactly the value the `yaml` path gives, or declines; a declined document (and every document of
+// a stream the scan cannot decide) is parsed with `yaml`, which gives its errors as before. The fast
+// reader never reports an error: a document it takes is one `yaml` reads without any.
+//
 // A document parsed on first use that turns out not to be valid is recorded; the front end asks
 // `lateErrors` after the engine ran and fails the run, so no output is written from a stream with an
 // error the engine ran into. A document never read is not checked at all (docs/benchmarks.md, "Lazy
@@ -15,8 +20,16 @@ import { ManifestError } from './yaml-errors.js';
 import { isEsoApiVersion, scanStream, type ScannedDocument } from './stream-scan.js';
 import { lineAt, lineStarts, onlyPreamble } from './yaml-text.js';
 import type { ParseResult, Segment, StreamSource } from './stream.js';
+import { readSimpleDocument } from './yaml-fast.js';
 
 type FullReader = (text: string, origin: string | undefined) => ParseResult;
+
+/**
+ * The item of one resource read by the fast reader (yaml-fast.ts), as the whole-stream reader would have
+ * made it from the same segment, or undefined when the value is not a plain resource (the caller then
+ * reads the segment with `yaml`, which words the error).
+ */
+export type FastItem = (value: unknown, fields: Omit<StreamSource, 'doc' | 'node' | 'snapshot' | 'compactSequences' | 'indent'>) => Item | undefined;
 
 interface LazyState {
   readonly object: KubeObject;
@@ -72,18 +85,43 @@ export function readLazily(
   origin: string | undefined,
   readFull: FullReader,
   maxDocuments = Infinity,
+  fastItem?: FastItem,
 ): { result: ParseResult; documents: number } | undefined {
   const docs = scanStream(text, maxDocuments);
   if (!docs) return undefined;
   const res: number[] = [];
   docs.forEach((d, k) => d.apiVersion !== undefined && res.push(k));
-  // When most documents must be parsed anyway, one pass over the whole stream is cheaper than one
-  // parser per document (10,000 ExternalSecrets: docs/benchmarks.md).
-  if (res.filter((k) => parsedUpFront(docs[k]!)).length * 2 > res.length) return undefined;
+  // Without the fast reader, when most documents must be parsed anyway, one pass over the whole stream
+  // is cheaper than one `yaml` parser per document (10,000 ExternalSecrets: docs/benchmarks.md). With it,
+  // each document the fast reader takes costs a fraction of either.
+  if (!fastItem && res.filter((k) => parsedUpFront(docs[k]!)).length * 2 > res.length) return undefined;
   const items: Item[] = [];
   const errors: ManifestError[] = [];
   let lines: number[] | undefined;
   const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
+
+  /** The segment of resource document `k`, from `from` to `to`, as the whole-stream reader cuts it. */
+  const segmentOf = (k: number, from: number, to: number, firstDoc: number, last: boolean): Segment => ({
+    text: text.slice(from, to),
+    opensWithMarker: docs[firstDoc]!.marker && onlyPreamble(text, from, docs[firstDoc]!.start),
+    closed: (last ? docs[docs.length - 1]! : docs[k]!).closed,
+    streamStart: from === 0,
+    hasDirectives: false,
+    bodyStart: docs[k]!.start - from,
+  });
+
+  /**
+   * Resource document `k` read by the fast reader, or undefined when it declines (or the value is not a
+   * plain resource): then the segment is read with `yaml`, as the whole-stream reader reads it.
+   */
+  const readFast = (k: number, from: number, to: number, firstDoc: number, last: boolean, resourceIndex: number): Item | undefined => {
+    if (!fastItem) return undefined;
+    const d = docs[k]!;
+    const value = readSimpleDocument(text, d.start, d.end);
+    if (value === undefined) return undefined;
+    const segment = segmentOf(k, from, to, firstDoc, last);
+    return fastItem(value, { kind: 'eso-render/stream', format: 'yaml', origin, index: k, resourceIndex, member: undefined, segment, group: undefined });
+  };
 
   /** The items of one resource's segment, parsed as the whole-stream reader would have parsed them. */
   const parseSegment = (from: number, to: number, firstDoc: number, resourceIndex: number): ParseResult => {
@@ -125,19 +163,17 @@ export function readLazily(
     // A document that names an ESO group anywhere is parsed too: the scan is never the only judge of
     // whether a resource is one the engine renders.
     if (parsedUpFront(d) || text.slice(from, to).includes('external-secrets.io')) {
+      const fast = readFast(k, from, to, firstDoc, last, items.length);
+      if (fast) {
+        items.push(fast);
+        continue;
+      }
       const part = parseSegment(from, to, firstDoc, items.length);
       errors.push(...part.errors);
       items.push(...part.items);
       continue;
     }
-    const segment: Segment = {
-      text: text.slice(from, to),
-      opensWithMarker: docs[firstDoc]!.marker && onlyPreamble(text, from, docs[firstDoc]!.start),
-      closed: (last ? docs[docs.length - 1]! : d).closed,
-      streamStart: from === 0,
-      hasDirectives: false,
-      bodyStart: d.start - from,
-    };
+    const segment = segmentOf(k, from, to, firstDoc, last);
     const resourceIndex = items.length;
     const apiVersion = d.apiVersion!;
     const kind = d.kind!;
@@ -147,6 +183,8 @@ export function readLazily(
       errors: undefined,
       load() {
         if (this.loaded || this.errors) return this.loaded;
+        const fast = readFast(k, from, to, firstDoc, last, resourceIndex);
+        if (fast && fast.object.apiVersion === apiVersion && fast.object.kind === kind) return (this.loaded = fast);
         const part = parseSegment(from, to, firstDoc, resourceIndex);
         const it = part.items[0];
         if (part.errors.length > 0) this.errors = part.errors;

@@ -36,7 +36,7 @@ import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
-import { readLazily, unreadLazyItem } from './stream-lazy.js';
+import { readLazily, unreadLazyItem, type FastItem } from './stream-lazy.js';
 import { documentsLeft, takeBytes, takeDocuments, tooManyDocuments } from './input-limits.js';
 import {
   decodeUtf8,
@@ -154,7 +154,7 @@ export function readManifestsLazily(input: string | Uint8Array, origin?: string)
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   const maxDocuments = documentsLeft();
   // A stream with more documents than the limit is left to the whole-stream reader, which refuses it.
-  const lazy = typeof text === 'string' ? readLazily(text, origin, (t, o) => readManifests(t, o, false), maxDocuments) : undefined;
+  const lazy = typeof text === 'string' ? readLazily(text, origin, (t, o) => readManifests(t, o, false), maxDocuments, fastItem) : undefined;
   if (!lazy) return readManifests(input, origin, 'documents');
   takeDocuments(lazy.documents);
   return lazy.result;
@@ -370,6 +370,24 @@ export function readManifests(input: string | Uint8Array, origin?: string, accou
   }
   return errors.length > 0 ? { items: [], errors } : { items, errors };
 }
+
+/**
+ * The item the whole-stream reader makes of a resource document whose value the fast reader read
+ * (stream-lazy.ts): a plain mapping with its apiVersion and kind, not a List. Anything else is left to the
+ * whole reader (undefined), which gives the error. Its document is read again on first use, as for any
+ * resource of a large stream.
+ */
+const fastItem: FastItem = (value, fields) => {
+  if (!isPlainObject(value) || missingTypeInfo(value) !== undefined || isListKind(value)) return undefined;
+  const segment = fields.segment!;
+  const source = withDocumentAgain({
+    ...fields,
+    snapshot: JSON.stringify(value),
+    compactSequences: seqStyleIsCompact(segment.text),
+    indent: indentStep(segment.text),
+  });
+  return { object: value as KubeObject, source };
+};
 
 /**
  * A source whose `doc` and `node` are read again from the resource's own text on first use (only an
