@@ -50,7 +50,7 @@ export async function lazy({ root, runs, runsMixed, log }) {
   const k = await interleaved(
     [
       { name: 'yaml parse+write (ResourceList)', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input: list },
-      { name: 'KRM function 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.js'], input: list, check: secrets(50, '  ') },
+      { name: 'KRM function 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.cjs'], input: list, check: secrets(50, '  ') },
     ],
     runsMixed,
     { cwd: root, onRound: (i) => log(`  1,000 resources as a ResourceList: round ${i}/${runsMixed}`) },
@@ -100,7 +100,7 @@ export async function lazy({ root, runs, runsMixed, log }) {
     },
     {
       scenario: 'start like cat',
-      measure: 'KRM function: the same 1,000 resources as a ResourceList on stdin, node dist/cli.js',
+      measure: 'KRM function: the same 1,000 resources as a ResourceList on stdin, the bin',
       subjectMs: kr.medianMs,
       baseline: 'yaml parse+write of the same ResourceList',
       baselineMs: ky.medianMs,
