@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Composer, Parser } from 'yaml';
 import type { Document } from 'yaml';
 import { readSimpleDocument } from './yaml-fast.js';
+import { difference } from './value-difference.test-helper.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 import { readManifests, readManifestsLazily } from './stream.js';
 
@@ -30,22 +31,6 @@ function reference(text: string): Reference {
   return { ok: true, value: full[0] };
 }
 
-/** The first difference between two values (Object.is on numbers, key order, prototypes), or undefined. */
-function difference(a: unknown, b: unknown, at = '$'): string | undefined {
-  if (typeof a !== typeof b) return `${at}: ${typeof a} vs ${typeof b}`;
-  if (typeof a === 'number') return Object.is(a, b) ? undefined : `${at}: ${String(a)} vs ${String(b)}`;
-  if (a === null || b === null || typeof a !== 'object') return a === b ? undefined : `${at}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
-  if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array vs not`;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at}: prototypes differ`;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b as object);
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return `${at}: keys ${JSON.stringify(ka)} vs ${JSON.stringify(kb)}`;
-  for (const k of ka) {
-    const d = difference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-    if (d) return d;
-  }
-  return undefined;
-}
 
 /** What is wrong with the fast reader's answer for `text` (undefined: it declined, or gave yaml's value). */
 function verdict(text: string): string | undefined {
