@@ -16,7 +16,7 @@
 // error the engine ran into. A document never read is not checked at all (docs/benchmarks.md, "Lazy
 // reading", lists what it no longer gets).
 import type { Item, KubeObject } from '../engine/types.js';
-import { ManifestError } from './yaml-errors.js';
+import { ManifestError, stageOf, withStage } from './yaml-errors.js';
 import { isEsoApiVersion, scanStream, type ScannedDocument } from './stream-scan.js';
 import { lineAt, lineStarts, onlyPreamble } from './yaml-text.js';
 import type { ParseResult, Segment, StreamSource } from './stream.js';
@@ -127,8 +127,8 @@ export function readLazily(
   const parseSegment = (from: number, to: number, firstDoc: number, resourceIndex: number): ParseResult => {
     const part = readFull(text.slice(from, to), origin);
     const lineShift = lineOf(from) - 1;
-    const errs = part.errors.map(
-      (e) => new ManifestError(e.reason, { file: origin, index: (e.index ?? 0) + firstDoc, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }),
+    const errs = part.errors.map((e) =>
+      withStage(new ManifestError(e.reason, { file: origin, index: (e.index ?? 0) + firstDoc, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }), stageOf(e)),
     );
     const fix = (seg: Segment): Segment => ({ ...seg, streamStart: from === 0 });
     const groups = new Map<StreamSource['group'], StreamSource['group']>();
@@ -223,7 +223,22 @@ export function readLazily(
     };
     items.push(item);
   }
-  return { result: errors.length > 0 ? { items: [], errors } : { items, errors }, documents: docs.length };
+  return { result: errors.length > 0 ? { items: [], errors: inWholeStreamOrder(errors) } : { items, errors }, documents: docs.length };
+}
+
+/**
+ * The parts' errors as the whole-stream reader reports them for the same stream (yaml-errors.ts
+ * ReadStage): only depth and syntax errors when there are any (depth first, each message once), else the
+ * conversion errors before the problems of documents as resources, each stage in stream order.
+ */
+function inWholeStreamOrder(errors: readonly ManifestError[]): ManifestError[] {
+  const of = (stage: ReturnType<typeof stageOf>) => errors.filter((e) => stageOf(e) === stage);
+  const syntax = [...of('depth'), ...of('syntax')];
+  if (syntax.length > 0) {
+    const seen = new Set<string>();
+    return syntax.filter((e) => !seen.has(e.message) && seen.add(e.message));
+  }
+  return [...of('conversion'), ...of('resource')];
 }
 
 /**

@@ -31,7 +31,7 @@
 import { Composer, Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Parser, Scalar } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
-import { ManifestError, yamlReason } from './yaml-errors.js';
+import { ManifestError, withStage, yamlReason } from './yaml-errors.js';
 import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
@@ -239,7 +239,7 @@ export function readManifests(input: string | Uint8Array, origin?: string, accou
   const onDocument = (doc: Document): void => {
     const k = docIndexAt(doc.range?.[0] ?? 0);
     for (const e of doc.errors) {
-      docErrors.push(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }));
+      docErrors.push(withStage(new ManifestError(yamlReason(e.code), { file: origin, index: k, line: lineOf(e.pos[0]) }), 'syntax'));
     }
     // The first document of a segment is its resource; with any error nothing below is used.
     if (seen.has(k)) return;
@@ -306,7 +306,7 @@ export function readManifests(input: string | Uint8Array, origin?: string, accou
   if (account) takeDocuments(docStarts.length);
   for (const offset of tooDeep) {
     const k = docIndexAt(offset);
-    errors.push(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }));
+    errors.push(withStage(new ManifestError(`nesting deeper than ${MAX_DEPTH} levels`, { file: origin, index: k, line: lineOf(docStarts[k]!) }), 'depth'));
   }
   errors.push(...docErrors);
   if (errors.length > 0) {
@@ -316,7 +316,7 @@ export function readManifests(input: string | Uint8Array, origin?: string, accou
     return { items: [], errors: dedupe(errors) };
   }
   // Which documents hold resources; the others' text is folded into a neighbour's segment.
-  errors.push(...conversionErrors);
+  errors.push(...conversionErrors.map((e) => withStage(e, 'conversion')));
 
   const items: Item[] = [];
   for (let p = 0; p < parsed.length; p++) {

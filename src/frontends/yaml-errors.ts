@@ -33,6 +33,25 @@ export class ManifestError extends Error {
   }
 }
 
+/**
+ * The stage of reading that found an error. The whole-stream reader (stream.ts) reports the stages in
+ * this order, and a stream with a depth or syntax error reports only those; a reader that reads a stream
+ * in parts (stream-lazy.ts) orders its parts' errors the same way.
+ */
+export type ReadStage = 'depth' | 'syntax' | 'conversion' | 'resource';
+
+const stages = new WeakMap<ManifestError, ReadStage>();
+
+export function withStage<T extends ManifestError>(e: T, stage: ReadStage): T {
+  stages.set(e, stage);
+  return e;
+}
+
+/** The stage that found `e` ('resource' for a problem with a document's value as a resource). */
+export function stageOf(e: ManifestError): ReadStage {
+  return stages.get(e) ?? 'resource';
+}
+
 export function describeLocation(where: ManifestLocation): string {
   const parts = [where.file ?? '<stream>'];
   if (where.index !== undefined) parts.push(`document ${where.index}`);
