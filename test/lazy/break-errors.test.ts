@@ -5,18 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { readManifests } from '../../src/frontends/stream.js';
 import { runCli } from '../helpers/cli.js';
+import { fakeStoreYaml } from '../helpers/fake-store.js';
 
-const store = `apiVersion: external-secrets.io/v1
-kind: ClusterSecretStore
-metadata:
-  name: fake
-spec:
-  provider:
-    fake:
-      data:
-      - key: /db/password
-        value: s3cr3t-value
-`;
+const store = fakeStoreYaml;
 const es = (name: string, extra: string) => `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:

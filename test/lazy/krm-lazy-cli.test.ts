@@ -4,18 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { asItem, fakeStoreYaml } from '../helpers/fake-store.js';
 
-const store = `- apiVersion: external-secrets.io/v1
-  kind: ClusterSecretStore
-  metadata:
-    name: fake
-  spec:
-    provider:
-      fake:
-        data:
-        - key: /db/password
-          value: s3cr3t-value
-`;
+const store = asItem(fakeStoreYaml);
 const es = `- # the database login
   apiVersion: external-secrets.io/v1
   kind: ExternalSecret

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandChunks } from '../helpers/bundle-modules.js';
 import { esmCliPath, repoRoot, runCli } from '../helpers/cli.js';
+import { fakeStoreYaml } from '../helpers/fake-store.js';
 
 const plain = `# Source: web/templates/config.yaml
 apiVersion: v1
@@ -32,17 +33,7 @@ spec:
         - secretRef: { name: db }
 `;
 
-const store = `apiVersion: external-secrets.io/v1
-kind: ClusterSecretStore
-metadata:
-  name: fake
-spec:
-  provider:
-    fake:
-      data:
-      - key: /db/password
-        value: s3cr3t-value
-`;
+const store = fakeStoreYaml;
 const es = `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:

@@ -10,18 +10,9 @@ import { esmCliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { GROUP_LOADERS, GROUP_ORDER } from '../../src/template/funcs/groups.js';
 import { REMOVED } from '../../src/template/funcs/index.js';
 import { FUNCTION_NAMES } from '../../src/template/funcs/names.generated.js';
+import { fakeStoreYaml } from '../helpers/fake-store.js';
 
-const store = `apiVersion: external-secrets.io/v1
-kind: ClusterSecretStore
-metadata:
-  name: fake
-spec:
-  provider:
-    fake:
-      data:
-      - key: /db/password
-        value: s3cr3t-value
-`;
+const store = fakeStoreYaml;
 const withTemplate = (data: string) => `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
