@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import postject from 'postject';
+import { makeAscii } from './lib/ascii-source.mjs';
 import { lazyPackagesPlugin } from './lib/lazy-packages-plugin.mjs';
 
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -94,34 +95,10 @@ try {
   // The asset is evaluated by sea-main.ts inside this same wrapper; V8 accepts the cache only for the
   // same source text, V8 version and flags, and the script falls back to compiling if it does not.
   const cache = path.join(work, 'cli-main.cache');
-  // ASCII, as dist/cli-main.cjs (scripts/bundle.mjs): sea-main.ts reads it as latin1, three times faster
-  // than decoding UTF-8 (9.6 MB). A \uXXXX escape of each non-ASCII UTF-16 unit means the same in the
-  // strings, regular expressions and comments esbuild leaves them in.
-  writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  // Trained like dist/cli-main.cache (scripts/code-cache.mjs): taken after running the quickstart on the
-  // fake store in the node that will run it, so it holds the bytecode of all that run compiled.
-  const makeCache = `
-    const { readFileSync, writeFileSync } = require('node:fs');
-    const { createRequire } = require('node:module');
-    const path = require('node:path');
-    const { Script } = require('node:vm');
-    const [bundle, out, quickstart] = process.argv.slice(1);
-    const src = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(bundle, 'latin1') + '\\n})';
-    const script = new Script(src, { filename: 'cli-main.cjs' });
-    const mod = { exports: {} };
-    script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
-    let o = '';
-    let e = '';
-    const io = { stdout: (t) => void (o += t), stderr: (t) => void (e += t), env: {}, cwd: path.dirname(quickstart) };
-    mod.exports.main(['render', '-f', quickstart], io, {}).then((code) => {
-      if (code !== 0 || !o.includes('kind: Secret')) {
-        process.stderr.write('the training run failed with exit ' + code + ':\\n' + e);
-        process.exit(1);
-      }
-      writeFileSync(out, script.createCachedData());
-      process.exit(0);
-    });`;
-  const mc = spawnSync(nodeBin, ['-e', makeCache, bundle, cache, path.join(root, 'kustomize-examples', 'quickstart')], { encoding: 'utf8' });
+  // ASCII and trained as dist/cli-main.cjs and its cache are (scripts/lib/ascii-source.mjs,
+  // scripts/code-cache.mjs), by the node that will run it; no seal: the asset and its cache are one file.
+  makeAscii(bundle);
+  const mc = spawnSync(nodeBin, [path.join(root, 'scripts', 'code-cache.mjs'), '--bundle', bundle, '--out', cache, '--raw'], { encoding: 'utf8' });
   if (mc.status !== 0) die(`making the code cache failed:\n${mc.stderr}`);
   writeFileSync(
     seaConfig,

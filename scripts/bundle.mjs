@@ -21,6 +21,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSyn
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { makeAscii } from './lib/ascii-source.mjs';
 import { lazyPackageNames, lazyPackagesPlugin } from './lib/lazy-packages-plugin.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -92,14 +93,21 @@ try {
   // file, which dist/cli.js compiles with a V8 code cache (src/code-cache.ts, scripts/code-cache.mjs,
   // docs/adr/0009-code-cache.md). The same packages stay external as in the chunks; lazy-packages.js's
   // packages too (required on first use).
-  const cjs = await build({
+  const commonJs = {
     absWorkingDir: root,
-    entryPoints: [path.join(dist, 'cli-main.js')],
-    outfile: path.join(dist, 'cli-main.cjs'),
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: `node${pkg.engines.node.replace(/^>=/, '')}`,
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+  };
+  const cjsFile = path.join(dist, 'cli-main.cjs');
+  const cjs = await build({
+    ...commonJs,
+    entryPoints: [path.join(dist, 'cli-main.js')],
+    outfile: cjsFile,
     external: [...external, ...external.map((n) => `${n}/*`), ...lazyPackageNames],
     // `import()` of an external package (the Azure and Google SDKs) becomes `require()`: a function
     // compiled from the code cache loses vm.Script's dynamic-import callback (Node 20), and the callback
@@ -107,32 +115,18 @@ try {
     supported: { 'dynamic-import': false },
     charset: 'ascii',
     plugins: [lazyPackagesPlugin(die)],
-    legalComments: 'none',
-    logLevel: 'silent',
-    metafile: true,
   });
-  // ASCII only, so dist/cli.cjs reads the source as latin1, three times faster than decoding UTF-8
-  // (src/code-cache.ts). esbuild escapes strings (charset: 'ascii') but not regular expression literals
-  // and comments; a \uXXXX escape of each UTF-16 unit means the same there (and in identifiers).
-  const cjsFile = path.join(dist, 'cli-main.cjs');
-  writeFileSync(cjsFile, readFileSync(cjsFile, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  makeAscii(cjsFile);
   const cjsText = readFileSync(cjsFile, 'utf8');
   if (/\bimport\(/.test(cjsText.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) die('dist/cli-main.cjs still holds an import() (it cannot run from the code cache)');
   for (const w of cjs.warnings) process.stderr.write(`bundle: warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}\n`);
   // dist/cli.cjs, the bin: src/cli-cjs.ts with the pass-through, as CommonJS; it requires nothing of ours
   // but dist/cli-main.cjs, and that only when the pass-through declines.
   const bin = await build({
-    absWorkingDir: root,
+    ...commonJs,
     entryPoints: [path.join(dist, 'cli-cjs.js')],
     outfile: path.join(dist, 'cli.cjs'),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: `node${pkg.engines.node.replace(/^>=/, '')}`,
     external: [...external, ...external.map((n) => `${n}/*`)],
-    legalComments: 'none',
-    logLevel: 'silent',
-    metafile: true,
   });
   const binInputs = Object.keys(bin.metafile.inputs);
   const binHeavy = binInputs.filter((i) => /node_modules\/|engine\/|frontends\/stream\.|providers\/|cli-main\./.test(i));

@@ -13,17 +13,10 @@
 // dynamic-import callback. Without the bundle, or with ESO_RENDER_CODE_CACHE=0, the caller loads the
 // program without the cache.
 import { createHash } from 'node:crypto';
-import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Script } from 'node:vm';
 import type { Main } from './cli-start.js';
-
-/** The wrapper Node puts around a CommonJS module; the cache is made for the same text (code-cache.mjs). */
-export function wrapCommonJs(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-}
+import { runCommonJs, sourceText } from './run-commonjs.js';
 
 const MAGIC = Buffer.from('eso-render V8 code cache 1\n');
 
@@ -42,17 +35,6 @@ export function openCache(source: Buffer, file: Buffer): Buffer | undefined {
   if (!file.subarray(head, head + 32).equals(sha256(source))) return undefined;
   if (!file.subarray(head + 32, head + 64).equals(sha256(payload))) return undefined;
   return payload;
-}
-
-type Wrapped = (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void;
-
-/** Evaluates a CommonJS bundle's text as Node would require it, with `cachedData` offered to V8. */
-export function runCommonJs(file: string, source: string, cachedData: Buffer | undefined): { exports: { main?: Main }; script: Script } {
-  const script = new Script(wrapCommonJs(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const fn = script.runInThisContext() as Wrapped;
-  const mod = { exports: {} as { main?: Main } };
-  fn(mod.exports, createRequire(file), mod, file, path.dirname(file));
-  return { exports: mod.exports, script };
 }
 
 /**
@@ -74,8 +56,7 @@ export function loadCachedMain(dir: string, env: NodeJS.ProcessEnv = process.env
   } catch {
     // built without a cache: compiled from source
   }
-  // The bundle is ASCII (scripts/bundle.mjs): read as latin1, three times faster than decoding UTF-8.
-  const { exports } = runCommonJs(file, source.toString(isAscii(source) ? 'latin1' : 'utf8'), cachedData);
+  const { exports } = runCommonJs(file, sourceText(source), cachedData);
   if (typeof exports.main !== 'function') throw new Error('internal: dist/cli-main.cjs has no main');
   return exports.main;
 }

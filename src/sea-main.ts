@@ -5,13 +5,11 @@
 // trained on the quickstart as dist/cli-main.cache is: docs/adr/0009-code-cache.md), and hands it the same CommandIO, stdin included.
 //
 // Not used by dist/cli.js: outside a single executable there is no asset to load.
-import { isAscii } from 'node:buffer';
-import { createRequire } from 'node:module';
 import { getAsset } from 'node:sea';
 import path from 'node:path';
-import { Script } from 'node:vm';
 import { finish, processIO } from './cli-io.js';
 import { startCli, type Main } from './cli-start.js';
+import { runCommonJs, sourceText } from './run-commonjs.js';
 
 /** Evaluate the embedded rest of the program (a CommonJS bundle that requires built-ins only). */
 function loadCliMain(): Main {
@@ -22,15 +20,9 @@ function loadCliMain(): Main {
   } catch {
     // built without a code cache
   }
-  // ASCII (scripts/build-sea.mjs): read as latin1, three times faster than decoding UTF-8.
-  const raw = Buffer.from(getAsset('cli-main.cjs'));
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${raw.toString(isAscii(raw) ? 'latin1' : 'utf8')}\n})`;
-  const script = new Script(wrapped, { filename, ...(cachedData ? { cachedData } : {}) });
-  const fn = script.runInThisContext() as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void;
-  const mod = { exports: {} as { main?: Main } };
-  fn(mod.exports, createRequire(process.execPath), mod, filename, path.dirname(filename));
-  if (typeof mod.exports.main !== 'function') throw new Error('internal: the embedded program has no main');
-  return mod.exports.main;
+  const { exports } = runCommonJs(filename, sourceText(Buffer.from(getAsset('cli-main.cjs'))), cachedData);
+  if (typeof exports.main !== 'function') throw new Error('internal: the embedded program has no main');
+  return exports.main;
 }
 
 finish(startCli(process.argv.slice(2), processIO(), async () => loadCliMain()));

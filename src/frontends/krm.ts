@@ -121,7 +121,7 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
   if (!outcome.ok || hasErrors(results)) {
     return { stdout: wrap(rl.items, results), stderr: formatResults(results) + summary({ ...outcome, ok: false }), code: exitCodes.errors };
   }
-  const items = placeQuietly(rl.items, outcome.items);
+  const items = placeGeneratedSecretsAmongUnread(rl.items, outcome.items);
   const stdout = wrap(items, results);
   const lateOut = lateResourceListError(rl);
   if (lateOut !== undefined) return { stdout: '', stderr: `eso-render: ${lateOut}\n`, code: exitCodes.exception };
@@ -129,10 +129,11 @@ export async function runKrm(input: string, environment: FrontendEnv | NodeJS.Pr
 }
 
 /**
- * `placeGeneratedSecrets` without parsing the items read lazily whose text cannot hold a file location:
- * they add no path or index to its bookkeeping and pass through as they are.
+ * `placeGeneratedSecrets` (which gives each generated Secret the file and index kpt writes it to) without
+ * parsing the items read lazily whose text cannot hold a file location: they add no path or index to its
+ * bookkeeping and pass through as they are.
  */
-function placeQuietly(input: readonly Item[], output: readonly Item[]): Item[] {
+function placeGeneratedSecretsAmongUnread(input: readonly Item[], output: readonly Item[]): Item[] {
   const quiet = new Set(input.filter((it) => it.certainlyLacks?.('config.kubernetes.io/path') === true));
   if (quiet.size === 0) return placeGeneratedSecrets(input, output);
   const placed = placeGeneratedSecrets(

@@ -48,9 +48,10 @@ export function parseResourceListLazily(text: string): ResourceListIn {
 const stdinOf = new WeakMap<ResourceListIn, { src: string; lines: readonly number[] }>();
 
 /**
- * For a list read by `parseResourceListLazily`: the error of an item the engine read after stdin was
- * read and that does not parse (undefined when there is none). Worded as `parseResourceList` words it,
- * as the whole document was valid for it when it reads the document.
+ * For a list read by `parseResourceListLazily`: the error of the first item the engine read after stdin
+ * was read that does not parse (undefined when there is none). It is worded as `parseResourceList` would
+ * have refused stdin (that reader parses every item, so the same fault makes the whole document invalid
+ * to it); when it would not refuse it, the item's own error is given at its line in stdin.
  */
 export function lateResourceListError(rl: ResourceListIn): string | undefined {
   const at = stdinOf.get(rl);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, esmCliPath, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
-import { openCache, wrapCommonJs } from '../../src/code-cache.js';
+import { openCache } from '../../src/code-cache.js';
+import { wrapCommonJs } from '../../src/run-commonjs.js';
 
 const dist = path.join(repoRoot, 'dist');
 const quickstartDir = path.join(repoRoot, 'kustomize-examples/quickstart');
