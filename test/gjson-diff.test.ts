@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gjsonGet } from '../src/providers/shared/gjson.js';
 import { jsonToSecretMap } from '../src/providers/shared/json-map.js';
 import { buildGoReference, ensureGoPackages, type GoReference } from './helpers/go-ref.js';
+import { seededRandom as rng } from '../src/testing/seeded-random.test-helper.js';
 
 interface Case {
   name: string;
@@ -65,16 +66,6 @@ function loadCorpus(): Case[] {
 
 // ---- the generator (seeded, so every run checks the same cases) ----
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['a', 'b', 'name', 'first', 'é', 'été', 'ключ', '日本語', '😀', 'naïve', 'a.b', 'k*', 'q?', 'x y', 'Ω', 'ß',
   'ø|p', 'tab\t', '中', 'Ä', 'clé.secrète', 'n1', 'under_score', 'dash-ed', 'colon:k', 'ȿ', '\u2028', 'ﬀ', '𝄞'];

@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseKeysAndValues } from '../src/engine/keys-and-values.js';
 import { buildGoReference, ensureGoPackages, type GoReference } from './helpers/go-ref.js';
+import { seededRandom as rng } from '../src/testing/seeded-random.test-helper.js';
 
 interface Case {
   name: string;
@@ -45,16 +46,6 @@ function loadCorpus(): Case[] {
 
 // ---- generator ----
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Composer, Parser } from 'yaml';
 import type { Document } from 'yaml';
 import { readSimpleDocument } from './yaml-fast.js';
-import { difference } from './value-difference.test-helper.js';
+import { difference } from '../testing/value-difference.test-helper.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 import { readManifests, readManifestsLazily } from './stream.js';
 

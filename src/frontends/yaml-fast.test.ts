@@ -10,9 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { Composer, Parser } from 'yaml';
 import type { Document } from 'yaml';
 import { readSimpleDocument } from './yaml-fast.js';
-import { difference } from './value-difference.test-helper.js';
+import { difference } from '../testing/value-difference.test-helper.js';
 import { readOptions, toJSOptions } from './yaml-schema.js';
 import { scanStream } from './stream-scan.js';
+import { seededRandom as rng } from '../testing/seeded-random.test-helper.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -107,17 +108,6 @@ function documentSlices(text: string): [number, number][] {
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('readSimpleDocument agrees with the yaml path', () => {
   it('has a corpus to read', () => {

@@ -14,20 +14,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { funcTable } from '../../src/template/funcs/index.js';
 import { runCli, semaphore } from '../faults/harness.js';
+import { seededRandom as prng } from '../../src/testing/seeded-random.test-helper.js';
 
 const SEED = Number(process.env['LEAK_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: small, seeded, good enough to pick arguments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(SEED);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
