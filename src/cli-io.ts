@@ -7,9 +7,16 @@ export function processIO(): CommandIO {
   let stdinRead: Promise<Buffer> | undefined;
   const readStdinBytes = (): Promise<Buffer> =>
     (stdinRead ??= new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      process.stdin.on('data', (c: Buffer) => chunks.push(c));
-      process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+      let chunks: Buffer[] = [];
+      const onData = (c: Buffer) => void chunks.push(c);
+      process.stdin.on('data', onData);
+      process.stdin.once('end', () => {
+        // The listener's closure would hold the chunks, a second copy of the input, for the whole run.
+        process.stdin.off('data', onData);
+        const bytes = Buffer.concat(chunks);
+        chunks = [];
+        resolve(bytes);
+      });
       process.stdin.on('error', reject);
     }));
   return {
