@@ -41,6 +41,9 @@ export async function lazy({ root, runs, runsMixed, log }) {
       { ...node0, rss: true },
       { name: 'yaml parse+write', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input: mixed, rss: true },
       { name: 'render 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.cjs', 'render', '-q'], input: mixed, rss: true, check: secrets(50) },
+      // What a node program pays only to copy the stream: the floor of the memory row.
+      { name: 'node cat (readFileSync)', argv: [process.execPath, '-e', "const fs = require('fs'); fs.writeSync(1, fs.readFileSync(0))"], input: mixed, rss: true },
+      { name: 'node cat (stream pipe)', argv: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'], input: mixed, rss: true },
     ],
     runsMixed,
     { cwd: root, onRound: (i) => log(`  1,000 resources: round ${i}/${runsMixed}`) },
@@ -96,7 +99,7 @@ export async function lazy({ root, runs, runsMixed, log }) {
       baseline: `yaml parse+write: ${above(y.medianMaxRssKB).toFixed(1)}`,
       ratio: above(r.medianMaxRssKB),
       target: 8,
-      note: `input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
+      note: `a node cat: ${above(m['node cat (readFileSync)'].medianMaxRssKB).toFixed(1)} (readFileSync), ${above(m['node cat (stream pipe)'].medianMaxRssKB).toFixed(1)} (stream pipe); input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
     },
     {
       scenario: 'start like cat',
