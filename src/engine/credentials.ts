@@ -1,7 +1,9 @@
 // The one resolver for credential references in store auth blocks: a platform folder laid out like
 // mounted Secrets (`<namespace>/<name>/<key>`), and Secrets in the stream only when the configuration allows.
 
-import { readFile, readdir } from 'node:fs/promises';
+// fs.promises is read on first use: importing node:fs/promises loads a dozen of node's own modules
+// (streams, readline, watchers) into every run, and only a run with a credentials folder reads files.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { KubeObject } from './types.js';
 import type { CredentialResolver, ResolvedStore, SecretKeySelector } from '../providers/types.js';
@@ -46,7 +48,7 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
       if (src.credentialsDir) {
         const file = path.join(src.credentialsDir, namespace, ref.name, ref.key);
         try {
-          return await readFile(file);
+          return await fs.promises.readFile(file);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
             throw new ProviderError(`${where}: cannot read credential ${namespace}/${ref.name}/${ref.key} from the credentials directory (${(e as NodeJS.ErrnoException).code})`);
@@ -81,7 +83,7 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
         const dir = path.join(src.credentialsDir, namespace, ref.name);
         let names: string[] | undefined;
         try {
-          names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && KEY.test(d.name)).map((d) => d.name);
+          names = (await fs.promises.readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && KEY.test(d.name)).map((d) => d.name);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
             throw new ProviderError(`${where}: cannot read credential ${namespace}/${ref.name} from the credentials directory (${(e as NodeJS.ErrnoException).code})`);
@@ -89,7 +91,7 @@ export function makeCredentialResolver(store: ResolvedStore, src: CredentialSour
         }
         if (names) {
           const data = new Map<string, Uint8Array>();
-          for (const n of names.sort()) data.set(n, await readFile(path.join(dir, n)));
+          for (const n of names.sort()) data.set(n, await fs.promises.readFile(path.join(dir, n)));
           return { data };
         }
       }
