@@ -31,17 +31,163 @@ type FullReader = (text: string, origin: string | undefined) => ParseResult;
  */
 export type FastItem = (value: unknown, fields: Omit<StreamSource, 'doc' | 'node' | 'snapshot' | 'compactSequences' | 'indent'>) => Item | undefined;
 
+/** What a stream's lazy items share: the text and how its documents are read. */
+interface StreamContext {
+  readonly text: string;
+  readonly origin: string | undefined;
+  readonly readFull: FullReader;
+  readonly fastItem: FastItem | undefined;
+  lines: number[] | undefined;
+}
+
+/**
+ * One lazy document (issue 19: kept small, one plain object and no closures per document). It is also the
+ * target of its object's Proxy (a plain extensible object whose properties are all configurable, so the
+ * traps answer as with an empty target, and the proxy's prototype is Object.prototype).
+ */
 interface LazyState {
-  readonly object: KubeObject;
+  readonly ctx: StreamContext;
+  /** Index of the document in the stream. */
+  readonly k: number;
+  /** Where the resource's segment starts in the stream (it ends at `from + segment.text.length`). */
+  readonly from: number;
+  /** Where the document ends (ScannedDocument.end). */
+  readonly end: number;
+  readonly firstDoc: number;
+  readonly resourceIndex: number;
+  readonly segment: Segment;
+  readonly apiVersion: string;
+  readonly kind: string;
+  object: KubeObject;
   loaded: Item | undefined;
   errors: ManifestError[] | undefined;
-  load(): Item | undefined;
+  /** What the object reads as when the document cannot be read (made on first use). */
+  stub: KubeObject | undefined;
 }
 
 const LAZY = Symbol('eso-render/lazy');
 
 function lazyState(src: unknown): LazyState | undefined {
   return src && typeof src === 'object' ? (src as { [LAZY]?: LazyState })[LAZY] : undefined;
+}
+
+const lineOf = (ctx: StreamContext, offset: number): number => lineAt((ctx.lines ??= lineStarts(ctx.text)), offset);
+
+/**
+ * The document from `start` to `end` read by the fast reader as the item of the resource whose segment
+ * `segment` makes (only when it is read), or undefined when it declines (or the value is not a plain resource): then the segment is
+ * read with `yaml`, as the whole-stream reader reads it.
+ */
+function readFast(ctx: StreamContext, k: number, start: number, end: number, segment: () => Segment, resourceIndex: number): Item | undefined {
+  if (!ctx.fastItem) return undefined;
+  const value = readSimpleDocument(ctx.text, start, end);
+  if (value === undefined) return undefined;
+  return ctx.fastItem(value, { kind: 'eso-render/stream', format: 'yaml', origin: ctx.origin, index: k, resourceIndex, member: undefined, segment: segment(), group: undefined });
+}
+
+/** The items of one resource's segment, parsed as the whole-stream reader would have parsed them. */
+function parseSegment(ctx: StreamContext, from: number, to: number, firstDoc: number, resourceIndex: number): ParseResult {
+  const { origin } = ctx;
+  const part = ctx.readFull(ctx.text.slice(from, to), origin);
+  const lineShift = lineOf(ctx, from) - 1;
+  const errs = part.errors.map((e) =>
+    withStage(new ManifestError(e.reason, { file: origin, index: (e.index ?? 0) + firstDoc, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }), stageOf(e)),
+  );
+  const fix = (seg: Segment): Segment => ({ ...seg, streamStart: from === 0 });
+  const groups = new Map<StreamSource['group'], StreamSource['group']>();
+  const out = part.items.map((it, n): Item => {
+    const src = it.source as StreamSource;
+    if (src.group && !groups.has(src.group)) groups.set(src.group, { ...src.group, segment: fix(src.group.segment) });
+    // Copied field by field: a source's doc may be a getter (read again on first use).
+    const source: StreamSource = Object.defineProperties(
+      {
+        ...src,
+        index: src.index + firstDoc,
+        resourceIndex: resourceIndex + n,
+        segment: src.segment && fix(src.segment),
+        group: src.group && groups.get(src.group),
+      },
+      { doc: { get: () => src.doc, enumerable: true }, node: { get: () => src.node, enumerable: true } },
+    );
+    return { object: it.object, source };
+  });
+  return { items: out, errors: errs };
+}
+
+/** A lazy document's item, parsed on first call (undefined, with `errors` set, when it does not read). */
+function load(st: LazyState): Item | undefined {
+  if (st.loaded || st.errors) return st.loaded;
+  const { ctx, k, from, segment, apiVersion, kind } = st;
+  const start = from + segment.bodyStart;
+  // The same segment as the whole-stream reader's (a copy of the one the lazy source holds).
+  const fast = readFast(ctx, k, start, st.end, () => ({ ...segment }), st.resourceIndex);
+  if (fast && fast.object.apiVersion === apiVersion && fast.object.kind === kind) return (st.loaded = fast);
+  const part = parseSegment(ctx, from, from + segment.text.length, st.firstDoc, st.resourceIndex);
+  const it = part.items[0];
+  if (part.errors.length > 0) st.errors = part.errors;
+  else if (part.items.length !== 1 || it!.object.apiVersion !== apiVersion || it!.object.kind !== kind) {
+    // The scan and the parser disagree: never guess, fail the run.
+    st.errors = [new ManifestError('internal: the document does not read as its first scan said', { file: ctx.origin, index: k, line: lineOf(ctx, start) })];
+  } else st.loaded = it;
+  return st.loaded;
+}
+
+const stubOf = (st: LazyState): KubeObject => (st.stub ??= { apiVersion: st.apiVersion, kind: st.kind } as KubeObject);
+
+/** The parsed object, or the stub when the document does not read. */
+const real = (st: LazyState): KubeObject => load(st)?.object ?? stubOf(st);
+
+const isLoaded = (st: LazyState): boolean => st.loaded !== undefined || st.errors !== undefined;
+
+function loadedSource(st: LazyState): StreamSource {
+  const l = load(st);
+  if (!l) throw new Error('internal: an unreadable document has no parsed source');
+  return l.source as StreamSource;
+}
+
+/** The state of a lazy source (`this` of its getters). */
+const stateOf = (src: unknown): LazyState => (src as { [LAZY]: LazyState })[LAZY];
+
+// A lazy source's own enumerable getters, shared by every lazy source (one shape, no closures per document).
+const lazySourceGetters: PropertyDescriptorMap = {
+  snapshot: {
+    get(this: unknown) {
+      const st = stateOf(this);
+      return load(st) ? loadedSource(st).snapshot : JSON.stringify(stubOf(st));
+    },
+    enumerable: true,
+  },
+  doc: {
+    get(this: unknown) {
+      return loadedSource(stateOf(this)).doc;
+    },
+    enumerable: true,
+  },
+  node: {
+    get(this: unknown) {
+      return loadedSource(stateOf(this)).node;
+    },
+    enumerable: true,
+  },
+  compactSequences: {
+    get(this: unknown) {
+      return loadedSource(stateOf(this)).compactSequences;
+    },
+    enumerable: true,
+  },
+  indent: {
+    get(this: unknown) {
+      return loadedSource(stateOf(this)).indent;
+    },
+    enumerable: true,
+  },
+};
+
+/** A lazy item's `certainlyLacks`: only while unread, no backslash (an escape could spell `s`) and no `s` in the text. */
+function certainlyLacks(this: Item, s: string): boolean {
+  const st = stateOf(this.source);
+  const text = st.segment.text;
+  return !isLoaded(st) && !text.includes('\\') && !text.includes(s);
 }
 
 /** For an item read lazily and never looked at beyond its apiVersion/kind: true (its text is written as is). */
@@ -97,8 +243,7 @@ export function readLazily(
   if (!fastItem && res.filter((k) => parsedUpFront(docs[k]!)).length * 2 > res.length) return undefined;
   const items: Item[] = [];
   const errors: ManifestError[] = [];
-  let lines: number[] | undefined;
-  const lineOf = (offset: number): number => lineAt((lines ??= lineStarts(text)), offset);
+  const ctx: StreamContext = { text, origin, readFull, fastItem, lines: undefined };
 
   /** The segment of resource document `k`, from `from` to `to`, as the whole-stream reader cuts it. */
   const segmentOf = (k: number, from: number, to: number, firstDoc: number, last: boolean): Segment => ({
@@ -109,47 +254,6 @@ export function readLazily(
     hasDirectives: false,
     bodyStart: docs[k]!.start - from,
   });
-
-  /**
-   * Resource document `k` read by the fast reader, or undefined when it declines (or the value is not a
-   * plain resource): then the segment is read with `yaml`, as the whole-stream reader reads it.
-   */
-  const readFast = (k: number, from: number, to: number, firstDoc: number, last: boolean, resourceIndex: number): Item | undefined => {
-    if (!fastItem) return undefined;
-    const d = docs[k]!;
-    const value = readSimpleDocument(text, d.start, d.end);
-    if (value === undefined) return undefined;
-    const segment = segmentOf(k, from, to, firstDoc, last);
-    return fastItem(value, { kind: 'eso-render/stream', format: 'yaml', origin, index: k, resourceIndex, member: undefined, segment, group: undefined });
-  };
-
-  /** The items of one resource's segment, parsed as the whole-stream reader would have parsed them. */
-  const parseSegment = (from: number, to: number, firstDoc: number, resourceIndex: number): ParseResult => {
-    const part = readFull(text.slice(from, to), origin);
-    const lineShift = lineOf(from) - 1;
-    const errs = part.errors.map((e) =>
-      withStage(new ManifestError(e.reason, { file: origin, index: (e.index ?? 0) + firstDoc, item: e.item, line: e.line === undefined ? undefined : e.line + lineShift }), stageOf(e)),
-    );
-    const fix = (seg: Segment): Segment => ({ ...seg, streamStart: from === 0 });
-    const groups = new Map<StreamSource['group'], StreamSource['group']>();
-    const out = part.items.map((it, n): Item => {
-      const src = it.source as StreamSource;
-      if (src.group && !groups.has(src.group)) groups.set(src.group, { ...src.group, segment: fix(src.group.segment) });
-      // Copied field by field: a source's doc may be a getter (read again on first use).
-      const source: StreamSource = Object.defineProperties(
-        {
-          ...src,
-          index: src.index + firstDoc,
-          resourceIndex: resourceIndex + n,
-          segment: src.segment && fix(src.segment),
-          group: src.group && groups.get(src.group),
-        },
-        { doc: { get: () => src.doc, enumerable: true }, node: { get: () => src.node, enumerable: true } },
-      );
-      return { object: it.object, source };
-    });
-    return { items: out, errors: errs };
-  };
 
   for (let p = 0; p < res.length; p++) {
     const k = res[p]!;
@@ -163,64 +267,37 @@ export function readLazily(
     // A document that names an ESO group anywhere is parsed too: the scan is never the only judge of
     // whether a resource is one the engine renders.
     if (parsedUpFront(d) || text.slice(from, to).includes('external-secrets.io')) {
-      const fast = readFast(k, from, to, firstDoc, last, items.length);
+      const fast = readFast(ctx, k, d.start, d.end, () => segmentOf(k, from, to, firstDoc, last), items.length);
       if (fast) {
         items.push(fast);
         continue;
       }
-      const part = parseSegment(from, to, firstDoc, items.length);
+      const part = parseSegment(ctx, from, to, firstDoc, items.length);
       errors.push(...part.errors);
       items.push(...part.items);
       continue;
     }
     const segment = segmentOf(k, from, to, firstDoc, last);
-    const resourceIndex = items.length;
-    const apiVersion = d.apiVersion!;
-    const kind = d.kind!;
     const state: LazyState = {
+      ctx,
+      k,
+      from,
+      end: d.end,
+      firstDoc,
+      resourceIndex: items.length,
+      segment,
+      apiVersion: d.apiVersion!,
+      kind: d.kind!,
       object: undefined as unknown as KubeObject,
       loaded: undefined,
       errors: undefined,
-      load() {
-        if (this.loaded || this.errors) return this.loaded;
-        const fast = readFast(k, from, to, firstDoc, last, resourceIndex);
-        if (fast && fast.object.apiVersion === apiVersion && fast.object.kind === kind) return (this.loaded = fast);
-        const part = parseSegment(from, to, firstDoc, resourceIndex);
-        const it = part.items[0];
-        if (part.errors.length > 0) this.errors = part.errors;
-        else if (part.items.length !== 1 || it!.object.apiVersion !== apiVersion || it!.object.kind !== kind) {
-          // The scan and the parser disagree: never guess, fail the run.
-          this.errors = [new ManifestError('internal: the document does not read as its first scan said', { file: origin, index: k, line: lineOf(d.start) })];
-        } else this.loaded = it;
-        return this.loaded;
-      },
+      stub: undefined,
     };
-    const stub = { apiVersion, kind } as KubeObject;
-    const real = (): KubeObject => state.load()?.object ?? stub;
-    (state as { object: KubeObject }).object = lazyObject(apiVersion, kind, () => state.loaded !== undefined || state.errors !== undefined, real);
-    const loadedSource = (): StreamSource => {
-      const l = state.load();
-      if (!l) throw new Error('internal: an unreadable document has no parsed source');
-      return l.source as StreamSource;
-    };
-    const fields = { kind: 'eso-render/stream' as const, format: 'yaml' as const, origin, index: k, resourceIndex, member: undefined, segment, group: undefined };
-    const source = Object.defineProperties(
-      { ...fields },
-      {
-        [LAZY]: { value: state },
-        snapshot: { get: () => (state.load() ? loadedSource().snapshot : JSON.stringify(stub)), enumerable: true },
-        doc: { get: () => loadedSource().doc, enumerable: true },
-        node: { get: () => loadedSource().node, enumerable: true },
-        compactSequences: { get: () => loadedSource().compactSequences, enumerable: true },
-        indent: { get: () => loadedSource().indent, enumerable: true },
-      },
-    ) as StreamSource;
-    const item: Item = {
-      object: state.object,
-      source,
-      // Only while unread: no backslash (an escape could spell `s`) and no `s` in the text.
-      certainlyLacks: (s) => unreadLazyItem(item) && !segment.text.includes('\\') && !segment.text.includes(s),
-    };
+    state.object = new Proxy(state as unknown as KubeObject, lazyObjectHandler);
+    // A literal, not a spread: getters added to a spread copy give every object a map of its own.
+    const fields = { kind: 'eso-render/stream' as const, format: 'yaml' as const, origin, index: k, resourceIndex: state.resourceIndex, member: undefined, segment, group: undefined };
+    const source = Object.defineProperty(Object.defineProperties(fields, lazySourceGetters), LAZY, { value: state }) as StreamSource;
+    const item: Item = { object: state.object, source, certainlyLacks };
     items.push(item);
   }
   return { result: errors.length > 0 ? { items: [], errors: inWholeStreamOrder(errors) } : { items, errors }, documents: docs.length };
@@ -242,20 +319,25 @@ function inWholeStreamOrder(errors: readonly ManifestError[]): ManifestError[] {
 }
 
 /**
- * An object that answers `apiVersion` and `kind` from the scan and is parsed on any other use (reading,
- * listing, testing for or changing a property). Every trap forwards to the parsed object.
+ * The handler of every lazy object: an object that answers `apiVersion` and `kind` from the scan and is
+ * parsed on any other use (reading, listing, testing for or changing a property). Every trap forwards to
+ * the parsed object. The proxy's target is the document's LazyState.
  */
-function lazyObject(apiVersion: string, kind: string, loaded: () => boolean, real: () => KubeObject): KubeObject {
-  return new Proxy({} as KubeObject, {
-    get: (_t, p) => (!loaded() && p === 'apiVersion' ? apiVersion : !loaded() && p === 'kind' ? kind : Reflect.get(real(), p)),
-    has: (_t, p) => (!loaded() && (p === 'apiVersion' || p === 'kind')) || Reflect.has(real(), p),
-    ownKeys: () => Reflect.ownKeys(real()),
-    getOwnPropertyDescriptor: (_t, p) => {
-      const d = Reflect.getOwnPropertyDescriptor(real(), p);
-      return d && { ...d, configurable: true };
-    },
-    set: (_t, p, v) => Reflect.set(real(), p, v),
-    deleteProperty: (_t, p) => Reflect.deleteProperty(real(), p),
-    defineProperty: (_t, p, d) => Reflect.defineProperty(real(), p, d),
-  });
-}
+const lazyObjectHandler: ProxyHandler<KubeObject> = {
+  get: (t, p) => {
+    const st = t as unknown as LazyState;
+    return !isLoaded(st) && p === 'apiVersion' ? st.apiVersion : !isLoaded(st) && p === 'kind' ? st.kind : Reflect.get(real(st), p);
+  },
+  has: (t, p) => {
+    const st = t as unknown as LazyState;
+    return (!isLoaded(st) && (p === 'apiVersion' || p === 'kind')) || Reflect.has(real(st), p);
+  },
+  ownKeys: (t) => Reflect.ownKeys(real(t as unknown as LazyState)),
+  getOwnPropertyDescriptor: (t, p) => {
+    const d = Reflect.getOwnPropertyDescriptor(real(t as unknown as LazyState), p);
+    return d && { ...d, configurable: true };
+  },
+  set: (t, p, v) => Reflect.set(real(t as unknown as LazyState), p, v),
+  deleteProperty: (t, p) => Reflect.deleteProperty(real(t as unknown as LazyState), p),
+  defineProperty: (t, p, d) => Reflect.defineProperty(real(t as unknown as LazyState), p, d),
+};
