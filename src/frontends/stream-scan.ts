@@ -65,6 +65,8 @@ export function scanStream(text: string, maxDocuments = Infinity): ScannedDocume
   let cur: { start: number; marker: boolean; apiVersion?: string; kind?: string; content: boolean } | undefined;
   // The last top-level key had no value on its line: `- ` lines at column 0 may follow (kubectl's layout).
   let openKey = false;
+  // One string per distinct apiVersion and kind (a lazy item keeps both for as long as it lives).
+  const values = new Map<string, string>();
   const finish = (end: number, closed: boolean): boolean => {
     openKey = false;
     if (!cur) return true;
@@ -104,7 +106,7 @@ export function scanStream(text: string, maxDocuments = Infinity): ScannedDocume
         if (cur[key] !== undefined) return undefined;
         const v = simpleValue(rest);
         if (v === undefined) return undefined;
-        cur[key] = v;
+        cur[key] = values.get(v) ?? (values.set(v, v), v);
       } else if (opensMultiLine(rest)) {
         return undefined;
       }
