@@ -394,10 +394,32 @@ const fastItem: FastItem = (value, fields) => {
  * edited resource needs them). They are not enumerable, so copying a source does not read them.
  */
 function withDocumentAgain(fields: Omit<StreamSource, 'doc' | 'node'>): StreamSource {
-  let doc: Document | undefined;
-  const load = () => (doc ??= documentAgain(fields.segment!, fields.snapshot));
-  return Object.defineProperties({ ...fields }, { doc: { get: load }, node: { get: () => load().contents } }) as StreamSource;
+  // Copied with Object.assign, not a spread: getters added to a spread copy give every object a map of
+  // its own. The getters are shared (no closures per resource).
+  return Object.defineProperties(Object.assign({}, fields), documentAgainGetters) as StreamSource;
 }
+
+/** The documents read again, by source (withDocumentAgain). */
+const documentsAgain = new WeakMap<object, Document>();
+
+function documentOnce(source: StreamSource): Document {
+  let doc = documentsAgain.get(source);
+  if (!doc) documentsAgain.set(source, (doc = documentAgain(source.segment!, source.snapshot)));
+  return doc;
+}
+
+const documentAgainGetters: PropertyDescriptorMap = {
+  doc: {
+    get(this: StreamSource) {
+      return documentOnce(this);
+    },
+  },
+  node: {
+    get(this: StreamSource) {
+      return documentOnce(this).contents;
+    },
+  },
+};
 
 /** The resource's document, parsed from its segment as readManifests parsed it from the stream. */
 function documentAgain(segment: Segment, snapshot: string): Document {
