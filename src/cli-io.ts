@@ -11,8 +11,11 @@ export function processIO(): CommandIO {
       const onData = (c: Buffer) => void chunks.push(c);
       process.stdin.on('data', onData);
       process.stdin.once('end', () => {
-        // The listener's closure would hold the chunks, a second copy of the input, for the whole run.
+        // Left attached, the listeners would hold the input for the whole run: onData the chunks, and
+        // `reject` (a function of the promise) the promise and so the bytes it resolved to.
         process.stdin.off('data', onData);
+        process.stdin.off('error', reject);
+        process.stdin.on('error', () => {}); // nothing is waiting for stdin any more
         const bytes = Buffer.concat(chunks);
         chunks = [];
         resolve(bytes);
@@ -22,6 +25,11 @@ export function processIO(): CommandIO {
   return {
     stdin: async () => (await readStdinBytes()).toString('utf8'),
     stdinBytes: readStdinBytes,
+    releaseStdin: () => {
+      // Read once more after this, stdin would be empty: fail instead of handing out nothing.
+      stdinRead = Promise.reject(new Error('internal: stdin was read after it was released'));
+      stdinRead.catch(() => {});
+    },
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
     env: process.env,

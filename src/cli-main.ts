@@ -47,7 +47,9 @@ export async function main(argv: string[], io: CommandIO, opts: { passThroughTri
     case undefined:
     case 'krm': {
       const { runKrm } = await import('./frontends/krm.js');
-      const r = await runKrm(await io.stdin(), { cwd: io.cwd, vars: io.env });
+      const input = await io.stdin();
+      io.releaseStdin?.();
+      const r = await runKrm(input, { cwd: io.cwd, vars: io.env });
       io.stdout(r.stdout);
       io.stderr(r.stderr);
       return r.code;

@@ -21,6 +21,11 @@ export interface CommandIO {
   stdin: () => Promise<string>;
   /** The raw bytes of stdin, so that input which is not UTF-8 is reported instead of silently mangled. */
   stdinBytes?: () => Promise<Uint8Array>;
+  /**
+   * Called once the command has read stdin for the last time: the process's side forgets the bytes it
+   * kept for a second reader (the pass-through, then the command), a copy of the input for the whole run.
+   */
+  releaseStdin?: () => void;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
@@ -195,6 +200,7 @@ export async function readCommandInput(name: string, usage: string, argv: string
     else {
       // Every parse error of the stream at once, each with its place.
       const parsed = (lazy ? readManifestsLazily : readManifests)(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
+      io.releaseStdin?.();
       if (parsed.errors.length) {
         report(parsed.errors.map((e) => ({ severity: 'error' as const, message: e.message })));
         return 1;
