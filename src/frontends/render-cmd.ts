@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Item, RenderOptions, Result } from '../engine/types.js';
 import { render } from '../engine/render.js';
-import { asYamlStream, parseManifests, parseManifestsLazily, readManifests, readManifestsLazily, writeManifests, ManifestError } from './stream.js';
+import { parseManifests, parseManifestsLazily, readManifests, readManifestsLazily, writeYamlStreamChunks, ManifestError } from './stream.js';
 import { lateErrors } from './stream-lazy.js';
 import { noRenderConfig } from '../config/default-options.js';
 import { readManifestPath } from '../config/manifest-files.js';
@@ -234,6 +234,6 @@ export async function runRender(argv: string[], io: CommandIO): Promise<number> 
   input.report(outcome.results.filter((r) => r.severity !== 'info'));
   if (!input.quiet) io.stderr(summaryLine(outcome, input.logFormat));
   if (!outcome.ok) return 1;
-  io.stdout(asYamlStream(writeManifests(outcome.items)));
+  for (const chunk of writeYamlStreamChunks(outcome.items)) io.stdout(chunk);
   return 0;
 }

@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Item, KubeObject } from '../engine/types.js';
 import {
+  asYamlStream,
   assertNestingWithinLimit,
   isUntouched,
   replacementFor,
   sourceFile,
   ManifestError,
   parseManifests,
+  parseManifestsLazily,
   readManifests,
   stringifyObject,
   withoutAnnotations,
   writeManifests,
+  writeYamlStreamChunks,
 } from './stream.js';
 
 // A value that stands for secret material: no error message may contain it, or any other input text.
@@ -427,5 +430,31 @@ describe('concatenated JSON (as kubectl accepts it)', () => {
     expect(() => parseManifests('{"apiVersion":"v1","kind":"A"}\n{"apiVersion":"v1"}\n', 'f.json')).toThrow(
       /^f\.json, document 1, line 2: the resource has no kind$/,
     );
+  });
+});
+
+describe('writeYamlStreamChunks (the stream written in pieces, issue 19)', () => {
+  const configMap = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  k: "${'v'.repeat(i % 97)}"\n`;
+  const yamlStream = Array.from({ length: 900 }, (_, i) => `---\n# ${i}\n${configMap(i)}`).join('');
+  const jsonStream = Array.from({ length: 900 }, (_, i) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` } })).join('\n');
+
+  it.each([
+    ['a YAML stream', yamlStream],
+    ['a stream of JSON documents (asYamlStream adds its ---)', jsonStream],
+    ['a stream of one document', configMap(3)],
+  ])('%s: the pieces join to exactly what writeManifests writes', (_name, text) => {
+    const items = parseManifestsLazily(text);
+    const whole = asYamlStream(writeManifests(items));
+    const chunks = writeYamlStreamChunks(items, 4096);
+    expect(chunks.join('')).toBe(whole);
+    if (text === yamlStream) {
+      expect(chunks.length).toBeGreaterThan(10);
+      // Each piece stops at the first part that takes it to the size: never much more than that.
+      for (const c of chunks) expect(c.length).toBeLessThan(4096 + 200);
+    }
+  });
+
+  it('writes nothing for no items', () => {
+    expect(writeYamlStreamChunks([]).join('')).toBe(asYamlStream(writeManifests([])));
   });
 });

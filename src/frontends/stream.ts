@@ -636,10 +636,43 @@ class StreamWriter {
   toString(): string {
     return this.parts.join('');
   }
+
+  /** The same text in pieces of about `size` characters (each part whole). */
+  chunks(size: number): string[] {
+    const out: string[] = [];
+    let from = 0;
+    let length = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      length += this.parts[i]!.length;
+      if (length >= size) {
+        out.push(this.parts.slice(from, i + 1).join(''));
+        from = i + 1;
+        length = 0;
+      }
+    }
+    if (from < this.parts.length) out.push(this.parts.slice(from).join(''));
+    return out;
+  }
 }
 
 /** Write items as a YAML stream; untouched items keep their original text (see the top of this file). */
 export function writeManifests(items: readonly Item[]): string {
+  return writeStream(items).toString();
+}
+
+/**
+ * `asYamlStream(writeManifests(items))` in pieces of about 64 kB, to be written one after the other: the
+ * stream is never one string, nor one buffer on its way out (peak memory, issue 19). Every piece is made
+ * before the first is written.
+ */
+export function writeYamlStreamChunks(items: readonly Item[], size = 1 << 16): string[] {
+  const chunks = writeStream(items).chunks(size);
+  // asYamlStream looks at the whole text; a stream that may need its `---` is joined for it (JSON first).
+  if (chunks.length > 1 && /^\s*(?:\{|$)/.test(chunks[0]!)) return [asYamlStream(chunks.join(''))];
+  return chunks.length === 1 ? [asYamlStream(chunks[0]!)] : chunks;
+}
+
+function writeStream(items: readonly Item[]): StreamWriter {
   const w = new StreamWriter();
   for (let i = 0; i < items.length; ) {
     const item = items[i]!;
@@ -663,7 +696,7 @@ export function writeManifests(items: readonly Item[]): string {
       w.generated(stringifyNew(item.object));
     }
   }
-  return w.toString();
+  return w;
 }
 
 function groupIntact(items: readonly Item[], at: number, first: StreamSource): boolean {
