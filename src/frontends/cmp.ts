@@ -18,7 +18,7 @@ import { applyGenerateDigestRules } from './cmp-seal.js';
 import { isOrchestratorAnnotation } from './orchestrator-annotations.js';
 import type { CommandIO } from './render-cmd.js';
 import { formatResults, jsonLine, printable, resultJsonLine } from './result-text.js';
-import { ManifestError, withoutAnnotations, writeManifests, asYamlStream } from './stream.js';
+import { ManifestError, withoutAnnotations, writeYamlStreamChunks } from './stream.js';
 import { summaryLine, type LogFormat } from './summary.js';
 import { lateErrors, mayHaveAnnotations } from './stream-lazy.js';
 import { beginInput } from './input-limits.js';
@@ -269,7 +269,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
       return 1;
     }
     log.summary({ ...outcome, stats: { ...outcome.stats, resourcesOut: out.length } }, build, Date.now() - started);
-    io.stdout(asYamlStream(writeManifests(out)));
+    for (const chunk of writeYamlStreamChunks(out)) io.stdout(chunk);
     return 0;
   } finally {
     if (hooks.handleSignals) process.removeListener('SIGTERM', onTerm);
