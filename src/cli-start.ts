@@ -36,6 +36,10 @@ export async function startCli(argv: string[], io: CommandIO, loadMain: () => Pr
  * here, not imported, so that `version` and the pass-through never load it.
  */
 function keepYoungGenerationSmall(): void {
+  // V8 writes an error to stderr for a flag it does not know, so only the V8 versions of Node 20 to 24
+  // (11 to 13) get it; later V8s define it with a floor of 2 (then this changes nothing).
+  const major = Number(process.versions.v8.split('.')[0]);
+  if (!(major >= 11 && major <= 13)) return;
   const v8 = createRequire(process.execPath)('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
