@@ -79,8 +79,15 @@ export function scanStream(text: string, maxDocuments = Infinity): ScannedDocume
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
-    const line = text.slice(pos, nl);
     const next = nl + 1;
+    // Most lines are a document's nested content, blank or comments: passed over without a string of
+    // their own (the branch below treats them the same way).
+    const c0 = text.charCodeAt(pos);
+    if (nl === pos || c0 === 0x23 || (c0 === 0x20 && cur?.content)) {
+      pos = next;
+      continue;
+    }
+    const line = text.slice(pos, nl);
     const c = line[0];
     if (line === '' || c === ' ' || c === '#') {
       // Blank, comment or nested content (content only after a top-level key has opened the document).
