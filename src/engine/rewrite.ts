@@ -1,7 +1,7 @@
 // dataFrom[].rewrite (eso-semantics §3.5): regexp, transform and merge, applied in order.
 
 import type { Rewrite } from '../eso/model.js';
-import { compileGoRegexp } from '../providers/shared/go-regexp.js';
+import { compileGoRegexp } from '../common/go-regexp.js';
 import { byteOrder, goByteValue, goJsonMarshal } from '../providers/shared/json-map.js';
 import type { Budget, TemplateOptions } from '../template/index.js';
 import { templateEngine } from './template-engine.js';

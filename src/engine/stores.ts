@@ -4,7 +4,7 @@
 import type { KubeObject } from './types.js';
 import type { ResolvedStore } from '../providers/types.js';
 import { isKnownProvider } from '../providers/registry.js';
-import { compileGoRegexp } from '../providers/shared/go-regexp.js';
+import { compileGoRegexp } from '../common/go-regexp.js';
 import { namespaceLabels, selectorMatches, type LabelSelector } from './selectors.js';
 import type { StoreRef } from '../eso/model.js';
 import { storeLabel } from '../common/store-label.js';

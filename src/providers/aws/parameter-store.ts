@@ -11,7 +11,7 @@ import {
   type ParameterStringFilter,
 } from '@aws-sdk/client-ssm';
 import { utf8 } from '../shared/bytes.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { goJsonMarshal, jsonToSecretMap } from '../shared/json-map.js';
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { BatchLoader, type BatchAnswer } from './batch-loader.js';

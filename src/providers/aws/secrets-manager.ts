@@ -11,7 +11,7 @@ import {
   type SecretValueEntry,
 } from '@aws-sdk/client-secrets-manager';
 import { utf8 } from '../shared/bytes.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { goJsonMarshal, jsonToSecretMap } from '../shared/json-map.js';
 import { ProviderError, type FindRef, type ProviderContext, type RemoteRef, type SecretsClient } from '../types.js';
 import { BatchLoader, type BatchAnswer } from './batch-loader.js';
@@ -128,7 +128,7 @@ export class SecretsManagerReader implements SecretsClient {
   }
 
   /** ListSecrets, regexp on Name, then the matches' current values (batched, unlike ESO's one call per match). */
-  private async findByListing(filters: Filter[], matcher: GoRegexp): Promise<Map<string, Uint8Array>> {
+  private async findByListing(filters: Filter[], matcher: Pick<GoRegexp, 'test'>): Promise<Map<string, Uint8Array>> {
     const names = (await this.listNames(filters)).filter((n) => matcher.test(n));
     const wanted = names.filter((n) => !this.cache.has(cacheKey(n, CURRENT, false)));
     this.loadCurrent(wanted);
@@ -188,7 +188,7 @@ export class SecretsManagerReader implements SecretsClient {
   }
 
   private findByListingAll(filters: Filter[], matcher: GoRegexp | undefined): Promise<Map<string, Uint8Array>> {
-    return this.findByListing(filters, matcher ?? { test: () => true, replaceAll: (s) => s });
+    return this.findByListing(filters, matcher ?? { test: () => true });
   }
 
   /** One BatchGetSecretValue call for up to 20 ids, each answer mapped back to the id that asked. */

@@ -5,7 +5,7 @@ import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../type
 import { NoSecretError, ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
 import { jsonToSecretMap } from '../shared/json-map.js';
-import { compileGoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp } from '../../common/go-regexp.js';
 import { withRetry } from '../shared/retry.js';
 import { AzurePathError, type Clients } from './connection.js';
 import type { AzureStoreConfig } from './store-config.js';

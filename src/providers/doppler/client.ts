@@ -12,7 +12,7 @@
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { jsonToSecretMap } from '../shared/json-map.js';
 import { DopplerApiError, type DopplerHttp } from './http.js';
 import type { DopplerStoreConfig } from './store-config.js';

@@ -6,7 +6,7 @@ import { NoSecretError } from '../types.js';
 import { gjsonGet } from '../shared/gjson.js';
 import { jsonToSecretMap } from '../shared/json-map.js';
 import { convertKeys } from '../shared/keys.js';
-import { compileGoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp } from '../../common/go-regexp.js';
 
 interface Entry {
   key: string;

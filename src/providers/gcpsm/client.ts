@@ -7,7 +7,7 @@ import { storeLabel } from '../../common/store-label.js';
 import { escapeDots, gjsonGet, isValidJson } from '../shared/gjson.js';
 import { goJsonMarshal, jsonToSecretMap } from '../shared/json-map.js';
 import { convertKeys } from '../shared/keys.js';
-import { compileGoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp } from '../../common/go-regexp.js';
 import { withRetry } from '../shared/retry.js';
 import type { Connection } from './connection.js';
 import type { GcpLocation } from './names.js';

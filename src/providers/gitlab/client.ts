@@ -8,7 +8,7 @@
 import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../types.js';
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { gjsonGet } from '../shared/gjson.js';
 import { parseGoJson, isGoObject, JsonSyntaxError, type GoValue } from '../shared/go-json.js';
 import { PathEscapeError } from '../../common/remote-keys.js';

@@ -8,7 +8,7 @@
 import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { NoSecretError, ProviderError } from '../types.js';
 import { quote, PathEscapeError } from '../../common/remote-keys.js';
-import { compileGoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp } from '../../common/go-regexp.js';
 import { gjsonGet } from '../shared/gjson.js';
 import { jsonErrorClass, jsonToSecretMap } from '../shared/json-map.js';
 import { InfisicalApiError, InfisicalHttp, InfisicalTransportError } from './http.js';

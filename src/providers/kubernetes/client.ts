@@ -6,7 +6,7 @@ import { NoSecretError, ProviderError } from '../types.js';
 import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { gjsonGet } from '../shared/gjson.js';
 import { goJsonMarshal, goJsonString } from '../shared/json-map.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { convertKeys } from '../shared/keys.js';
 import { KubeHttp, KubePathError, KubeStatusError, KubeTransportError } from './http.js';
 import { labelSelectorProblem } from './key-rules.js';

@@ -6,7 +6,7 @@ import type { FindRef, ProviderContext, RemoteRef, SecretsClient } from '../type
 import { ProviderError } from '../types.js';
 import { storeLabel } from '../../common/store-label.js';
 import { quote } from '../../common/remote-keys.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { ConnectHttp, ConnectHttpError, ConnectPathError, ConnectTransportError } from './http.js';
 import { goMapText, type OnePasswordStoreConfig } from './store-config.js';
 

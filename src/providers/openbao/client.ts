@@ -10,7 +10,7 @@ import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { VaultHttp, VaultHttpError, VaultPathError, VaultTransportError, asSecret, secretData } from '../vault/http.js';
 import { describeVaultError } from '../vault/kv-client.js';
 import { GoObject, GoValue, goByteValue, goMarshal, isGoObject, parseGoJson, JsonSyntaxError } from '../shared/go-json.js';
-import { compileGoRegexp, type GoRegexp } from '../shared/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { OpenBaoAuthError } from './auth.js';
 import type { OpenBaoStoreSpec } from './store-spec.js';
 

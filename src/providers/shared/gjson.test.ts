@@ -4,7 +4,7 @@ import { gjsonGet, escapeDots } from './gjson.js';
 import { jsonToSecretMap, goJsonMarshal, goByteValue } from './json-map.js';
 import { formatFloatF, formatFloatJSON } from './go-float.js';
 import { convertKeys, validateKeys } from './keys.js';
-import { compileGoRegexp } from './go-regexp.js';
+import { compileGoRegexp } from '../../common/go-regexp.js';
 
 const doc = '{"name":{"first":"Tom","last":"And\\u00e9"},"age":37,"ratio":1.50,"big":1e3,"n":null,"t":true,"a.b":"dotted",'
   + '"friends":[{"first":"Dale","age":44},{"first":"Roger","age":68}],"obj": {"x": [1, 2]}}';

@@ -2,8 +2,7 @@
 // extract, metadata, find. Every backend read is cached per run, so many properties of one path cost
 // one request.
 
-import type { RE2JS } from 're2js';
-import { re2 } from '../../common/lazy-packages.js';
+import { compileGoRegexp, type GoRegexp } from '../../common/go-regexp.js';
 import { NoSecretError, ProviderError } from '../types.js';
 import type { FindRef, RemoteRef, SecretsClient } from '../types.js';
 import { gjsonGet } from '../shared/gjson.js';
@@ -78,13 +77,13 @@ export class VaultKvClient implements SecretsClient {
       const out = new Map<string, Uint8Array>();
       let matches: (name: string) => Promise<boolean>;
       if (ref.name) {
-        let re: RE2JS;
+        let re: GoRegexp;
         try {
-          re = re2().compile(ref.name.regexp);
+          re = compileGoRegexp(ref.name.regexp);
         } catch {
           throw new KvError(`could not compile find.name.regexp ${JSON.stringify(ref.name.regexp)}`);
         }
-        matches = async (n) => re.matcher(n).find();
+        matches = async (n) => re.test(n);
       } else {
         const tags = ref.tags ?? {};
         matches = async (n) => {
