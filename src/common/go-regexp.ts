@@ -49,30 +49,108 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   if (re) return re;
   const source = /[\ud800-\udfff]/.test(pattern) ? Buffer.from(pattern, 'utf8').toString('utf8') : pattern;
   let compiled: RE2JS;
+  let names: Map<string, number[]>;
   try {
     compiled = re2().compile(source);
+    names = new Map(Object.entries(compiled.namedGroups() as Record<string, number>).map(([k, v]) => [k, [v]]));
   } catch (e) {
-    // re2js's RE2JSSyntaxException already carries Go's text, `error parsing regexp: ...`.
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(msg.startsWith('error parsing regexp: ') ? msg : `error parsing regexp: ${msg}`);
+    if ((e as { error?: unknown })?.error !== DUPLICATE_NAME) throw new Error(goParseError(e, source));
+    ({ compiled, names } = compileWithoutNames(source));
   }
-  re = new Compiled(compiled);
+  re = new Compiled(compiled, names);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
   cache.set(pattern, re);
   return re;
+}
+
+const DUPLICATE_NAME = 'duplicate capture group name';
+
+/**
+ * syntax.Error's text, `error parsing regexp: <code>: \`<expr>\``. re2js's RE2JSSyntaxException carries
+ * the code and the expression, but leaves out the expression where Go's is empty (a trailing backslash)
+ * or the whole pattern (too deep, too large); Go writes the ": `...`" part always.
+ */
+function goParseError(e: unknown, pattern: string, expr: (input: string) => string = (s) => s): string {
+  const { error: code, input } = (e ?? {}) as { error?: unknown; input?: unknown };
+  if (typeof code !== 'string') return `error parsing regexp: ${e instanceof Error ? e.message : String(e)}`;
+  const quoted = typeof input === 'string' && input !== '' ? expr(input) : code === 'trailing backslash at end of expression' ? '' : pattern;
+  return `error parsing regexp: ${code}: \`${quoted}\``;
+}
+
+/**
+ * Go allows one name on several groups, `(?P<n>a)|(?P<n>b)` ($n is the leftmost of them that took part);
+ * re2js refuses a repeated name, and also a name it finds on Object.prototype (`constructor`). Such a
+ * pattern is compiled with its valid group names taken out (which leaves the group numbers as they are),
+ * the names kept here. An error in what remains is quoted from the pattern as written.
+ */
+function compileWithoutNames(pattern: string): { compiled: RE2JS; names: Map<string, number[]> } {
+  const names = new Map<string, number[]>();
+  let stripped = '';
+  const origin: number[] = []; // origin[i]: the index in `pattern` of stripped[i]
+  const keep = (from: number, to: number) => {
+    for (let k = from; k < to; k++) origin.push(k);
+    stripped += pattern.slice(from, to);
+  };
+  let group = 0;
+  let copied = 0;
+  const n = pattern.length;
+  for (let i = 0; i < n; ) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (pattern[i + 1] === 'Q') {
+        const end = pattern.indexOf('\\E', i + 2);
+        i = end < 0 ? n : end + 2;
+      } else i += 2;
+    } else if (c === '[') {
+      i++;
+      if (pattern[i] === '^') i++;
+      if (pattern[i] === ']') i++;
+      while (i < n && pattern[i] !== ']') {
+        if (pattern[i] === '\\') i += 2;
+        else if (pattern.startsWith('[:', i) && pattern.indexOf(':]', i + 2) >= 0) i = pattern.indexOf(':]', i + 2) + 2;
+        else i++;
+      }
+      i++;
+    } else if (c === '(') {
+      const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(pattern.slice(i, i + 1000));
+      if (pattern[i + 1] !== '?' || named) group++;
+      if (named) {
+        const list = names.get(named[1]!) ?? [];
+        list.push(group);
+        names.set(named[1]!, list);
+        keep(copied, i + 1);
+        copied = i + named[0].length;
+        i = copied;
+      } else i++;
+    } else i++;
+  }
+  keep(copied, n);
+  origin.push(n);
+  try {
+    return { compiled: re2().compile(stripped), names };
+  } catch (e) {
+    const fromPattern = (input: string): string => {
+      if (input === stripped) return pattern;
+      const at = stripped.indexOf(input);
+      return at < 0 ? input : pattern.slice(origin[at], origin[at + input.length - 1]! + 1);
+    };
+    throw new Error(goParseError(e, pattern, fromPattern));
+  }
 }
 
 const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
 class Compiled implements GoRegexp {
   readonly numSubexp: number;
-  private readonly names: Map<string, number>;
   /** Expand templates parsed once per regexp (a rewrite applies one target to every key). */
   private readonly templates = new Map<string, TemplatePiece[]>();
 
-  constructor(private readonly re: RE2JS) {
+  constructor(
+    private readonly re: RE2JS,
+    /** Each name's groups, leftmost first (Go allows a name on more than one group). */
+    private readonly names: Map<string, number[]>,
+  ) {
     this.numSubexp = re.groupCount();
-    this.names = new Map(Object.entries(re.namedGroups() as Record<string, number>));
   }
 
   test(s: string): boolean {
@@ -93,8 +171,14 @@ class Compiled implements GoRegexp {
     const pieces = this.parseTemplate(template);
     return this.replace(src, (out, m) => {
       for (const p of pieces) {
-        if (typeof p !== 'number') out.push(p);
-        else if (m[2 * p]! >= 0) out.push(src.subarray(m[2 * p], m[2 * p + 1]));
+        if (p instanceof Uint8Array) out.push(p);
+        else if (typeof p === 'number') {
+          if (m[2 * p]! >= 0) out.push(src.subarray(m[2 * p], m[2 * p + 1]));
+        } else {
+          // A name: the leftmost of its groups that took part.
+          const g = p.find((k) => m[2 * k]! >= 0);
+          if (g !== undefined) out.push(src.subarray(m[2 * g], m[2 * g + 1]));
+        }
       }
     });
   }
@@ -181,7 +265,7 @@ class Compiled implements GoRegexp {
     return Buffer.concat(out);
   }
 
-  /** Regexp.Expand's template as literal bytes and group numbers (-1: a group that expands to nothing). */
+  /** Regexp.Expand's template as literal bytes, group numbers and names' groups (a reference to no group is left out). */
   private parseTemplate(template: Uint8Array): TemplatePiece[] {
     const key = Buffer.from(template.buffer, template.byteOffset, template.byteLength).toString('latin1');
     let pieces = this.templates.get(key);
@@ -206,8 +290,10 @@ class Compiled implements GoRegexp {
         continue;
       }
       t = ref.rest;
-      const g = ref.num >= 0 ? ref.num : (this.names.get(ref.name) ?? -1);
-      if (g >= 0 && g <= this.numSubexp) pieces.push(g);
+      if (ref.num < 0) {
+        const groups = this.names.get(ref.name);
+        if (groups) pieces.push(groups);
+      } else if (ref.num <= this.numSubexp) pieces.push(ref.num);
     }
     if (t < n) pieces.push(template.subarray(t));
     if (this.templates.size >= MAX_CACHED) this.templates.clear();
@@ -216,7 +302,7 @@ class Compiled implements GoRegexp {
   }
 }
 
-type TemplatePiece = Uint8Array | number;
+type TemplatePiece = Uint8Array | number | number[];
 const DOLLAR = Uint8Array.of(0x24);
 
 const reLetter = /^\p{L}$/u;
