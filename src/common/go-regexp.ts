@@ -7,9 +7,10 @@
 // Expand is Go's: $name and ${name} with names of Unicode letters, digits and '_' (greedy), $$, and a
 // malformed reference copied as a literal '$'.
 //
-// Two views of a string: a JS string (test, replaceAll) is matched as its UTF-8 encoding, where a lone
-// surrogate is U+FFFD as Go's JSON decoding makes it; a Go string proper is a Uint8Array (the *Bytes
-// methods), where invalid UTF-8 is kept byte for byte.
+// Two views of a string: a JS string (test, replaceAll: rewrite and find) is matched by code points,
+// which are Go's runes for a well-formed string, a lone surrogate being U+FFFD as Go's JSON decoding
+// makes it; a Go string proper is a Uint8Array (the *Bytes methods: sprig), where invalid UTF-8 is kept
+// byte for byte and each bad byte is one rune.
 
 import type { RE2JS } from 're2js';
 import { goDecodeRune } from './go-utf8.js';
@@ -21,9 +22,9 @@ export type GoMatch = number[];
 export interface GoRegexp {
   /** Number of parenthesized subexpressions (Regexp.NumSubexp). */
   readonly numSubexp: number;
-  /** regexp.MatchString (unanchored) on the UTF-8 of s. */
+  /** regexp.MatchString (unanchored). */
   test(s: string): boolean;
-  /** Regexp.ReplaceAllString(s, template) with Expand, on the UTF-8 of s and template. */
+  /** Regexp.ReplaceAllString(s, template), with Expand. */
   replaceAll(s: string, template: string): string;
   /** Regexp.Match on a Go string's bytes. */
   matchBytes(src: Uint8Array): boolean;
@@ -58,8 +59,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     ({ compiled, names } = compileWithoutNames(source));
   }
   re = new Compiled(compiled, names);
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-  cache.set(pattern, re);
+  remember(cache, pattern, re);
   return re;
 }
 
@@ -138,12 +138,46 @@ function compileWithoutNames(pattern: string): { compiled: RE2JS; names: Map<str
   }
 }
 
-const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+/** A lone surrogate as U+FFFD, as Go's JSON decoding makes it (Node 20's String.prototype.toWellFormed; ES2024). */
+const wellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
+/**
+ * What the loops run over. re2js matches a JS string by code points and a Uint8Array by UTF-8 runes,
+ * the same runes for a well-formed string; offsets are code units or bytes, each view's own, and a rune's
+ * width is counted in them (Go's utf8.DecodeRune widths for bytes: 1 for a bad byte, 0 at the end).
+ */
+interface Subject<T> {
+  readonly input: string | Uint8Array;
+  readonly length: number;
+  width(pos: number): number;
+  slice(from: number, to: number): T;
+}
+
+function textSubject(s: string): Subject<string> {
+  return {
+    input: s,
+    length: s.length,
+    width: (pos) => {
+      if (pos >= s.length) return 0;
+      const c = s.charCodeAt(pos);
+      return c >= 0xd800 && c <= 0xdbff && pos + 1 < s.length ? 2 : 1;
+    },
+    slice: (from, to) => s.slice(from, to),
+  };
+}
+
+function bytesSubject(b: Uint8Array): Subject<Uint8Array> {
+  return { input: b, length: b.length, width: (pos) => goDecodeRune(b, pos)[1], slice: (from, to) => b.subarray(from, to) };
+}
+
+/** An Expand template: literal text, a group number, or a name's groups (a reference to no group is left out). */
+type TemplatePiece<T> = T | number | number[];
 
 class Compiled implements GoRegexp {
   readonly numSubexp: number;
   /** Expand templates parsed once per regexp (a rewrite applies one target to every key). */
-  private readonly templates = new Map<string, TemplatePiece[]>();
+  private readonly byteTemplates = new Map<string, TemplatePiece<Uint8Array>[]>();
+  private readonly textTemplates = new Map<string, TemplatePiece<string>[]>();
 
   constructor(
     private readonly re: RE2JS,
@@ -154,13 +188,19 @@ class Compiled implements GoRegexp {
   }
 
   test(s: string): boolean {
-    return this.matchBytes(utf8(s));
+    return this.re.matcher(wellFormed(s)).find();
   }
 
   replaceAll(s: string, template: string): string {
-    const src = utf8(s);
-    const out = this.replaceAllBytes(src, utf8(template));
-    return out === src ? s : Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('utf8');
+    let pieces = this.textTemplates.get(template);
+    if (!pieces) {
+      const bytes = Buffer.from(template, 'utf8');
+      // Each literal piece ends at a '$' or a name's end, so it decodes whole.
+      pieces = this.parseTemplate(bytes).map((p) => (p instanceof Uint8Array ? Buffer.from(p).toString('utf8') : p));
+      remember(this.textTemplates, template, pieces);
+    }
+    const out = this.replace(textSubject(wellFormed(s)), expander(pieces));
+    return out === undefined ? s : out.join('');
   }
 
   matchBytes(src: Uint8Array): boolean {
@@ -168,23 +208,16 @@ class Compiled implements GoRegexp {
   }
 
   replaceAllBytes(src: Uint8Array, template: Uint8Array): Uint8Array {
-    const pieces = this.parseTemplate(template);
-    return this.replace(src, (out, m) => {
-      for (const p of pieces) {
-        if (p instanceof Uint8Array) out.push(p);
-        else if (typeof p === 'number') {
-          if (m[2 * p]! >= 0) out.push(src.subarray(m[2 * p], m[2 * p + 1]));
-        } else {
-          // A name: the leftmost of its groups that took part.
-          const g = p.find((k) => m[2 * k]! >= 0);
-          if (g !== undefined) out.push(src.subarray(m[2 * g], m[2 * g + 1]));
-        }
-      }
-    });
+    const key = Buffer.from(template.buffer, template.byteOffset, template.byteLength).toString('latin1');
+    let pieces = this.byteTemplates.get(key);
+    if (!pieces) remember(this.byteTemplates, key, (pieces = this.parseTemplate(template)));
+    const out = this.replace(bytesSubject(src), expander(pieces));
+    return out === undefined ? src : Buffer.concat(out);
   }
 
   replaceAllLiteralBytes(src: Uint8Array, repl: Uint8Array): Uint8Array {
-    return this.replace(src, (out) => out.push(repl));
+    const out = this.replace(bytesSubject(src), (o) => o.push(repl));
+    return out === undefined ? src : Buffer.concat(out);
   }
 
   findAllIndex(src: Uint8Array, n: number): GoMatch[] {
@@ -228,7 +261,7 @@ class Compiled implements GoRegexp {
     return out;
   }
 
-  /** The leftmost-first match at or after byte pos; what precedes pos still counts for ^ and \b. */
+  /** The leftmost-first match at or after pos; what precedes pos still counts for ^ and \b. */
   private exec(m: ReturnType<RE2JS['matcher']>, pos: number): GoMatch | undefined {
     if (!m.find(pos)) return undefined;
     const a: GoMatch = [];
@@ -239,10 +272,10 @@ class Compiled implements GoRegexp {
     return a;
   }
 
-  /** Go's replaceAll loop; returns src itself when nothing matched. */
-  private replace(src: Uint8Array, repl: (out: Uint8Array[], m: GoMatch) => void): Uint8Array {
-    const m = this.re.matcher(src);
-    const out: Uint8Array[] = [];
+  /** Go's replaceAll loop: the output's pieces, or undefined when nothing matched. */
+  private replace<T>(src: Subject<T>, repl: (out: T[], m: GoMatch, src: Subject<T>) => void): T[] | undefined {
+    const m = this.re.matcher(src.input as string);
+    const out: T[] = [];
     let lastMatchEnd = 0;
     let searchPos = 0;
     let matched = false;
@@ -250,27 +283,24 @@ class Compiled implements GoRegexp {
       const a = this.exec(m, searchPos);
       if (!a) break;
       matched = true;
-      out.push(src.subarray(lastMatchEnd, a[0]));
+      out.push(src.slice(lastMatchEnd, a[0]!));
       // No replacement for an empty match right after the previous match.
-      if (a[1]! > lastMatchEnd || a[0] === 0) repl(out, a);
+      if (a[1]! > lastMatchEnd || a[0] === 0) repl(out, a, src);
       lastMatchEnd = a[1]!;
       // Advance past this match, always by at least one rune (the width of the one at searchPos).
-      const width = goDecodeRune(src, searchPos)[1];
+      const width = src.width(searchPos);
       if (searchPos + width > a[1]!) searchPos += width;
       else if (searchPos + 1 > a[1]!) searchPos++;
       else searchPos = a[1]!;
     }
-    if (!matched) return src;
-    out.push(src.subarray(lastMatchEnd));
-    return Buffer.concat(out);
+    if (!matched) return undefined;
+    out.push(src.slice(lastMatchEnd, src.length));
+    return out;
   }
 
-  /** Regexp.Expand's template as literal bytes, group numbers and names' groups (a reference to no group is left out). */
-  private parseTemplate(template: Uint8Array): TemplatePiece[] {
-    const key = Buffer.from(template.buffer, template.byteOffset, template.byteLength).toString('latin1');
-    let pieces = this.templates.get(key);
-    if (pieces) return pieces;
-    pieces = [];
+  /** Regexp.Expand's template as literal bytes, group numbers and names' groups. */
+  private parseTemplate(template: Uint8Array): TemplatePiece<Uint8Array>[] {
+    const pieces: TemplatePiece<Uint8Array>[] = [];
     let t = 0;
     const n = template.length;
     for (;;) {
@@ -296,13 +326,29 @@ class Compiled implements GoRegexp {
       } else if (ref.num <= this.numSubexp) pieces.push(ref.num);
     }
     if (t < n) pieces.push(template.subarray(t));
-    if (this.templates.size >= MAX_CACHED) this.templates.clear();
-    this.templates.set(key, pieces);
     return pieces;
   }
 }
 
-type TemplatePiece = Uint8Array | number | number[];
+/** Expand with parsed pieces: a group that did not take part, or a name none of whose groups did, is empty. */
+function expander<T>(pieces: TemplatePiece<T>[]): (out: T[], m: GoMatch, src: Subject<T>) => void {
+  return (out, m, src) => {
+    for (const p of pieces) {
+      if (typeof p === 'number') {
+        if (m[2 * p]! >= 0) out.push(src.slice(m[2 * p]!, m[2 * p + 1]!));
+      } else if (Array.isArray(p)) {
+        const g = p.find((k) => m[2 * k]! >= 0);
+        if (g !== undefined) out.push(src.slice(m[2 * g]!, m[2 * g + 1]!));
+      } else out.push(p);
+    }
+  };
+}
+
+function remember<V>(m: Map<string, V>, key: string, value: V): void {
+  if (m.size >= MAX_CACHED) m.delete(m.keys().next().value!);
+  m.set(key, value);
+}
+
 const DOLLAR = Uint8Array.of(0x24);
 
 const reLetter = /^\p{L}$/u;
