@@ -58,9 +58,32 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     if ((e as { error?: unknown })?.error !== DUPLICATE_NAME) throw new Error(goParseError(e, source));
     ({ compiled, names } = compileWithoutNames(source));
   }
-  re = new Compiled(compiled, names);
+  re = new Compiled(compiled, names, requiredPrefix(source));
   remember(cache, pattern, re);
   return re;
+}
+
+/**
+ * The ASCII text every match of `pattern` must start the subject with, or '' when the pattern does not
+ * say so plainly: it starts with `^` (the text's start: no flag can come before it) and has no `|`
+ * anywhere (an alternative could do without it), and the prefix is the plain characters after the `^`
+ * up to the first other one, less the last unless an operand of its own follows. find.name.regexp is tested on
+ * every secret a store lists; a name without the prefix is refused without running the matcher.
+ */
+export function requiredPrefix(pattern: string): string {
+  if (pattern[0] !== '^' || pattern.includes('|')) return '';
+  let prefix = '';
+  let i = 1;
+  for (; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (/[A-Za-z0-9/_\-=:@%,;~!"'<>&# ]/.test(c)) prefix += c;
+    else if (c === '\\' && /[./\-]/.test(pattern[i + 1] ?? '')) prefix += pattern[++i];
+    else break;
+  }
+  // The last character is kept only when what follows is an operand of its own (a class, `.`, `$`, a
+  // capturing group) or nothing: a repetition after a flag group or an empty `\Q\E` applies to it.
+  if (!/^(?:$|[[.$]|\((?!\?))/.test(pattern.slice(i))) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 const DUPLICATE_NAME = 'duplicate capture group name';
@@ -183,11 +206,15 @@ class Compiled implements GoRegexp {
     private readonly re: RE2JS,
     /** Each name's groups, leftmost first (Go allows a name on more than one group). */
     private readonly names: Map<string, number[]>,
+    /** ASCII text every match starts the subject with (requiredPrefix), or ''. */
+    private readonly prefix: string,
   ) {
     this.numSubexp = re.groupCount();
   }
 
   test(s: string): boolean {
+    // A lone surrogate becomes U+FFFD in the subject, never an ASCII character: the prefix test holds.
+    if (this.prefix !== '' && !s.startsWith(this.prefix)) return false;
     return this.re.matcher(wellFormed(s)).find();
   }
 
