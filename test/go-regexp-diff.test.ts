@@ -54,6 +54,9 @@ const hand: Omit<Case, 'name'>[] = [
   { pattern: 'b*', src: 'abc', repl: '-', n: -1, expect: { replace: '-a-c-' } },
   { pattern: 'a|', src: '\u{1F600}ab', repl: '-', n: -1, expect: { replace: '-\u{1F600}-b-' } },
   { pattern: 'x*', src: 'éx😀xx日', repl: '<$0>', n: -1 },
+  // Found by a breaker: `(?P<` or `(?<` ending the pattern is Go's "invalid or unsupported Perl syntax".
+  { pattern: 'db(?P<', src: 'db', repl: '', n: -1 },
+  { pattern: 'db(?<', src: 'db', repl: '', n: -1 },
   { pattern: '', src: '😀é', repl: '-', n: -1 },
   { pattern: '^', src: 'db/user', repl: 'prefix-', n: -1 },
   { pattern: '$', src: 'db/user', repl: '-suffix', n: -1 },

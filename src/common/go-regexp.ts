@@ -96,6 +96,11 @@ const DUPLICATE_NAME = 'duplicate capture group name';
 function goParseError(e: unknown, pattern: string, expr: (input: string) => string = (s) => s): string {
   const { error: code, input } = (e ?? {}) as { error?: unknown; input?: unknown };
   if (typeof code !== 'string') return `error parsing regexp: ${e instanceof Error ? e.message : String(e)}`;
+  // `(?P<` or `(?<` that ends the pattern is no named group to Go (it wants a byte more): its flags loop
+  // stops at the `P` or the `<`. re2js calls it an invalid named capture.
+  if (code === 'invalid named capture' && (input === '(?P<' || input === '(?<') && pattern.endsWith(input)) {
+    return `error parsing regexp: invalid or unsupported Perl syntax: \`${input.slice(0, 3)}\``;
+  }
   const quoted = typeof input === 'string' && input !== '' ? expr(input) : code === 'trailing backslash at end of expression' ? '' : pattern;
   return `error parsing regexp: ${code}: \`${quoted}\``;
 }
