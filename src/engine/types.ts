@@ -28,7 +28,7 @@ export interface Item {
   /** On a generated Secret: the stream item (ExternalSecret or ClusterExternalSecret) it replaces. */
   readonly replaces?: Item;
   /** From a front end that has not parsed the resource yet: true when its text cannot hold `s` anywhere. */
-  readonly certainlyLacks?: (s: string) => boolean;
+  certainlyLacks?(this: Item, s: string): boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -184,8 +184,10 @@ const lazySourceGetters: PropertyDescriptorMap = {
 };
 
 /** A lazy item's `certainlyLacks`: only while unread, no backslash (an escape could spell `s`) and no `s` in the text. */
-function certainlyLacks(this: Item, s: string): boolean {
-  const st = stateOf(this.source);
+function certainlyLacks(this: Item | undefined, s: string): boolean {
+  // Called on anything but a lazy item (detached, or on a copy whose source is no lazy one): not known.
+  const st = lazyState(this?.source);
+  if (!st) return false;
   const text = st.segment.text;
   return !isLoaded(st) && !text.includes('\\') && !text.includes(s);
 }
@@ -340,4 +342,8 @@ const lazyObjectHandler: ProxyHandler<KubeObject> = {
   set: (t, p, v) => Reflect.set(real(t as unknown as LazyState), p, v),
   deleteProperty: (t, p) => Reflect.deleteProperty(real(t as unknown as LazyState), p),
   defineProperty: (t, p, d) => Reflect.defineProperty(real(t as unknown as LazyState), p, d),
+  // The target is the document's state, not the resource: made non-extensible, Proxy's rules would check
+  // every answer against the state's fields. A lazy object refuses instead (Object.freeze, seal and
+  // preventExtensions throw a TypeError; Reflect.preventExtensions gives false).
+  preventExtensions: () => false,
 };

@@ -395,17 +395,17 @@ const fastItem: FastItem = (value, fields) => {
  */
 function withDocumentAgain(fields: Omit<StreamSource, 'doc' | 'node'>): StreamSource {
   // Copied with Object.assign, not a spread: getters added to a spread copy give every object a map of
-  // its own. The getters are shared (no closures per resource).
-  return Object.defineProperties(Object.assign({}, fields), documentAgainGetters) as StreamSource;
+  // its own. The getters are shared (no closures per resource); the document read again is held by the
+  // source's own hidden record, so it is the same document through anything that reads the source.
+  const source = Object.defineProperties(Object.assign({}, fields), documentAgainGetters);
+  return Object.defineProperty(source, AGAIN, { value: { doc: undefined } }) as StreamSource;
 }
 
-/** The documents read again, by source (withDocumentAgain). */
-const documentsAgain = new WeakMap<object, Document>();
+const AGAIN = Symbol('eso-render/document-again');
 
 function documentOnce(source: StreamSource): Document {
-  let doc = documentsAgain.get(source);
-  if (!doc) documentsAgain.set(source, (doc = documentAgain(source.segment!, source.snapshot)));
-  return doc;
+  const held = (source as unknown as { [AGAIN]: { doc: Document | undefined } })[AGAIN];
+  return (held.doc ??= documentAgain(source.segment!, source.snapshot));
 }
 
 const documentAgainGetters: PropertyDescriptorMap = {
