@@ -29,8 +29,8 @@ export async function startCli(argv: string[], io: CommandIO, loadMain: () => Pr
  * Peak memory (issue 19). V8 doubles the young generation each time as much has survived it as it holds,
  * up to 16 MB a semi-space: worth it to a long-lived server, not to a run that lasts a fraction of a
  * second and is started once per Application and build. Kept at its first size, the 1,000-resource stream
- * peaks 7 MB lower at the same speed, 10,000 ExternalSecrets 27 MB lower and about 5 % slower
- * (docs/benchmarks.md). V8 reads this flag each time it would grow the young generation, so setting it
+ * peaks 4.4 MB lower at the same speed, 10,000 ExternalSecrets 19 MB lower at 5 % more time
+ * (docs/adr/0010-young-generation.md). V8 reads this flag each time it would grow the young generation, so setting it
  * at run time takes effect. It is set only once the program is compiled: V8 refuses a code cache made
  * under other flags, and ours are made under none (docs/adr/0009-code-cache.md). node:v8 is required
  * here, not imported, so that `version` and the pass-through never load it.
