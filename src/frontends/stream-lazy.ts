@@ -148,6 +148,14 @@ function loadedSource(st: LazyState): StreamSource {
 /** The state of a lazy source (`this` of its getters). */
 const stateOf = (src: unknown): LazyState => (src as { [LAZY]: LazyState })[LAZY];
 
+/** A getter of the loaded source's field `name`, for lazySourceGetters. */
+const fromLoaded = (name: 'doc' | 'node' | 'compactSequences' | 'indent'): PropertyDescriptor => ({
+  get(this: unknown) {
+    return loadedSource(stateOf(this))[name];
+  },
+  enumerable: true,
+});
+
 // A lazy source's own enumerable getters, shared by every lazy source (one shape, no closures per document).
 const lazySourceGetters: PropertyDescriptorMap = {
   snapshot: {
@@ -157,30 +165,10 @@ const lazySourceGetters: PropertyDescriptorMap = {
     },
     enumerable: true,
   },
-  doc: {
-    get(this: unknown) {
-      return loadedSource(stateOf(this)).doc;
-    },
-    enumerable: true,
-  },
-  node: {
-    get(this: unknown) {
-      return loadedSource(stateOf(this)).node;
-    },
-    enumerable: true,
-  },
-  compactSequences: {
-    get(this: unknown) {
-      return loadedSource(stateOf(this)).compactSequences;
-    },
-    enumerable: true,
-  },
-  indent: {
-    get(this: unknown) {
-      return loadedSource(stateOf(this)).indent;
-    },
-    enumerable: true,
-  },
+  doc: fromLoaded('doc'),
+  node: fromLoaded('node'),
+  compactSequences: fromLoaded('compactSequences'),
+  indent: fromLoaded('indent'),
 };
 
 /** A lazy item's `certainlyLacks`: only while unread, no backslash (an escape could spell `s`) and no `s` in the text. */

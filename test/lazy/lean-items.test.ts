@@ -5,18 +5,9 @@ import { beginInput } from '../../src/frontends/input-limits.js';
 import { readManifestsLazily } from '../../src/frontends/stream.js';
 import { unreadLazyItem } from '../../src/frontends/stream-lazy.js';
 import type { Item } from '../../src/engine/types.js';
+import { fakeStoreYaml } from '../helpers/fake-store.js';
 
-const stream = `apiVersion: external-secrets.io/v1
-kind: ClusterSecretStore
-metadata:
-  name: fake
-spec:
-  provider:
-    fake:
-      data:
-      - key: user
-        value: app-user
----
+const stream = `${fakeStoreYaml}---
 apiVersion: v1
 kind: ConfigMap
 metadata:
