@@ -48,56 +48,27 @@ export async function coldStart({ root, runs, sea }) {
   const ownFiles = files.filter((u) => u.includes('/dist/') && !u.includes('node_modules')).length;
 
   const base = t['node -e 0'].medianMs;
+  /** A row timing subject `name` against `node -e 0`. */
+  const againstNode = (measure, name, extra = {}) => ({
+    scenario: 'cold start',
+    measure,
+    subjectMs: t[name].medianMs,
+    baseline: 'node -e 0',
+    baselineMs: base,
+    ratio: t[name].medianMs / base,
+    ...extra,
+  });
   const rows = [
-    {
-      scenario: 'cold start',
-      measure: 'node dist/cli.js render, 100 resources, no ExternalSecret',
-      subjectMs: t['node dist/cli.js render'].medianMs,
-      baseline: 'node -e 0',
-      baselineMs: base,
-      ratio: t['node dist/cli.js render'].medianMs / base,
-      target: 1.3,
-    },
-  ];
-  rows.push({
-    scenario: 'cold start',
-    measure: 'eso-render render (the bin, dist/cli.cjs), same stream',
-    subjectMs: t['bin render'].medianMs,
-    baseline: 'node -e 0',
-    baselineMs: base,
-    ratio: t['bin render'].medianMs / base,
-    target: 1.3,
-  });
-  rows.push({
-    scenario: 'cold start',
-    measure: 'node dist/cli.js version (loading only)',
-    subjectMs: t['node dist/cli.js version'].medianMs,
-    baseline: 'node -e 0',
-    baselineMs: base,
-    ratio: t['node dist/cli.js version'].medianMs / base,
-  });
-  rows.push({
-    scenario: 'cold start',
-    measure: 'yaml parse+write of the same stream (no renderer: the floor)',
-    subjectMs: t['yaml parse+write'].medianMs,
-    baseline: 'node -e 0',
-    baselineMs: base,
-    ratio: t['yaml parse+write'].medianMs / base,
-    note: `render is ${(t['node dist/cli.js render'].medianMs / t['yaml parse+write'].medianMs).toFixed(2)}× this`,
-  });
-  rows.push(
+    againstNode('node dist/cli.js render, 100 resources, no ExternalSecret', 'node dist/cli.js render', { target: 1.3 }),
+    againstNode('eso-render render (the bin, dist/cli.cjs), same stream', 'bin render', { target: 1.3 }),
+    againstNode('node dist/cli.js version (loading only)', 'node dist/cli.js version'),
+    againstNode('yaml parse+write of the same stream (no renderer: the floor)', 'yaml parse+write', {
+      note: `render is ${(t['node dist/cli.js render'].medianMs / t['yaml parse+write'].medianMs).toFixed(2)}× this`,
+    }),
     sea
-      ? {
-          scenario: 'cold start',
-          measure: 'single executable render, same stream',
-          subjectMs: t['single executable render'].medianMs,
-          baseline: 'node -e 0',
-          baselineMs: base,
-          ratio: t['single executable render'].medianMs / base,
-          target: 1.15,
-        }
+      ? againstNode('single executable render, same stream', 'single executable render', { target: 1.15 })
       : { scenario: 'cold start', measure: 'single executable render, same stream', baseline: 'node -e 0', baselineMs: base, target: 1.15, note: 'not built (npm run build:sea)' },
-  );
+  ];
   rows.push({
     scenario: 'cold start',
     measure: 'provider SDK modules loaded',
