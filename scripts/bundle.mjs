@@ -120,11 +120,11 @@ try {
   const cjsText = readFileSync(cjsFile, 'utf8');
   if (/\bimport\(/.test(cjsText.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) die('dist/cli-main.cjs still holds an import() (it cannot run from the code cache)');
   for (const w of cjs.warnings) process.stderr.write(`bundle: warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}\n`);
-  // dist/cli.cjs, the bin: src/cli-cjs.ts with the pass-through, as CommonJS; it requires nothing of ours
+  // dist/cli.cjs, the bin: src/bin.ts with the pass-through, as CommonJS; it requires nothing of ours
   // but dist/cli-main.cjs, and that only when the pass-through declines.
   const bin = await build({
     ...commonJs,
-    entryPoints: [path.join(dist, 'cli-cjs.js')],
+    entryPoints: [path.join(dist, 'bin.js')],
     outfile: path.join(dist, 'cli.cjs'),
     external: [...external, ...external.map((n) => `${n}/*`)],
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node dist/cli.js`: the same program as the `eso-render` bin, dist/cli.cjs (src/cli-cjs.ts), which it
+// `node dist/cli.js`: the same program as the `eso-render` bin, dist/cli.cjs (src/bin.ts), which it
 // runs when it is beside it: the bin is CommonJS and loads the code-cached program (src/code-cache.ts),
 // and node starts it sooner than a program of ES modules (the 100-resource pass-through 1.11× `node -e 0`
 // against 1.27×; docs/benchmarks.md). With ESO_RENDER_CODE_CACHE=0, or without the bin, it runs the ES
