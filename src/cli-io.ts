@@ -3,6 +3,10 @@
 // executable's small main (src/sea-main.ts), which hands the same CommandIO to the rest of the program.
 import type { CommandIO } from './frontends/render-cmd.js';
 
+/** stdin's `error` listener once nothing waits for it: a function of its own, for a closure made in the
+ * promise's executor would hold `reject`, so the promise, so the bytes, for the whole run. */
+const ignoreError = (): void => {};
+
 export function processIO(): CommandIO {
   let stdinRead: Promise<Buffer> | undefined;
   const readStdinBytes = (): Promise<Buffer> =>
@@ -15,7 +19,7 @@ export function processIO(): CommandIO {
         // `reject` (a function of the promise) the promise and so the bytes it resolved to.
         process.stdin.off('data', onData);
         process.stdin.off('error', reject);
-        process.stdin.on('error', () => {}); // nothing is waiting for stdin any more
+        process.stdin.on('error', ignoreError); // nothing is waiting for stdin any more
         const bytes = Buffer.concat(chunks);
         chunks = [];
         resolve(bytes);
