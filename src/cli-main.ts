@@ -49,6 +49,7 @@ export async function main(argv: string[], io: CommandIO, opts: { passThroughTri
       const { runKrm } = await import('./frontends/krm.js');
       const input = await io.stdin();
       io.releaseStdin?.();
+      io.noteInput?.(input);
       const r = await runKrm(input, { cwd: io.cwd, vars: io.env });
       io.stdout(r.stdout);
       io.stderr(r.stderr);
@@ -60,7 +61,9 @@ export async function main(argv: string[], io: CommandIO, opts: { passThroughTri
       // kustomize's legacy exec plugins are called with the plugin config file as the only argument.
       if (existsSync(cmd) && statSync(cmd).isFile()) {
         const { runLegacyPlugin } = await import('./frontends/krm.js');
-        const r = await runLegacyPlugin(cmd, await io.stdin(), { cwd: io.cwd, vars: io.env });
+        const input = await io.stdin();
+        io.noteInput?.(input);
+        const r = await runLegacyPlugin(cmd, input, { cwd: io.cwd, vars: io.env });
         io.stdout(r.stdout);
         io.stderr(r.stderr);
         return r.code;

@@ -35,6 +35,8 @@ export interface BuildRequest {
   /** Epoch milliseconds by which the build must have finished. */
   deadline: number;
   signal?: AbortSignal;
+  /** Shown the build's output before it is parsed (CommandIO.noteInput). */
+  noteInput?: (output: string | Uint8Array) => void;
 }
 
 export type BuildResult =
@@ -105,6 +107,7 @@ async function runBuild(mode: ConcreteMode, tool: string, file: string, args: st
     const err = toolError(r);
     return { ok: false, mode, tool, message: `${tool} ${how}${err ? `:\n${err}` : ''}` };
   }
+  req.noteInput?.(r.stdout);
   return { ok: true, mode, tool, items: parseManifests(r.stdout, `output of ${tool}`) };
 }
 
@@ -185,7 +188,9 @@ function buildPlain(req: BuildRequest): BuildResult {
     if (real === undefined || !statSync(real).isFile()) continue;
     // A symlink out of the repository would publish a sidecar file as a manifest.
     if (!within(root, real)) return { ok: false, mode: 'plain', tool: 'plain files', message: `${n} points outside the repository` };
-    items.push(...parseManifests(readFileSync(real), n));
+    const bytes = readFileSync(real);
+    req.noteInput?.(bytes);
+    items.push(...parseManifests(bytes, n));
   }
   return { ok: true, mode: 'plain', tool: 'plain files', items };
 }

@@ -227,6 +227,7 @@ export async function runGenerate(argv: string[], io: CommandIO, hooks: Generate
         env,
         deadline,
         signal: abort.signal,
+        noteInput: io.noteInput,
       });
     } catch (e) {
       const message = e instanceof ManifestError ? `the build output is not a manifest stream: ${e.message}` : `cannot build ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;

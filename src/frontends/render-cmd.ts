@@ -26,6 +26,12 @@ export interface CommandIO {
    * kept for a second reader (the pass-through, then the command), a copy of the input for the whole run.
    */
   releaseStdin?: () => void;
+  /**
+   * Shown each manifest stream the command reads, before it is parsed: the process fits V8 to how much
+   * there is to render (cli-start.ts, docs/adr/0011-optimizing-compiler.md). Reads nothing from it but
+   * how often an ESO apiVersion occurs.
+   */
+  noteInput?: (input: string | Uint8Array) => void;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
@@ -65,15 +71,20 @@ Exit codes: 0 rendered, 1 a resource could not be rendered (nothing is written t
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
-function readPath(p: string, cwd: string, parse = parseManifests): Item[] {
+function readPath(p: string, cwd: string, parse = parseManifests, noteInput?: CommandIO['noteInput']): Item[] {
   const abs = path.resolve(cwd, p);
+  const read = (file: string, origin: string): Item[] => {
+    const bytes = readFileSync(file);
+    noteInput?.(bytes);
+    return parse(bytes, origin);
+  };
   if (statSync(abs).isDirectory()) {
     return readdirSync(abs)
       .filter((n) => /\.(ya?ml|json)$/i.test(n) && !KUSTOMIZATION_FILES.has(n))
       .sort()
-      .flatMap((n) => parse(readFileSync(path.join(abs, n)), path.join(p, n)));
+      .flatMap((n) => read(path.join(abs, n), path.join(p, n)));
   }
-  return parse(readFileSync(abs), p);
+  return read(abs, p);
 }
 
 const commonOptions = {
@@ -194,13 +205,15 @@ export async function readCommandInput(name: string, usage: string, argv: string
     // `render` parses only what the engine reads (issue 19); `validate` checks every document.
     const lazy = name === 'render';
     if (v.filename?.length) {
-      items = v.filename.flatMap((f) => readPath(f, io.cwd, lazy ? parseManifestsLazily : parseManifests));
+      items = v.filename.flatMap((f) => readPath(f, io.cwd, lazy ? parseManifestsLazily : parseManifests, io.noteInput));
       inputWarnings.push(...emptyFolderWarnings(v.filename, io.cwd));
     }
     else {
       // Every parse error of the stream at once, each with its place.
-      const parsed = (lazy ? readManifestsLazily : readManifests)(stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin()), '<stdin>');
+      const input = stdinText ?? (io.stdinBytes ? await io.stdinBytes() : await io.stdin());
       io.releaseStdin?.();
+      io.noteInput?.(input);
+      const parsed = (lazy ? readManifestsLazily : readManifests)(input, '<stdin>');
       if (parsed.errors.length) {
         report(parsed.errors.map((e) => ({ severity: 'error' as const, message: e.message })));
         return 1;
