@@ -69,6 +69,8 @@ try {
     target: `node${process.versions.node.split('.')[0]}`,
     alias: { 'supports-color': shim },
     legalComments: 'none',
+    // As dist/cli-main.cjs (scripts/bundle.mjs): V8 holds the source text in the heap.
+    minifyWhitespace: true,
     logLevel: 'silent',
     metafile: true,
     plugins: [lazyPackagesPlugin(die)],
