@@ -46,6 +46,8 @@ export async function lazy({ root, runs, runsMixed, log }) {
       { name: 'render 1,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.cjs', 'render', '-q'], input: mixed, rss: true, check: secrets(50) },
       { name: 'render 2,000 (50 ExternalSecrets)', argv: [process.execPath, 'dist/cli.cjs', 'render', '-q'], input: mixed2k, rss: true, check: secrets(50) },
       { name: 'yaml parse+write (2,000)', argv: [process.execPath, path.join(root, 'bench', 'yaml-baseline.mjs')], input: mixed2k, rss: true },
+      // What any run pays, whatever its input: the program, its code cache and what node touches for it.
+      { name: 'render quickstart', argv: [process.execPath, 'dist/cli.cjs', 'render', '-q'], input: quick, rss: true, check: secrets(2) },
       // What a node program pays only to copy the stream: the floor of the memory row.
       { name: 'node cat (readFileSync)', argv: [process.execPath, '-e', "const fs = require('fs'); fs.writeSync(1, fs.readFileSync(0))"], input: mixed, rss: true },
       { name: 'node cat (stream pipe)', argv: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'], input: mixed, rss: true },
@@ -70,6 +72,7 @@ export async function lazy({ root, runs, runsMixed, log }) {
   const nodeRss = m['node -e 0'].medianMaxRssKB * 1024;
   const above = (kb) => (kb * 1024 - nodeRss) / mixed.length;
   const r2 = m['render 2,000 (50 ExternalSecrets)'];
+  const fixedKB = m['render quickstart'].medianMaxRssKB - nodeRss / 1024;
   const y2 = m['yaml parse+write (2,000)'];
   const perByte = (kb1, kb2) => ((kb2 - kb1) * 1024) / (mixed2k.length - mixed.length);
   const rows = [
@@ -107,7 +110,7 @@ export async function lazy({ root, runs, runsMixed, log }) {
       baseline: `yaml parse+write: ${above(y.medianMaxRssKB).toFixed(1)}`,
       ratio: above(r.medianMaxRssKB),
       target: 8,
-      note: `a node cat: ${above(m['node cat (readFileSync)'].medianMaxRssKB).toFixed(1)} (readFileSync), ${above(m['node cat (stream pipe)'].medianMaxRssKB).toFixed(1)} (stream pipe); input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
+      note: `of it, what any run pays (the quickstart's peak, 3 kB of input): ${((fixedKB * 1024) / mixed.length).toFixed(1)}; a node cat: ${above(m['node cat (readFileSync)'].medianMaxRssKB).toFixed(1)} (readFileSync), ${above(m['node cat (stream pipe)'].medianMaxRssKB).toFixed(1)} (stream pipe); input ${(mixed.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} MB, yaml ${(y.medianMaxRssKB / 1e3).toFixed(0)} MB, node -e 0 ${(nodeRss / 1e6).toFixed(0)} MB`,
     },
     {
       scenario: 'start like cat',
@@ -116,6 +119,14 @@ export async function lazy({ root, runs, runsMixed, log }) {
       baseline: `yaml parse+write: ${perByte(y.medianMaxRssKB, y2.medianMaxRssKB).toFixed(1)}`,
       ratio: perByte(r.medianMaxRssKB, r2.medianMaxRssKB),
       note: `input ${(mixed.length / 1e3).toFixed(0)} kB and ${(mixed2k.length / 1e3).toFixed(0)} kB; peak RSS render ${(r.medianMaxRssKB / 1e3).toFixed(0)} and ${(r2.medianMaxRssKB / 1e3).toFixed(0)} MB`,
+    },
+    {
+      scenario: 'start like cat',
+      measure: 'peak memory above node -e 0 of any run: the quickstart (4 resources, 2 ExternalSecrets), MB',
+      subject: fixedKB / 1024,
+      baseline: 'node -e 0',
+      ratio: fixedKB / 1024,
+      note: `${((fixedKB * 1024) / mixed.length).toFixed(1)}× the 1,000-resource stream's input on its own; peak RSS ${(m['render quickstart'].medianMaxRssKB / 1e3).toFixed(0)} MB`,
     },
     {
       scenario: 'start like cat',
