@@ -15,6 +15,12 @@
 // `lateErrors` after the engine ran and fails the run, so no output is written from a stream with an
 // error the engine ran into. A document never read is not checked at all (docs/benchmarks.md, "Lazy
 // reading", lists what it no longer gets).
+//
+// What an unread document costs (peak memory per passed-through byte, issue 19): one small state object
+// (LazyState), the target of two Proxies, its item's object and its item's source, and the item itself;
+// no segment, no text of its own (both are cut from the stream's text when asked for), no closures. Its
+// source reads as a parsed one (the fields of StreamSource, the parsed-only ones as getters), refuses
+// changes, and gives a new but equal segment each time it is asked for one.
 import type { Item, KubeObject } from '../engine/types.js';
 import { ManifestError, stageOf, withStage } from './yaml-errors.js';
 import { isEsoApiVersion, scanStream, type ScannedDocument } from './stream-scan.js';
@@ -40,38 +46,70 @@ interface StreamContext {
   lines: number[] | undefined;
 }
 
+/** A lazy document that does not read: its errors, and what its object reads as (made on first use). */
+class Unreadable {
+  stub: KubeObject | undefined = undefined;
+  constructor(readonly errors: ManifestError[]) {}
+}
+
 /**
- * One lazy document (issue 19: kept small, one plain object and no closures per document). It is also the
- * target of its object's Proxy (a plain extensible object whose properties are all configurable, so the
- * traps answer as with an empty target, and the proxy's prototype is Object.prototype).
+ * One lazy document (issue 19: kept small, one plain object and no closures per document; neither its
+ * segment nor the segment's text is kept, both are cut from the stream's text when asked for). It is the
+ * target of both its object's Proxy and its source's (a plain extensible object whose properties are all
+ * configurable, so the traps answer as with an empty target, and each proxy's prototype is
+ * Object.prototype).
  */
 interface LazyState {
   readonly ctx: StreamContext;
   /** Index of the document in the stream. */
   readonly k: number;
-  /** Where the resource's segment starts in the stream (it ends at `from + segment.text.length`). */
+  /** Where the resource's segment starts in the stream. */
   readonly from: number;
-  /** Where the document ends (ScannedDocument.end). */
+  /** Where the document starts (its segment's bodyStart, from the stream's start). */
+  readonly start: number;
+  /** Where the document ends (ScannedDocument.end): its segment too, but for the stream's last resource. */
   readonly end: number;
+  /** The first document of its segment. */
   readonly firstDoc: number;
   readonly resourceIndex: number;
-  readonly segment: Segment;
+  /** OPENS_WITH_MARKER, CLOSED (the segment's), LAST (the stream's last resource: its segment takes the rest). */
+  readonly flags: number;
   readonly apiVersion: string;
   readonly kind: string;
-  object: KubeObject;
-  loaded: Item | undefined;
-  errors: ManifestError[] | undefined;
-  /** What the object reads as when the document cannot be read (made on first use). */
-  stub: KubeObject | undefined;
+  /** Undefined until the document is first read: then its item, or why it does not read. */
+  res: Item | Unreadable | undefined;
 }
+
+const OPENS_WITH_MARKER = 1;
+const CLOSED = 2;
+const LAST = 4;
 
 const LAZY = Symbol('eso-render/lazy');
 
+/** The state of a lazy source or a lazy object (their proxies answer LAZY with it), else undefined. */
 function lazyState(src: unknown): LazyState | undefined {
   return src && typeof src === 'object' ? (src as { [LAZY]?: LazyState })[LAZY] : undefined;
 }
 
 const lineOf = (ctx: StreamContext, offset: number): number => lineAt((ctx.lines ??= lineStarts(ctx.text)), offset);
+
+/** Where a lazy document's segment ends in the stream. */
+const segmentEnd = (st: LazyState): number => (st.flags & LAST ? st.ctx.text.length : st.end);
+
+/** A lazy document's segment text (a slice of the stream's, made each time). */
+const segmentText = (st: LazyState): string => st.ctx.text.slice(st.from, segmentEnd(st));
+
+/** A lazy document's segment, as the whole-stream reader cuts it (a new object each time it is asked for). */
+function lazySegment(st: LazyState): Segment {
+  return {
+    text: segmentText(st),
+    opensWithMarker: (st.flags & OPENS_WITH_MARKER) !== 0,
+    closed: (st.flags & CLOSED) !== 0,
+    streamStart: st.from === 0,
+    hasDirectives: false,
+    bodyStart: st.start - st.from,
+  };
+}
 
 /**
  * The document from `start` to `end` read by the fast reader as the item of the resource whose segment
@@ -114,30 +152,34 @@ function parseSegment(ctx: StreamContext, from: number, to: number, firstDoc: nu
   return { items: out, errors: errs };
 }
 
-/** A lazy document's item, parsed on first call (undefined, with `errors` set, when it does not read). */
+/** A lazy document's item, parsed on first call (undefined, with its errors kept, when it does not read). */
 function load(st: LazyState): Item | undefined {
-  if (st.loaded || st.errors) return st.loaded;
-  const { ctx, k, from, segment, apiVersion, kind } = st;
-  const start = from + segment.bodyStart;
-  // The same segment as the whole-stream reader's (a copy of the one the lazy source holds).
-  const fast = readFast(ctx, k, start, st.end, () => ({ ...segment }), st.resourceIndex);
-  if (fast && fast.object.apiVersion === apiVersion && fast.object.kind === kind) return (st.loaded = fast);
-  const part = parseSegment(ctx, from, from + segment.text.length, st.firstDoc, st.resourceIndex);
-  const it = part.items[0];
-  if (part.errors.length > 0) st.errors = part.errors;
-  else if (part.items.length !== 1 || it!.object.apiVersion !== apiVersion || it!.object.kind !== kind) {
-    // The scan and the parser disagree: never guess, fail the run.
-    st.errors = [new ManifestError('internal: the document does not read as its first scan said', { file: ctx.origin, index: k, line: lineOf(ctx, start) })];
-  } else st.loaded = it;
-  return st.loaded;
+  if (st.res === undefined) st.res = read(st);
+  return st.res instanceof Unreadable ? undefined : st.res;
 }
 
-const stubOf = (st: LazyState): KubeObject => (st.stub ??= { apiVersion: st.apiVersion, kind: st.kind } as KubeObject);
+function read(st: LazyState): Item | Unreadable {
+  const { ctx, k, apiVersion, kind } = st;
+  // The same segment as the whole-stream reader's.
+  const fast = readFast(ctx, k, st.start, st.end, () => lazySegment(st), st.resourceIndex);
+  if (fast && fast.object.apiVersion === apiVersion && fast.object.kind === kind) return fast;
+  const part = parseSegment(ctx, st.from, segmentEnd(st), st.firstDoc, st.resourceIndex);
+  const it = part.items[0];
+  if (part.errors.length > 0) return new Unreadable(part.errors);
+  if (part.items.length !== 1 || it!.object.apiVersion !== apiVersion || it!.object.kind !== kind) {
+    // The scan and the parser disagree: never guess, fail the run.
+    return new Unreadable([new ManifestError('internal: the document does not read as its first scan said', { file: ctx.origin, index: k, line: lineOf(ctx, st.start) })]);
+  }
+  return it!;
+}
+
+/** What the object of a document that does not read reads as (the same object each time). */
+const stubOf = (st: LazyState): KubeObject => ((st.res as Unreadable).stub ??= { apiVersion: st.apiVersion, kind: st.kind } as KubeObject);
 
 /** The parsed object, or the stub when the document does not read. */
 const real = (st: LazyState): KubeObject => load(st)?.object ?? stubOf(st);
 
-const isLoaded = (st: LazyState): boolean => st.loaded !== undefined || st.errors !== undefined;
+const isLoaded = (st: LazyState): boolean => st.res !== undefined;
 
 function loadedSource(st: LazyState): StreamSource {
   const l = load(st);
@@ -145,45 +187,91 @@ function loadedSource(st: LazyState): StreamSource {
   return l.source as StreamSource;
 }
 
-/** The state of a lazy source (`this` of its getters). */
-const stateOf = (src: unknown): LazyState => (src as { [LAZY]: LazyState })[LAZY];
+/** A lazy source's own properties, in the order a parsed source has them (all enumerable). */
+const SOURCE_KEYS: readonly (keyof StreamSource)[] = ['kind', 'format', 'origin', 'index', 'resourceIndex', 'member', 'segment', 'group', 'snapshot', 'doc', 'node', 'compactSequences', 'indent'];
 
-/** A getter of the loaded source's field `name`, for lazySourceGetters. */
-const fromLoaded = (name: 'doc' | 'node' | 'compactSequences' | 'indent'): PropertyDescriptor => ({
-  get(this: unknown) {
-    return loadedSource(stateOf(this))[name];
-  },
-  enumerable: true,
-});
+const isSourceKey = (p: string | symbol): p is keyof StreamSource => (SOURCE_KEYS as readonly (string | symbol)[]).includes(p);
 
-// A lazy source's own enumerable getters, shared by every lazy source (one shape, no closures per document).
-const lazySourceGetters: PropertyDescriptorMap = {
-  snapshot: {
-    get(this: unknown) {
-      const st = stateOf(this);
+/** The field `p` of a lazy source: what the scan knows, or what the parsed document gives. */
+function sourceField(st: LazyState, p: string | symbol, receiver: unknown): unknown {
+  switch (p) {
+    case LAZY:
+      return st;
+    case 'kind':
+      return 'eso-render/stream';
+    case 'format':
+      return 'yaml';
+    case 'origin':
+      return st.ctx.origin;
+    case 'index':
+      return st.k;
+    case 'resourceIndex':
+      return st.resourceIndex;
+    case 'member':
+    case 'group':
+      return undefined;
+    case 'segment':
+      return lazySegment(st);
+    case 'snapshot':
       return load(st) ? loadedSource(st).snapshot : JSON.stringify(stubOf(st));
+    case 'doc':
+    case 'node':
+    case 'compactSequences':
+    case 'indent':
+      return loadedSource(st)[p];
+    default:
+      // What any plain object has (toString, hasOwnProperty, ...).
+      return Reflect.get(Object.prototype, p, receiver);
+  }
+}
+
+/**
+ * The fields only the parsed document gives, described as getters (as a parsed source describes them),
+ * so that listing a lazy source's properties does not parse it; one getter per field for every source.
+ */
+const parsedFieldGetters: Partial<Record<keyof StreamSource, () => unknown>> = Object.fromEntries(
+  (['snapshot', 'doc', 'node', 'compactSequences', 'indent'] as const).map((name) => [
+    name,
+    function (this: unknown) {
+      const st = lazyState(this);
+      return st && sourceField(st, name, this);
     },
-    enumerable: true,
+  ]),
+);
+
+/**
+ * The handler of every lazy source (its target is the document's state): it reads as a parsed source,
+ * a plain object with the fields of StreamSource, each computed when read; it cannot be changed.
+ */
+const lazySourceHandler: ProxyHandler<LazyState> = {
+  get: sourceField,
+  has: (_st, p) => isSourceKey(p) || p in Object.prototype,
+  ownKeys: () => [...SOURCE_KEYS],
+  getOwnPropertyDescriptor: (st, p) => {
+    if (!isSourceKey(p)) return undefined;
+    const get = parsedFieldGetters[p];
+    return get ? { get, set: undefined, enumerable: true, configurable: true } : { value: sourceField(st, p, undefined), writable: false, enumerable: true, configurable: true };
   },
-  doc: fromLoaded('doc'),
-  node: fromLoaded('node'),
-  compactSequences: fromLoaded('compactSequences'),
-  indent: fromLoaded('indent'),
+  set: () => false,
+  deleteProperty: () => false,
+  defineProperty: () => false,
+  setPrototypeOf: () => false,
+  preventExtensions: () => false,
 };
 
 /** A lazy item's `certainlyLacks`: only while unread, no backslash (an escape could spell `s`) and no `s` in the text. */
 function certainlyLacks(this: Item | undefined, s: string): boolean {
   // Called on anything but a lazy item (detached, or on a copy whose source is no lazy one): not known.
   const st = lazyState(this?.source);
-  if (!st) return false;
-  const text = st.segment.text;
-  return !isLoaded(st) && !text.includes('\\') && !text.includes(s);
+  if (!st || isLoaded(st)) return false;
+  const text = segmentText(st);
+  return !text.includes('\\') && !text.includes(s);
 }
 
 /** For an item read lazily and never looked at beyond its apiVersion/kind: true (its text is written as is). */
 export function unreadLazyItem(item: Item): boolean {
   const st = lazyState(item.source);
-  return st !== undefined && st.loaded === undefined && st.errors === undefined && item.object === st.object;
+  return st !== undefined && !isLoaded(st) && lazyState(item.object) === st;
 }
 
 /**
@@ -192,8 +280,19 @@ export function unreadLazyItem(item: Item): boolean {
  */
 export function mayHaveAnnotations(item: Item): boolean {
   if (!unreadLazyItem(item)) return true;
-  const text = (item.source as StreamSource).segment!.text;
+  const text = segmentText(lazyState(item.source)!);
   return text.includes('annotations') || text.includes('\\');
+}
+
+/**
+ * For an unread lazy item (unreadLazyItem): its segment, and where it lies in the stream's text
+ * (`segment.text` is `text.slice(from, from + segment.text.length)`), for the writer, which reaches it
+ * without going through the source's proxy. Undefined for any other item.
+ */
+export function unreadSegment(item: Item): { readonly segment: Segment; readonly text: string; readonly from: number } | undefined {
+  const st = lazyState(item.source);
+  if (st === undefined || isLoaded(st) || lazyState(item.object) !== st) return undefined;
+  return { segment: lazySegment(st), text: st.ctx.text, from: st.from };
 }
 
 /** Errors of documents the engine read after the stream was read (each one parsed on first use). */
@@ -201,7 +300,7 @@ export function lateErrors(items: readonly Item[]): ManifestError[] {
   const out: ManifestError[] = [];
   for (const it of items) {
     const st = lazyState(it.source);
-    if (st?.errors) out.push(...st.errors);
+    if (st?.res instanceof Unreadable) out.push(...st.res.errors);
   }
   return out;
 }
@@ -231,64 +330,58 @@ export function readLazily(
   // is cheaper than one `yaml` parser per document (10,000 ExternalSecrets: docs/benchmarks.md). With it,
   // each document the fast reader takes costs a fraction of either.
   if (!fastItem && res.filter((k) => parsedUpFront(docs[k]!)).length * 2 > res.length) return undefined;
-  const items: Item[] = [];
-  const errors: ManifestError[] = [];
   const ctx: StreamContext = { text, origin, readFull, fastItem, lines: undefined };
+  // Resource p's segment, as the whole-stream reader cuts it (stream.ts): from the end of the previous
+  // resource's document to the end of its own (the last resource also takes what trails the stream),
+  // its first document the one after the previous resource's.
+  const last = res.length - 1;
+  const fromOf = (p: number): number => (p === 0 ? 0 : docs[res[p - 1]!]!.end);
+  const toOf = (p: number): number => (p === last ? text.length : docs[res[p]!]!.end);
+  const firstDocOf = (p: number): number => (p === 0 ? 0 : res[p - 1]! + 1);
+  const opensWithMarker = (p: number): boolean => {
+    const first = docs[firstDocOf(p)]!;
+    return first.marker && onlyPreamble(text, fromOf(p), first.start);
+  };
+  const closed = (p: number): boolean => (p === last ? docs[docs.length - 1]! : docs[res[p]!]!).closed;
 
-  /** The segment of resource document `k`, from `from` to `to`, as the whole-stream reader cuts it. */
-  const segmentOf = (k: number, from: number, to: number, firstDoc: number, last: boolean): Segment => ({
-    text: text.slice(from, to),
-    opensWithMarker: docs[firstDoc]!.marker && onlyPreamble(text, from, docs[firstDoc]!.start),
-    closed: (last ? docs[docs.length - 1]! : docs[k]!).closed,
-    streamStart: from === 0,
-    hasDirectives: false,
-    bodyStart: docs[k]!.start - from,
-  });
-
-  for (let p = 0; p < res.length; p++) {
+  // The resources parsed now are found first, then read, then every item is made in stream order: each
+  // loop stays small (a loop the JIT compiles while it runs takes memory in proportion to the code it
+  // holds, inlined calls included: issue 19). A document that names an ESO group anywhere is parsed
+  // too: the scan is never the only judge of whether a resource is one the engine renders.
+  const upFront: number[] = [];
+  for (let p = 0; p <= last; p++) {
+    if (parsedUpFront(docs[res[p]!]!) || text.slice(fromOf(p), toOf(p)).includes('external-secrets.io')) upFront.push(p);
+  }
+  // Resource p's first item is item p of the stream but for the items Lists added before it.
+  let added = 0;
+  const parsed = upFront.map((p): Item | ParseResult => {
     const k = res[p]!;
     const d = docs[k]!;
-    const last = p === res.length - 1;
-    // The same segments as the whole-stream reader (stream.ts): from the end of the previous resource's
-    // document to the end of this one; the last resource also takes what trails the stream.
-    const from = p === 0 ? 0 : docs[res[p - 1]!]!.end;
-    const to = last ? text.length : d.end;
-    const firstDoc = p === 0 ? 0 : res[p - 1]! + 1;
-    // A document that names an ESO group anywhere is parsed too: the scan is never the only judge of
-    // whether a resource is one the engine renders.
-    if (parsedUpFront(d) || text.slice(from, to).includes('external-secrets.io')) {
-      const fast = readFast(ctx, k, d.start, d.end, () => segmentOf(k, from, to, firstDoc, last), items.length);
-      if (fast) {
-        items.push(fast);
-        continue;
-      }
-      const part = parseSegment(ctx, from, to, firstDoc, items.length);
-      errors.push(...part.errors);
-      items.push(...part.items);
+    const from = fromOf(p);
+    const to = toOf(p);
+    const segment = (): Segment => ({ text: text.slice(from, to), opensWithMarker: opensWithMarker(p), closed: closed(p), streamStart: from === 0, hasDirectives: false, bodyStart: d.start - from });
+    const r = readFast(ctx, k, d.start, d.end, segment, p + added) ?? parseSegment(ctx, from, to, firstDocOf(p), p + added);
+    if ('items' in r) added += r.items.length - 1;
+    return r;
+  });
+
+  const items: Item[] = [];
+  const errors: ManifestError[] = [];
+  for (let p = 0, next = 0; p <= last; p++) {
+    if (upFront[next] === p) {
+      const r = parsed[next++]!;
+      if ('items' in r) {
+        errors.push(...r.errors);
+        items.push(...r.items);
+      } else items.push(r);
       continue;
     }
-    const segment = segmentOf(k, from, to, firstDoc, last);
-    const state: LazyState = {
-      ctx,
-      k,
-      from,
-      end: d.end,
-      firstDoc,
-      resourceIndex: items.length,
-      segment,
-      apiVersion: d.apiVersion!,
-      kind: d.kind!,
-      object: undefined as unknown as KubeObject,
-      loaded: undefined,
-      errors: undefined,
-      stub: undefined,
-    };
-    state.object = new Proxy(state as unknown as KubeObject, lazyObjectHandler);
-    // A literal, not a spread: getters added to a spread copy give every object a map of its own.
-    const fields = { kind: 'eso-render/stream' as const, format: 'yaml' as const, origin, index: k, resourceIndex: state.resourceIndex, member: undefined, segment, group: undefined };
-    const source = Object.defineProperty(Object.defineProperties(fields, lazySourceGetters), LAZY, { value: state }) as StreamSource;
-    const item: Item = { object: state.object, source, certainlyLacks };
-    items.push(item);
+    const k = res[p]!;
+    const d = docs[k]!;
+    const flags = (opensWithMarker(p) ? OPENS_WITH_MARKER : 0) | (closed(p) ? CLOSED : 0) | (p === last ? LAST : 0);
+    const state: LazyState = { ctx, k, from: fromOf(p), start: d.start, end: d.end, firstDoc: firstDocOf(p), resourceIndex: items.length, flags, apiVersion: d.apiVersion!, kind: d.kind!, res: undefined };
+    // Three objects per document besides its state: the item, its object and its source.
+    items.push({ object: new Proxy(state, lazyObjectHandler) as unknown as KubeObject, source: new Proxy(state, lazySourceHandler), certainlyLacks });
   }
   return { result: errors.length > 0 ? { items: [], errors: inWholeStreamOrder(errors) } : { items, errors }, documents: docs.length };
 }
@@ -313,25 +406,16 @@ function inWholeStreamOrder(errors: readonly ManifestError[]): ManifestError[] {
  * parsed on any other use (reading, listing, testing for or changing a property). Every trap forwards to
  * the parsed object. The proxy's target is the document's LazyState.
  */
-const lazyObjectHandler: ProxyHandler<KubeObject> = {
-  get: (t, p) => {
-    const st = t as unknown as LazyState;
-    return !isLoaded(st) && p === 'apiVersion' ? st.apiVersion : !isLoaded(st) && p === 'kind' ? st.kind : Reflect.get(real(st), p);
-  },
-  has: (t, p) => {
-    const st = t as unknown as LazyState;
-    return (!isLoaded(st) && (p === 'apiVersion' || p === 'kind')) || Reflect.has(real(st), p);
-  },
-  ownKeys: (t) => Reflect.ownKeys(real(t as unknown as LazyState)),
-  getOwnPropertyDescriptor: (t, p) => {
-    const d = Reflect.getOwnPropertyDescriptor(real(t as unknown as LazyState), p);
+const lazyObjectHandler: ProxyHandler<LazyState> = {
+  get: (st, p) => (p === LAZY ? st : !isLoaded(st) && p === 'apiVersion' ? st.apiVersion : !isLoaded(st) && p === 'kind' ? st.kind : Reflect.get(real(st), p)),
+  has: (st, p) => (!isLoaded(st) && (p === 'apiVersion' || p === 'kind')) || Reflect.has(real(st), p),
+  ownKeys: (st) => Reflect.ownKeys(real(st)),
+  getOwnPropertyDescriptor: (st, p) => {
+    const d = Reflect.getOwnPropertyDescriptor(real(st), p);
     return d && { ...d, configurable: true };
   },
-  set: (t, p, v) => Reflect.set(real(t as unknown as LazyState), p, v),
-  deleteProperty: (t, p) => Reflect.deleteProperty(real(t as unknown as LazyState), p),
-  defineProperty: (t, p, d) => Reflect.defineProperty(real(t as unknown as LazyState), p, d),
-  // The target is the document's state, not the resource: made non-extensible, Proxy's rules would check
-  // every answer against the state's fields. A lazy object refuses instead (Object.freeze, seal and
-  // preventExtensions throw a TypeError; Reflect.preventExtensions gives false).
+  set: (st, p, v) => Reflect.set(real(st), p, v),
+  deleteProperty: (st, p) => Reflect.deleteProperty(real(st), p),
+  defineProperty: (st, p, d) => Reflect.defineProperty(real(st), p, d),
   preventExtensions: () => false,
 };

@@ -36,7 +36,7 @@ import { stringifyObject as stringifyNew, writeOptions } from './yaml-quote.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, readOptions, toJSOptions } from './yaml-schema.js';
 import { assertNestingWithinLimit, cstDepth, nestingDepth, unshare, valueDepth } from './yaml-limits.js';
 import { syncDocument } from './yaml-sync.js';
-import { readLazily, unreadLazyItem, type FastItem } from './stream-lazy.js';
+import { readLazily, unreadLazyItem, unreadSegment, type FastItem } from './stream-lazy.js';
 import { documentsLeft, takeBytes, takeDocuments, tooManyDocuments } from './input-limits.js';
 import {
   decodeUtf8,
@@ -676,6 +676,13 @@ function writeStream(items: readonly Item[]): StreamWriter {
   const w = new StreamWriter();
   for (let i = 0; i < items.length; ) {
     const item = items[i]!;
+    // An unread lazy item (stream-lazy.ts) is written as its segment.
+    const unread = unreadSegment(item);
+    if (unread) {
+      w.segment(unread.segment);
+      i++;
+      continue;
+    }
     const src = streamSourceOf(item);
     if (src?.group && src.member === 0 && groupIntact(items, i, src)) {
       w.segment(src.group.segment);

@@ -2,7 +2,7 @@
 // behaves as a plain item would, or refuses plainly. Cases from a breaker run against the build before.
 import { describe, expect, it } from 'vitest';
 import { beginInput } from '../../src/frontends/input-limits.js';
-import { readManifestsLazily } from '../../src/frontends/stream.js';
+import { readManifests, readManifestsLazily } from '../../src/frontends/stream.js';
 import { unreadLazyItem } from '../../src/frontends/stream-lazy.js';
 import type { Item } from '../../src/engine/types.js';
 import { fakeStoreYaml } from '../helpers/fake-store.js';
@@ -54,6 +54,25 @@ describe('lazy items', () => {
     expect((o['metadata'] as { name: string }).name).toBe('settings');
     expect(delete o['data']).toBe(true);
     expect('data' in o).toBe(false);
+  });
+
+  it('a lazy source reads as a parsed one: listing it parses nothing, a copy has every field, it refuses changes', () => {
+    const items = read();
+    const src = items[1]!.source as Record<string, unknown>;
+    const parsed = readManifests(stream, '<stdin>').items[1]!.source as Record<string, unknown>;
+    expect(Object.keys(src)).toEqual(['kind', 'format', 'origin', 'index', 'resourceIndex', 'member', 'segment', 'group', 'snapshot', 'doc', 'node', 'compactSequences', 'indent']);
+    expect(Object.getPrototypeOf(src)).toBe(Object.prototype);
+    expect(unreadLazyItem(items[1]!)).toBe(true);
+    expect(src['segment']).toEqual(parsed['segment']);
+    expect(unreadLazyItem(items[1]!)).toBe(true);
+    expect(() => {
+      src['index'] = 7;
+    }).toThrow(TypeError);
+    expect(src['index']).toBe(1);
+    const copy = { ...src };
+    expect(unreadLazyItem(items[1]!)).toBe(false);
+    expect(copy['snapshot']).toBe(parsed['snapshot']);
+    expect({ ...copy, doc: undefined, node: undefined }).toEqual({ ...parsed, doc: undefined, node: undefined });
   });
 
   it('a source read again gives one document, through a wrapper or a derived object too', () => {
