@@ -457,4 +457,23 @@ describe('writeYamlStreamChunks (the stream written in pieces, issue 19)', () =>
   it('writes nothing for no items', () => {
     expect(writeYamlStreamChunks([]).join('')).toBe(asYamlStream(writeManifests([])));
   });
+
+  it('writes runs of unread documents as slices of the input, cut after a newline or between characters, never inside one', () => {
+    // A long line of astral characters (two UTF-16 units each), so that a cut must fall inside the line.
+    const long = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: long\ndata:\n  k: "x${'\u{1F600}'.repeat(5000)}"\n`;
+    const text = `${yamlStream}---\n${long}${yamlStream.replace(/cm-/g, 'again-')}`;
+    const items = parseManifestsLazily(text);
+    // One resource in the middle replaced: the runs before and after it are written around it.
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'made' }, data: { k: 'dg==' } };
+    for (const list of [items, items.map((x, j) => (j === 450 ? replacementFor(x, secret) : x))]) {
+      const whole = asYamlStream(writeManifests(list));
+      const chunks = writeYamlStreamChunks(list, 4096);
+      expect(chunks.join('')).toBe(whole);
+      for (const c of chunks) {
+        expect(c.length).toBeLessThan(4096 + 200);
+        expect(c.charCodeAt(c.length - 1) >= 0xd800 && c.charCodeAt(c.length - 1) <= 0xdbff).toBe(false);
+        expect(Buffer.from(c, 'utf8').toString('utf8')).toBe(c);
+      }
+    }
+  });
 });

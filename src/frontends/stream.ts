@@ -589,12 +589,29 @@ function looksLikeJson(text: string, contents: Node): boolean {
 
 // ---------------------------------------------------------------------------------------------- writing
 
+/**
+ * A stretch of the output that is a stretch of an input text, `base.slice(from, to)`, kept as offsets:
+ * consecutive untouched segments of one stream merge into one run, written as slices of the input
+ * (no copy of the passed-through bytes is made before they are written: peak memory, issue 19).
+ */
+class Run {
+  constructor(
+    readonly base: string,
+    readonly from: number,
+    public to: number,
+  ) {}
+}
+
+/** A run at least this long is written as slices of the input; a shorter one is copied into a piece. */
+const MIN_SLICE = 4096;
+
 class StreamWriter {
-  private readonly parts: string[] = [];
+  private readonly parts: Array<string | Run> = [];
   private endsWithNewline = true;
   private lastClosed = false;
 
-  segment(seg: Segment): void {
+  /** `at`: where `seg.text` lies in the text it was cut from (stream-lazy.ts unreadSegment), when known. */
+  segment(seg: Segment, at?: { readonly text: string; readonly from: number }): void {
     let t = seg.text;
     if (this.parts.length > 0) {
       if (t.startsWith('\uFEFF')) t = t.slice(1);
@@ -602,7 +619,8 @@ class StreamWriter {
     } else if (!seg.streamStart) {
       t = t.replace(/^(\uFEFF?)---\r?\n/, '$1');
     }
-    this.push(t, seg.closed);
+    // Both changes above only take a prefix off the segment's text.
+    this.push(t, seg.closed, at && { base: at.text, from: at.from + seg.text.length - t.length });
   }
 
   generated(t: string): void {
@@ -626,33 +644,70 @@ class StreamWriter {
     else if (!opensWithMarker) this.parts.push('---\n');
   }
 
-  private push(t: string, closed: boolean): void {
+  private push(t: string, closed: boolean, at?: { base: string; from: number }): void {
     if (t === '') return;
-    this.parts.push(t);
+    const last = this.parts[this.parts.length - 1];
+    if (at && last instanceof Run && last.base === at.base && last.to === at.from) last.to += t.length;
+    else this.parts.push(at ? new Run(at.base, at.from, at.from + t.length) : t);
     this.endsWithNewline = t.endsWith('\n');
     this.lastClosed = closed;
   }
 
   toString(): string {
-    return this.parts.join('');
+    return this.parts.map((p) => (typeof p === 'string' ? p : p.base.slice(p.from, p.to))).join('');
   }
 
-  /** The same text in pieces of about `size` characters (each part whole). */
+  /**
+   * The same text in pieces of about `size` characters. A run of the input of MIN_SLICE characters or
+   * more becomes slices of the input of at most `size` characters, each cut after a newline where there
+   * is one (never inside a surrogate pair); everything else is joined into pieces, each part whole, a
+   * piece ending with the first part that takes it to `size`.
+   */
   chunks(size: number): string[] {
     const out: string[] = [];
-    let from = 0;
+    let group: string[] = [];
     let length = 0;
-    for (let i = 0; i < this.parts.length; i++) {
-      length += this.parts[i]!.length;
-      if (length >= size) {
-        out.push(this.parts.slice(from, i + 1).join(''));
-        from = i + 1;
-        length = 0;
+    const add = (s: string): void => {
+      group.push(s);
+      length += s.length;
+      if (length >= size) flush();
+    };
+    const flush = (): void => {
+      if (group.length > 0) out.push(group.length === 1 ? group[0]! : group.join(''));
+      group = [];
+      length = 0;
+    };
+    for (const p of this.parts) {
+      if (typeof p === 'string') {
+        add(p);
+        continue;
       }
+      let from = p.from;
+      if (p.to - from >= MIN_SLICE) {
+        flush();
+        while (p.to - from > size) {
+          const cut = cutBefore(p.base, from, from + size);
+          out.push(p.base.slice(from, cut));
+          from = cut;
+        }
+        if (p.to - from >= MIN_SLICE) {
+          out.push(p.base.slice(from, p.to));
+          continue;
+        }
+      }
+      add(p.base.slice(from, p.to));
     }
-    if (from < this.parts.length) out.push(this.parts.slice(from).join(''));
+    flush();
     return out;
   }
+}
+
+/** Where to end a slice of `text` that starts at `from` and ends at `limit` at the latest (> `from`). */
+function cutBefore(text: string, from: number, limit: number): number {
+  const nl = text.lastIndexOf('\n', limit - 1);
+  if (nl >= from) return nl + 1;
+  const c = text.charCodeAt(limit - 1);
+  return c >= 0xd800 && c <= 0xdbff && limit - 1 > from ? limit - 1 : limit;
 }
 
 /** Write items as a YAML stream; untouched items keep their original text (see the top of this file). */
@@ -662,8 +717,9 @@ export function writeManifests(items: readonly Item[]): string {
 
 /**
  * `asYamlStream(writeManifests(items))` in pieces of about 64 kB, to be written one after the other: the
- * stream is never one string, nor one buffer on its way out (peak memory, issue 19). Every piece is made
- * before the first is written.
+ * stream is never one string, nor one buffer on its way out (peak memory, issue 19). A run of unread
+ * lazy items is not copied: its pieces are slices of the input's text (StreamWriter.chunks). Every piece
+ * is made before the first is written.
  */
 export function writeYamlStreamChunks(items: readonly Item[], size = 1 << 16): string[] {
   const chunks = writeStream(items).chunks(size);
@@ -676,10 +732,10 @@ function writeStream(items: readonly Item[]): StreamWriter {
   const w = new StreamWriter();
   for (let i = 0; i < items.length; ) {
     const item = items[i]!;
-    // An unread lazy item (stream-lazy.ts) is written as its segment.
+    // An unread lazy item (stream-lazy.ts) is written as its segment, a slice of its stream's text.
     const unread = unreadSegment(item);
     if (unread) {
-      w.segment(unread.segment);
+      w.segment(unread.segment, unread);
       i++;
       continue;
     }
