@@ -14,6 +14,7 @@ import { DeadlineError } from './fetch.js';
 import { NoSecretError } from '../providers/types.js';
 import { convertKeys, validateKeys } from '../providers/shared/keys.js';
 import { applyRewrites } from './rewrite.js';
+import { isStackOverflow, STACK_ENDED } from '../common/stack-overflow.js';
 import { decode, decodeMap, hasNullByte } from './decode.js';
 import { applyTemplate, TemplateApplyError, type SecretDraft, type TemplateSources, type TemplateWarning } from './template-apply.js';
 import { createdByHash, dataHash } from './hash.js';
@@ -200,7 +201,9 @@ export function assemble(es: ExternalSecret, inp: AssembleInputs): Assembled {
       applyTemplate(es, draft, data, inp.sources, inp.delims, warnings, inp.lenientTemplates === true, inp.budget);
     } catch (e) {
       const field = e instanceof TemplateApplyError ? e.field : 'spec.target.template';
-      return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${(e as Error).message}` }] };
+      // A stack overflow outside the template's own run (V8's RangeError) reads as the one inside it.
+      const message = isStackOverflow(e) ? STACK_ENDED : (e as Error).message;
+      return { kind: 'error', warnings, errors: [{ field, message: `could not apply template: ${message}` }] };
     }
   }
 

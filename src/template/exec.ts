@@ -2,6 +2,7 @@
 // pipelines, field chains, if/range/with, template calls, reflect-like argument checking) and words
 // its errors the same way. Inside the executor `undefined` is Go's invalid reflect.Value (a missing
 // map key, a nil pipeline result) and `null` is a nil interface value found in a container.
+import { isStackOverflow } from '../common/stack-overflow.js';
 import { compareBin, formatFloat, quote, sprint } from './fmt.js';
 import { type Budget, BudgetExceeded } from './budget.js';
 import { classifyFailure, type FailureKind } from './errors.js';
@@ -855,10 +856,6 @@ export class GoComplex extends GoObject {
   }
 }
 
-/** JS stack exhaustion (runaway template recursion), which must not become a function's error. */
-export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
 
 /** What Go would print as a value inside an error message, without the value itself. */
 export function redact(v: XV): string {

@@ -1,6 +1,7 @@
 // Public face of the template engine (Go text/template + sprig + ESO's functions).
 // The engine in this folder implements these; the rest of eso-render imports only this file.
-import { ExecFailure, State, isStackOverflow } from './exec.js';
+import { ExecFailure, State } from './exec.js';
+import { isStackOverflow, STACK_ENDED } from '../common/stack-overflow.js';
 import { Budget, BudgetExceeded, defaultBudget, withBudget } from './budget.js';
 import { funcTable, functionDefined, functionIsNondeterministic } from './funcs/index.js';
 import { type ListNode, type Node, type ParsedTemplate, ParseFailure, parseTemplate } from './parse.js';
@@ -180,7 +181,9 @@ function run(name: string, text: string, opts: TemplateOptions, makeDot: () => M
         ...(i.internalDetail !== undefined ? { internalDetail: i.internalDetail } : {}),
       });
     }
-    if (isStackOverflow(e)) throw new TemplateError(`template: ${origin}: exceeded maximum template depth (100000)`, 'exec', { failure: 'template calls nest too deep' });
+    // Go stops at 100,000 nested template calls; here the JavaScript stack ends first, at a depth that
+    // depends on what each call nests and on V8's compiler (docs/templates.md, "Deep nesting").
+    if (isStackOverflow(e)) throw new TemplateError(`template: ${origin}: ${STACK_ENDED}`, 'exec', { failure: 'template calls nest too deep' });
     throw e;
   };
   try {
