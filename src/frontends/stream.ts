@@ -619,8 +619,10 @@ class StreamWriter {
     } else if (!seg.streamStart) {
       t = t.replace(/^(\uFEFF?)---\r?\n/, '$1');
     }
-    // Both changes above only take a prefix off the segment's text.
-    this.push(t, seg.closed, at && { base: at.text, from: at.from + seg.text.length - t.length });
+    // Both changes above take a prefix off the segment's text, except where the `---` line after a kept
+    // BOM goes (no lazily read stream holds a BOM today): then `t` is no stretch of the input, and is copied.
+    const prefixOnly = t.length === seg.text.length || t.charCodeAt(0) !== 0xfeff;
+    this.push(t, seg.closed, at && prefixOnly ? { base: at.text, from: at.from + seg.text.length - t.length } : undefined);
   }
 
   generated(t: string): void {
