@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/tidwall/gjson"
 )
@@ -75,18 +74,5 @@ func run(in input) (out output) {
 	return
 }
 
-func main() {
-	var ins []input
-	if err := json.NewDecoder(os.Stdin).Decode(&ins); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	outs := make([]output, 0, len(ins))
-	for _, in := range ins {
-		outs = append(outs, run(in))
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(outs); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-}
+// JSON in, JSON out: test/helpers/go-batch.go.
+func main() { runBatch(run) }

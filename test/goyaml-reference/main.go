@@ -19,7 +19,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/ghodss/yaml"
 )
@@ -77,19 +76,10 @@ func fromYaml(b []byte) (r result) {
 	return
 }
 
+// JSON in, JSON out: test/helpers/go-batch.go.
 func main() {
-	var ins []input
-	if err := json.NewDecoder(os.Stdin).Decode(&ins); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	outs := make([]output, 0, len(ins))
-	for _, in := range ins {
+	runBatch(func(in input) output {
 		b, _ := base64.StdEncoding.DecodeString(in.Text)
-		outs = append(outs, output{Name: in.Name, KV: kv(b), FromYaml: fromYaml(b)})
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(outs); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
+		return output{Name: in.Name, KV: kv(b), FromYaml: fromYaml(b)}
+	})
 }

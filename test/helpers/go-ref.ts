@@ -37,11 +37,13 @@ export interface GoReference {
   cleanup(): void;
 }
 
-/** Copy `srcDir` into a fresh GOPATH as package `name`, build it, and return a runner (JSON in, JSON out). */
+/** Copy `srcDir` (and go-batch.go) into a fresh GOPATH as package `name`, build it, and return a runner (JSON in, JSON out). */
 export function buildGoReference(srcDir: string, name: string): GoReference {
   const work = mkdtempSync(join(tmpdir(), `eso-${name}-`));
   const pkgDir = join(work, 'src', name);
   cpSync(srcDir, pkgDir, { recursive: true });
+  // The batch protocol the references share (runBatch), beside their main.go.
+  cpSync(join(import.meta.dirname, 'go-batch.go'), join(pkgDir, 'zz_go_batch.go'));
   const bin = join(work, name);
   const env = {
     ...process.env,
