@@ -32,8 +32,12 @@ export async function startCli(argv: string[], io: CommandIO, loadMain: () => Pr
  */
 export const OPTIMIZE_FROM = 1500;
 
-/** How often an ESO apiVersion occurs in `input`, counted up to `atMost`; reads nothing else of it. */
-export function esoMentions(input: string | Uint8Array, atMost: number): number {
+/**
+ * How often an ESO apiVersion occurs in `input`, counted up to `atMost`; reads nothing else of it. (The
+ * pass-through's `mentionsEso`, in frontends/stream-scan.ts, asks only whether one does; this entry file
+ * must not load the stream modules, scripts/bundle.mjs checks it.)
+ */
+export function countEsoMentions(input: string | Uint8Array, atMost: number): number {
   const needle = 'external-secrets.io/';
   const hay = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   let n = 0;
@@ -71,7 +75,7 @@ function fitV8ToRun(): ((input: string | Uint8Array) => void) | undefined {
   let seen = 0;
   return (input) => {
     if (seen >= OPTIMIZE_FROM) return;
-    seen += esoMentions(input, OPTIMIZE_FROM - seen);
+    seen += countEsoMentions(input, OPTIMIZE_FROM - seen);
     if (seen >= OPTIMIZE_FROM) v8.setFlagsFromString('--turbofan');
   };
 }

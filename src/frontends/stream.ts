@@ -594,7 +594,7 @@ function looksLikeJson(text: string, contents: Node): boolean {
  * consecutive untouched segments of one stream merge into one run, written as slices of the input
  * (no copy of the passed-through bytes is made before they are written: peak memory, issue 19).
  */
-class Run {
+class InputRun {
   constructor(
     readonly base: string,
     readonly from: number,
@@ -606,7 +606,7 @@ class Run {
 const MIN_SLICE = 4096;
 
 class StreamWriter {
-  private readonly parts: Array<string | Run> = [];
+  private readonly parts: Array<string | InputRun> = [];
   private endsWithNewline = true;
   private lastClosed = false;
 
@@ -649,8 +649,8 @@ class StreamWriter {
   private push(t: string, closed: boolean, at?: { base: string; from: number }): void {
     if (t === '') return;
     const last = this.parts[this.parts.length - 1];
-    if (at && last instanceof Run && last.base === at.base && last.to === at.from) last.to += t.length;
-    else this.parts.push(at ? new Run(at.base, at.from, at.from + t.length) : t);
+    if (at && last instanceof InputRun && last.base === at.base && last.to === at.from) last.to += t.length;
+    else this.parts.push(at ? new InputRun(at.base, at.from, at.from + t.length) : t);
     this.endsWithNewline = t.endsWith('\n');
     this.lastClosed = closed;
   }

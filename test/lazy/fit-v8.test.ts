@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli-main.js';
-import { esoMentions, OPTIMIZE_FROM } from '../../src/cli-start.js';
+import { countEsoMentions, OPTIMIZE_FROM } from '../../src/cli-start.js';
 import type { CommandIO } from '../../src/frontends/render-cmd.js';
 import { asItem, fakeStoreYaml } from '../helpers/fake-store.js';
 import { cmpEnvironment, generateArgsFromPluginYaml } from '../cmp/support.js';
@@ -37,23 +37,23 @@ function io(stdin: string, cwd = work, env: NodeJS.ProcessEnv = {}) {
     stdin: async () => stdin,
     stdout: (s) => void (out += s),
     stderr: (s) => void (err += s),
-    noteInput: (input) => void noted.push(esoMentions(input, Infinity)),
+    noteInput: (input) => void noted.push(countEsoMentions(input, Infinity)),
     env,
     cwd,
   };
   return { it, noted, out: () => out, err: () => err };
 }
 
-describe('esoMentions', () => {
+describe('countEsoMentions', () => {
   it('counts ESO apiVersions in a string, a Buffer and a view into a larger buffer, up to the bound', () => {
-    expect(esoMentions(stream, Infinity)).toBe(3);
-    expect(esoMentions(Buffer.from(stream), Infinity)).toBe(3);
+    expect(countEsoMentions(stream, Infinity)).toBe(3);
+    expect(countEsoMentions(Buffer.from(stream), Infinity)).toBe(3);
     const bytes = Buffer.from(`external-secrets.io/ ${stream} external-secrets.io/`);
-    expect(esoMentions(bytes.subarray(21, 21 + Buffer.byteLength(stream)), Infinity)).toBe(3);
-    expect(esoMentions(new Uint8Array(bytes.buffer, bytes.byteOffset + 21, Buffer.byteLength(stream)), Infinity)).toBe(3);
-    expect(esoMentions(stream, 2)).toBe(2);
-    expect(esoMentions('apiVersion: generators.external-secrets.io/v1alpha1', Infinity)).toBe(1);
-    expect(esoMentions('apiVersion: v1\nkind: ConfigMap\n', Infinity)).toBe(0);
+    expect(countEsoMentions(bytes.subarray(21, 21 + Buffer.byteLength(stream)), Infinity)).toBe(3);
+    expect(countEsoMentions(new Uint8Array(bytes.buffer, bytes.byteOffset + 21, Buffer.byteLength(stream)), Infinity)).toBe(3);
+    expect(countEsoMentions(stream, 2)).toBe(2);
+    expect(countEsoMentions('apiVersion: generators.external-secrets.io/v1alpha1', Infinity)).toBe(1);
+    expect(countEsoMentions('apiVersion: v1\nkind: ConfigMap\n', Infinity)).toBe(0);
     expect(OPTIMIZE_FROM).toBeGreaterThan(100);
   });
 });
